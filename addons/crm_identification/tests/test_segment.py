@@ -1,0 +1,46 @@
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestSegment(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.user = new_test_user(
+            cls.env, "ident_user", groups="crm_identification.group_crm_identification_user"
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            "ident_manager",
+            groups="crm_identification.group_crm_identification_manager",
+        )
+
+    def test_broken_rule_is_refused_with_a_clear_message(self):
+        Segment = self.env["crm.customer.segment"].with_user(self.manager)
+        with self.assertRaisesRegex(ValidationError, "not a valid domain"):
+            Segment.create({"name": "Broken", "rule_domain": "[('no_such_field', '=', 1)]"})
+        with self.assertRaisesRegex(ValidationError, "not a valid domain"):
+            Segment.create({"name": "Not Python", "rule_domain": "[('name', '=',"})
+
+    def test_user_reads_manager_configures(self):
+        segment = (
+            self.env["crm.customer.segment"]
+            .with_user(self.manager)
+            .create({"name": "Big spenders", "rule_domain": "[('customer_rank', '>', 0)]"})
+        )
+        self.assertEqual(segment.with_user(self.user).name, "Big spenders")
+        with self.assertRaises(AccessError):
+            segment.with_user(self.user).write({"name": "Renamed"})
+        with self.assertRaises(AccessError):
+            self.env["crm.customer.segment"].with_user(self.user).create({"name": "Mine"})
+
+    def test_menu_visible_to_users_only(self):
+        root = self.env.ref("crm_identification.menu_crm_identification_root")
+        visible = self.env["ir.ui.menu"].with_user(self.user)._visible_menu_ids()
+        self.assertIn(root.id, visible)
+        salesman = new_test_user(
+            self.env, "plain_salesman", groups="sales_team.group_sale_salesman"
+        )
+        self.assertNotIn(root.id, self.env["ir.ui.menu"].with_user(salesman)._visible_menu_ids())

@@ -1,0 +1,249 @@
+# shellcheck shell=bash
+# Shared steps of the suite's setup scripts (run.sh, test.sh). Source it; do not run it.
+#
+# Everything the setup creates lives outside the repository, under CRM_SUITE_HOME
+# (default ~/.crm-suite): the Odoo source when we have to clone it, the virtual
+# environment, Odoo's data directory and the logs.
+#
+# Settings (environment variables):
+#   ODOO_SRC          folder holding Odoo 18.0's source (the one with odoo-bin);
+#                     default: $CRM_SUITE_HOME/odoo-18.0, cloned there when empty
+#   ODOO_REPO_URL     where to clone Odoo 18.0 from (default: Odoo's official repository)
+#   CRM_SUITE_HOME    where the setup keeps its state (default: ~/.crm-suite)
+#   CRM_SUITE_VENV    the virtual environment (default: $CRM_SUITE_HOME/venv)
+#   CRM_SUITE_PYTHON  the Python that creates it (default: python3; 3.10 to 3.12)
+#   PGHOST, PGPORT, PGUSER, PGPASSWORD
+#                     a PostgreSQL server to use; when neither PGHOST nor PGPORT is set,
+#                     the local server is used, and started (or installed) when we can
+
+SUITE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CRM_SUITE_HOME=${CRM_SUITE_HOME:-$HOME/.crm-suite}
+CRM_SUITE_VENV=${CRM_SUITE_VENV:-$CRM_SUITE_HOME/venv}
+CRM_SUITE_PYTHON=${CRM_SUITE_PYTHON:-python3}
+ODOO_REPO_URL=${ODOO_REPO_URL:-https://github.com/odoo/odoo.git}
+ODOO_DEFAULT_SRC=$CRM_SUITE_HOME/odoo-18.0
+export SUITE_ADDONS="crm_identification crm_loyalty crm_complaints crm_sfa_ext"
+
+crm_say() { printf '[crm-suite] %s\n' "$*" >&2; }
+
+crm_die() {
+    printf '\n[crm-suite] ERROR: %s\n' "$1" >&2
+    shift
+    local line
+    for line in "$@"; do printf '            %s\n' "$line" >&2; done
+    exit 1
+}
+
+crm_is_root() { [ "$(id -u)" = 0 ]; }
+
+# --- Odoo source ------------------------------------------------------------------------------
+
+crm_is_odoo18() {
+    [ -f "$1/odoo-bin" ] && grep -qE '^version_info = \(18, 0' "$1/odoo/release.py" 2>/dev/null
+}
+
+crm_find_odoo() {
+    if [ -n "${ODOO_SRC:-}" ]; then
+        crm_is_odoo18 "$ODOO_SRC" || crm_die "ODOO_SRC=$ODOO_SRC does not hold the Odoo 18.0 source." \
+            "It must be the folder that contains odoo-bin, from Odoo's 18.0 branch." \
+            "Fix: point ODOO_SRC at such a folder, or unset it to use $ODOO_DEFAULT_SRC."
+    elif crm_is_odoo18 "$ODOO_DEFAULT_SRC"; then
+        ODOO_SRC=$ODOO_DEFAULT_SRC
+    else
+        if [ -e "$ODOO_DEFAULT_SRC" ] && [ -n "$(ls -A "$ODOO_DEFAULT_SRC" 2>/dev/null)" ]; then
+            crm_die "$ODOO_DEFAULT_SRC exists but does not hold the Odoo 18.0 source." \
+                "Fix: empty or remove that folder (it will be cloned again), or set ODOO_SRC" \
+                "to the folder that contains Odoo 18.0's odoo-bin."
+        fi
+        command -v git >/dev/null || crm_die "No Odoo 18.0 source found and git is not installed to clone it." \
+            "Fix: install git, or put Odoo 18.0's source at $ODOO_DEFAULT_SRC, or set ODOO_SRC."
+        crm_say "No Odoo 18.0 source found; cloning branch 18.0 of $ODOO_REPO_URL into $ODOO_DEFAULT_SRC"
+        mkdir -p "$(dirname "$ODOO_DEFAULT_SRC")"
+        if ! git clone --quiet --depth 1 --branch 18.0 "$ODOO_REPO_URL" "$ODOO_DEFAULT_SRC"; then
+            rm -rf "$ODOO_DEFAULT_SRC"
+            crm_die "No Odoo 18.0 source found, and cloning it from $ODOO_REPO_URL failed." \
+                "Looked in: ODOO_SRC (not set), then $ODOO_DEFAULT_SRC (empty)." \
+                "Fix one of these:" \
+                "  - put Odoo 18.0's source at $ODOO_DEFAULT_SRC (the folder with odoo-bin), or" \
+                "  - set ODOO_SRC=/path/to/odoo-18.0, or" \
+                "  - make $ODOO_REPO_URL reachable (or set ODOO_REPO_URL to a mirror) and run again."
+        fi
+        ODOO_SRC=$ODOO_DEFAULT_SRC
+    fi
+    export ODOO_SRC
+    ODOO_ADDONS_PATH="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$SUITE_ROOT/addons"
+}
+
+# --- Python virtual environment ---------------------------------------------------------------
+
+crm_apt_install() {
+    crm_is_root && command -v apt-get >/dev/null || return 1
+    crm_say "Installing Debian packages: $*"
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1; then
+        apt-get update -qq >/dev/null 2>&1 || true
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1
+    fi
+}
+
+crm_build_deps() {
+    # Headers that Odoo's pinned packages (psycopg2, python-ldap) compile against.
+    command -v dpkg-query >/dev/null || return 0
+    local missing=() pkg
+    for pkg in libpq-dev libldap2-dev libsasl2-dev; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    crm_apt_install "${missing[@]}" || crm_die "Missing build packages: ${missing[*]}." \
+        "Fix: sudo apt-get install ${missing[*]}   (then run this command again)"
+}
+
+crm_ensure_venv() {
+    local py stamp want
+    py=$(command -v "$CRM_SUITE_PYTHON") || crm_die "$CRM_SUITE_PYTHON not found." \
+        "Fix: install Python 3.10, 3.11 or 3.12, or set CRM_SUITE_PYTHON to one."
+    "$py" -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))' ||
+        crm_die "$py is Python $("$py" -c 'import platform; print(platform.python_version())'); Odoo 18.0 needs 3.10 to 3.12." \
+            "Fix: set CRM_SUITE_PYTHON to a Python 3.10, 3.11 or 3.12 interpreter."
+    want=$(cat "$ODOO_SRC/requirements.txt" "$SUITE_ROOT/requirements.txt" \
+        "$SUITE_ROOT/setup/constraints-build.txt" | sha256sum | cut -c1-16)-$("$py" -c 'import sys; print(sys.version_info[:3])' | tr -d ' ')
+    stamp=$CRM_SUITE_VENV/.crm-suite-requirements
+    if [ -x "$CRM_SUITE_VENV/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+        VENV_PY=$CRM_SUITE_VENV/bin/python
+        return 0
+    fi
+    crm_build_deps
+    crm_say "Preparing the virtual environment $CRM_SUITE_VENV (a few minutes the first time)"
+    [ -x "$CRM_SUITE_VENV/bin/python" ] || "$py" -m venv "$CRM_SUITE_VENV" ||
+        crm_die "Could not create a virtual environment at $CRM_SUITE_VENV." \
+            "Fix: install the venv module (Debian: apt-get install python3-venv) or set CRM_SUITE_VENV."
+    PIP_CONSTRAINT=$SUITE_ROOT/setup/constraints-build.txt "$CRM_SUITE_VENV/bin/python" -m pip install -q \
+        -r "$ODOO_SRC/requirements.txt" -r "$SUITE_ROOT/requirements.txt" ||
+        crm_die "Installing the Python requirements into $CRM_SUITE_VENV failed (see pip's message above)." \
+            "Fix what pip names (often a missing -dev package), then run this command again."
+    echo "$want" >"$stamp"
+    VENV_PY=$CRM_SUITE_VENV/bin/python
+}
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+
+crm_pg_answers() { pg_isready -q -t 3 >/dev/null 2>&1; }
+
+crm_start_local_pg() {
+    # Debian's packaging: start the newest cluster, creating one when there is none.
+    command -v pg_lsclusters >/dev/null || return 1
+    local ver cluster
+    ver=$(pg_lsclusters -h 2>/dev/null | awk '{print $1}' | sort -V | tail -1)
+    cluster=$(pg_lsclusters -h 2>/dev/null | awk -v v="$ver" '$1 == v {print $2; exit}')
+    if [ -z "$ver" ]; then
+        ver=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort -V | tail -1)
+        [ -n "$ver" ] || return 1
+        cluster=main
+        pg_createcluster "$ver" "$cluster" >/dev/null || return 1
+    fi
+    crm_say "Starting the local PostgreSQL $ver/$cluster"
+    pg_ctlcluster "$ver" "$cluster" start >/dev/null 2>&1 || true
+    local _
+    for _ in 1 2 3 4 5 6 7 8 9 10; do crm_pg_answers && return 0; sleep 1; done
+    return 1
+}
+
+crm_ensure_postgres() {
+    command -v pg_isready >/dev/null && command -v psql >/dev/null ||
+        crm_apt_install postgresql ||
+        crm_die "The PostgreSQL client tools (psql, pg_isready) are not installed." \
+            "Fix: sudo apt-get install postgresql   (or the client only, with PGHOST set to your server)"
+    if [ -n "${PGHOST:-}" ] || [ -n "${PGPORT:-}" ]; then
+        crm_pg_answers || crm_die "No PostgreSQL server answers at host ${PGHOST:-local socket}, port ${PGPORT:-5432} (from PGHOST/PGPORT)." \
+            "Fix: start that server, or correct PGHOST/PGPORT, or unset both to use a local server."
+    elif ! crm_pg_answers; then
+        if crm_is_root; then
+            crm_start_local_pg || { crm_apt_install postgresql && crm_start_local_pg; } ||
+                crm_die "No PostgreSQL server is running here and none could be installed or started." \
+                    "Fix: install and start PostgreSQL 13+ (Debian: apt-get install postgresql)," \
+                    "or point PGHOST/PGPORT/PGUSER/PGPASSWORD at a running server."
+        else
+            crm_die "No PostgreSQL server answers on the local socket." \
+                "Fix: sudo apt-get install postgresql && sudo service postgresql start," \
+                "     then: sudo -u postgres createuser -s $(id -un)" \
+                "or point PGHOST/PGPORT/PGUSER/PGPASSWORD at a running server."
+        fi
+    fi
+    # Odoo refuses to work as 'postgres'; make sure our own role exists and may create databases.
+    if ! psql -d postgres -Atqc 'SELECT 1' >/dev/null 2>&1; then
+        if crm_is_root && [ -z "${PGHOST:-}" ] && id postgres >/dev/null 2>&1; then
+            crm_say "Creating the PostgreSQL role ${PGUSER:-$(id -un)}"
+            su postgres -c "createuser -s '${PGUSER:-$(id -un)}'" >/dev/null 2>&1 || true
+        fi
+        psql -d postgres -Atqc 'SELECT 1' >/dev/null 2>&1 ||
+            crm_die "PostgreSQL answers but refuses role ${PGUSER:-$(id -un)}." \
+                "Fix: sudo -u postgres createuser -s ${PGUSER:-$(id -un)}   (or set PGUSER/PGPASSWORD)"
+    fi
+}
+
+crm_db_exists() {
+    [ "$(psql -d postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]
+}
+
+# --- Odoo -------------------------------------------------------------------------------------
+
+crm_odoo() {
+    # Odoo with the suite's addons path and data dir; extra arguments go through, and a
+    # first argument naming a subcommand (shell, ...) stays first.
+    local command=()
+    case "${1:-}" in -*|"") ;; *) command=("$1"); shift ;; esac
+    mkdir -p "$CRM_SUITE_HOME/data"
+    "$VENV_PY" "$ODOO_SRC/odoo-bin" "${command[@]}" --addons-path="$ODOO_ADDONS_PATH" \
+        --data-dir="$CRM_SUITE_HOME/data" "$@"
+}
+
+crm_external_depends() {
+    # Odoo modules the suite's addons depend on (outside the suite), one line, sorted.
+    "$VENV_PY" - "$SUITE_ROOT/addons" <<'EOF'
+import ast, pathlib, sys
+root = pathlib.Path(sys.argv[1])
+ours = {p.parent.name for p in root.glob("*/__manifest__.py")}
+deps = set()
+for manifest in root.glob("*/__manifest__.py"):
+    deps.update(ast.literal_eval(manifest.read_text())["depends"])
+print(",".join(sorted(deps - ours)))
+EOF
+}
+
+crm_ensure_template() {
+    # A database with Odoo's own modules (and their demo data) that the suite depends on,
+    # built once and copied (createdb -T) for every demo or test database.
+    local deps key
+    deps=$(crm_external_depends)
+    key=$( (echo "$deps"; grep -E '^version_info' "$ODOO_SRC/odoo/release.py") | sha256sum | cut -c1-10)
+    TEMPLATE_DB=crm_suite_tpl_$key
+    crm_db_exists "$TEMPLATE_DB" && [ "$(psql -d "$TEMPLATE_DB" -Atqc \
+        "SELECT value FROM ir_config_parameter WHERE key = 'crm_suite.template_ready'" 2>/dev/null)" = 1 ] &&
+        return 0
+    crm_say "Building the template database $TEMPLATE_DB with Odoo's $deps (once; a few minutes)"
+    dropdb --if-exists "$TEMPLATE_DB" >/dev/null
+    createdb "$TEMPLATE_DB" || crm_die "Could not create the database $TEMPLATE_DB."
+    mkdir -p "$CRM_SUITE_HOME/logs"
+    if ! crm_odoo -d "$TEMPLATE_DB" -i "$deps" --stop-after-init --no-http \
+        --logfile="$CRM_SUITE_HOME/logs/$TEMPLATE_DB.log"; then
+        dropdb --if-exists "$TEMPLATE_DB" >/dev/null
+        crm_die "Installing Odoo's modules into $TEMPLATE_DB failed." \
+            "See $CRM_SUITE_HOME/logs/$TEMPLATE_DB.log"
+    fi
+    psql -d "$TEMPLATE_DB" -qc "INSERT INTO ir_config_parameter (key, value) VALUES ('crm_suite.template_ready', '1')" >/dev/null
+}
+
+crm_ensure_chromium() {
+    # Odoo's browser tests (tours) drive Chromium; without it they are skipped, not run.
+    command -v chromium >/dev/null || command -v chromium-browser >/dev/null ||
+        command -v google-chrome >/dev/null && return 0
+    crm_apt_install chromium ||
+        crm_die "Chromium is needed for the browser tests (tours) and is not installed." \
+            "Fix: sudo apt-get install chromium   (then run this command again)"
+}
+
+crm_prepare() {
+    # All the steps both commands need, in order.
+    crm_find_odoo
+    crm_ensure_venv
+    crm_ensure_postgres
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# README's "test" command. Two parts, both by default:
+#   odoo    on a throw-away copy of the template database, installs the four addons and runs
+#           every addon's tests in real Odoo (odoo-bin --test-enable, browser tours included)
+#   pytest  the suite-level tests under tests/ (setup scripts, install / uninstall of each addon
+#           alone, the run command) and the plain unit tests of the addons' lib/ modules
+# Ends with one line "N passed, N failed" and exits non-zero on any failed test, test error,
+# install error or test module that could not load.
+#
+#   setup/test.sh [odoo|pytest] [-- extra pytest arguments]
+#   CRM_SUITE_TEST_TAGS   Odoo --test-tags (default: every test of the four addons)
+#   CRM_SUITE_KEEP_DB=1   keep the throw-away database for a look afterwards
+set -uo pipefail
+# shellcheck source=setup/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+parts=${1:-all}
+[ $# -gt 0 ] && shift
+[ "${1:-}" = "--" ] && shift
+
+crm_prepare
+crm_ensure_chromium
+crm_ensure_template
+mkdir -p "$CRM_SUITE_HOME/logs"
+
+passed=0
+failed=0
+broken=0
+
+run_odoo_tests() {
+    local db=crm_suite_test_$$ log port tags summary n f e
+    log=$CRM_SUITE_HOME/logs/$db.log
+    port=$("$VENV_PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    tags=${CRM_SUITE_TEST_TAGS:-/${SUITE_ADDONS// /,/}}
+    createdb -T "$TEMPLATE_DB" "$db" || crm_die "Could not copy $TEMPLATE_DB to $db."
+    crm_say "Odoo tests on $db (tags $tags); full log: $log"
+    crm_odoo -d "$db" -i "${SUITE_ADDONS// /,}" --test-enable --test-tags="$tags" \
+        --stop-after-init --http-port="$port" --log-level=test 2>&1 |
+        tee "$log" | grep -E --line-buffered ' (ERROR|CRITICAL|WARNING) |^(FAIL|ERROR):|Starting [A-Za-z]+\.test_' |
+        sed 's/^[0-9-]* [0-9:,]* [0-9]* //'
+    [ "${CRM_SUITE_KEEP_DB:-0}" = 1 ] || dropdb --if-exists "$db" >/dev/null 2>&1
+
+    summary=$(grep -E 'failed, [0-9]+ error\(s\) of [0-9]+ tests when loading database' "$log" | tail -1)
+    if [ -z "$summary" ]; then
+        crm_say "Odoo did not report a test result (install error?): see $log"
+        broken=$((broken + 1))
+        return
+    fi
+    read -r f e n < <(sed -E 's/.* ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\1 \2 \3/' <<<"$summary")
+    crm_say "Odoo: $n tests, $f failed, $e errors"
+    passed=$((passed + n - f - e))
+    failed=$((failed + f + e))
+    # Errors outside a test (a module that failed to install, a test module that failed to
+    # import, a broken view) are logged at ERROR or CRITICAL level without failing a test.
+    if [ "$((f + e))" = 0 ] && grep -qE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$log"; then
+        crm_say "Odoo logged ERROR/CRITICAL lines outside any test: see $log"
+        broken=$((broken + 1))
+    fi
+}
+
+run_pytest() {
+    local out p f e
+    out=$(mktemp)
+    (cd "$SUITE_ROOT" && "$VENV_PY" -m pytest -p no:cacheprovider -ra tests "$@") 2>&1 | tee "$out"
+    local rc=${PIPESTATUS[0]}
+    p=$(grep -oE '[0-9]+ passed' "$out" | tail -1 | cut -d' ' -f1)
+    f=$(grep -oE '[0-9]+ failed' "$out" | tail -1 | cut -d' ' -f1)
+    e=$(grep -oE '[0-9]+ errors?' "$out" | tail -1 | cut -d' ' -f1)
+    rm -f "$out"
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0} + ${e:-0}))
+    if [ "$rc" != 0 ] && [ -z "$f$e" ]; then
+        crm_say "pytest exited with $rc without failed tests (collection or usage error)"
+        broken=$((broken + 1))
+    fi
+}
+
+export VENV_PY TEMPLATE_DB ODOO_SRC CRM_SUITE_HOME CRM_SUITE_VENV
+case "$parts" in
+    odoo) run_odoo_tests ;;
+    pytest) run_pytest "$@" ;;
+    all) run_odoo_tests; run_pytest "$@" ;;
+    *) crm_die "Unknown part '$parts'." "Use: setup/test.sh [odoo|pytest|all] [-- pytest arguments]" ;;
+esac
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ] && [ "$broken" = 0 ]
