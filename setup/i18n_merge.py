@@ -24,7 +24,10 @@ def merge(addon_dir):
     known = {(e.msgctxt, e.msgid): e.msgstr for e in old if e.msgstr and not e.obsolete}
     po = polib.POFile(wrapwidth=78)
     po.metadata = HEADER
-    po.header = f"Translation of Odoo Server.\nThis file contains the translation of the following modules:\n\t* {name}"
+    po.header = (
+        "Translation of Odoo Server.\n"
+        f"This file contains the translation of the following modules:\n\t* {name}"
+    )
     missing = []
     for entry in pot:
         msgstr = known.get((entry.msgctxt, entry.msgid), "")

@@ -25,10 +25,11 @@ mkdir -p "$CRM_SUITE_HOME/logs"
 
 passed=0
 failed=0
+skipped=0
 broken=0
 
 run_odoo_tests() {
-    local db=crm_suite_test_$$ log port tags summary n f e
+    local db=crm_suite_test_$$ log port tags summary n f e s
     log=$CRM_SUITE_HOME/logs/$db.log
     port=$("$VENV_PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     tags=${CRM_SUITE_TEST_TAGS:-/${SUITE_ADDONS// /,/}}
@@ -47,8 +48,11 @@ run_odoo_tests() {
         return
     fi
     read -r f e n < <(sed -E 's/.* ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\1 \2 \3/' <<<"$summary")
-    crm_say "Odoo: $n tests, $f failed, $e errors"
-    passed=$((passed + n - f - e))
+    # a skipped test (a tour without its browser, say) did not pass
+    s=$(grep -cE ' (odoo\.addons\.[a-z_.]+|[a-z_.]+\.tests\.[A-Za-z_.]+): skipped ' "$log")
+    crm_say "Odoo: $n tests, $f failed, $e errors, $s skipped"
+    passed=$((passed + n - f - e - s))
+    skipped=$((skipped + s))
     failed=$((failed + f + e))
     # Errors outside a test (a module that failed to install, a test module that failed to
     # import, a broken view) are logged at ERROR or CRITICAL level without failing a test.
@@ -59,11 +63,13 @@ run_odoo_tests() {
 }
 
 run_pytest() {
-    local out p f e
+    local out p f e s
     out=$(mktemp)
     (cd "$SUITE_ROOT" && "$VENV_PY" -m pytest -p no:cacheprovider -ra tests "$@") 2>&1 | tee "$out"
     local rc=${PIPESTATUS[0]}
     p=$(grep -oE '[0-9]+ passed' "$out" | tail -1 | cut -d' ' -f1)
+    s=$(grep -oE '[0-9]+ skipped' "$out" | tail -1 | cut -d' ' -f1)
+    skipped=$((skipped + ${s:-0}))
     f=$(grep -oE '[0-9]+ failed' "$out" | tail -1 | cut -d' ' -f1)
     e=$(grep -oE '[0-9]+ errors?' "$out" | tail -1 | cut -d' ' -f1)
     rm -f "$out"
@@ -84,5 +90,5 @@ case "$parts" in
 esac
 
 echo
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ] && [ "$broken" = 0 ]

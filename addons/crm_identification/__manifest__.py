@@ -11,10 +11,20 @@
     "data": [
         "security/crm_identification_security.xml",
         "security/ir.model.access.csv",
+        "data/crm_customer_segment_data.xml",
+        "data/ir_cron_data.xml",
         "views/crm_customer_segment_views.xml",
+        "views/crm_customer_score_views.xml",
+        "views/crm_churn_report_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
-    "demo": [],
+    "demo": ["demo/crm_identification_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["crm_identification/static/tests/tours/*.js"],
+    },
+    "external_dependencies": {"python": ["numpy", "scipy"]},
     "application": True,
     "installable": True,
 }

@@ -21,27 +21,115 @@ class CrmCustomerSegment(models.Model):
         string="Rule",
         default="[]",
         required=True,
-        help="Which customers belong here, as a domain on contacts "
-        "(RFM scores and any contact field).",
+        help="Which customers belong here: a condition on their scores (R, F, M from 1 to "
+        "5, tier, churn status, ...) and on the customer's own fields.",
+    )
+    rule_error = fields.Char(
+        readonly=True,
+        help="Set when the rule stopped working (for example a field it uses was removed); "
+        "the segment is skipped until the rule is fixed.",
     )
     company_id = fields.Many2one(
         "res.company",
         help="Leave empty to use this segment in every company.",
     )
+    customer_count = fields.Integer(compute="_compute_figures")
+    revenue = fields.Monetary(compute="_compute_figures", currency_field="currency_id")
+    revenue_share = fields.Float(string="Share of Revenue (%)", compute="_compute_figures")
+    average_clv = fields.Monetary(
+        string="Average Lifetime Value", compute="_compute_figures", currency_field="currency_id"
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+
+    @api.depends_context("company", "allowed_company_ids", "uid")
+    def _compute_figures(self):
+        """Counts and revenue of the current company, in two grouped reads for all segments."""
+        Score = self.env["crm.customer.score"]
+        domain = [("company_id", "=", self.env.company.id)]
+        per_segment = {
+            segment.id: (count, revenue, clv)
+            for segment, count, revenue, clv in Score._read_group(
+                domain + [("segment_id", "in", self.ids)],
+                ["segment_id"],
+                ["__count", "monetary:sum", "clv:avg"],
+            )
+        }
+        total = Score._read_group(domain, [], ["monetary:sum"])[0][0] or 0.0
+        for segment in self:
+            count, revenue, clv = per_segment.get(segment.id, (0, 0.0, 0.0))
+            segment.customer_count = count
+            segment.revenue = revenue or 0.0
+            segment.revenue_share = 100.0 * revenue / total if total and revenue else 0.0
+            segment.average_clv = clv or 0.0
 
     @api.constrains("rule_domain")
     def _check_rule_domain(self):
         for segment in self:
             try:
                 domain = safe_eval(segment.rule_domain or "[]")
-                self.env["res.partner"].sudo()._search(domain)
+                self.env["crm.customer.score"].sudo()._search(domain)
             except Exception as error:
                 raise ValidationError(
                     self.env._(
-                        "The rule of segment “%(segment)s” is not a valid domain "
-                        "on contacts: %(error)s. Fix the rule, for example "
-                        "[('rfm_recency_score', '>=', 4)].",
+                        "The rule of segment “%(segment)s” is not a valid condition on "
+                        "customer scores: %(error)s. Fix the rule, for example "
+                        "[('recency_score', '>=', 4), ('frequency_score', '>=', 4)].",
                         segment=segment.name,
                         error=error,
                     )
                 ) from error
+
+    def write(self, vals):
+        if "rule_domain" in vals:
+            vals = dict(vals, rule_error=False)
+        return super().write(vals)
+
+    def action_view_customers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_identification.crm_customer_score_action"
+        )
+        action.update(
+            name=self.name,
+            domain=[("segment_id", "=", self.id), ("company_id", "=", self.env.company.id)],
+            context={},
+        )
+        return action
+
+    def action_create_partner_filter(self):
+        """A saved filter on contacts for this segment, to reuse in lists and mailings."""
+        self.ensure_one()
+        domain = repr([("crm_segment_ids", "in", [self.id])])
+        values = {
+            "name": self.env._("Segment: %(segment)s", segment=self.name),
+            "model_id": "res.partner",
+            "domain": domain,
+            "user_id": False,
+        }
+        saved = self.env["ir.filters"].search(
+            [("model_id", "=", "res.partner"), ("domain", "=", domain)], limit=1
+        ) or self.env["ir.filters"].create(values)
+        if "mailing.filter" in self.env:
+            model = self.env["ir.model"]._get("res.partner")
+            if not self.env["mailing.filter"].search_count(
+                [("mailing_model_id", "=", model.id), ("mailing_domain", "=", domain)]
+            ):
+                self.env["mailing.filter"].create(
+                    {
+                        "name": values["name"],
+                        "mailing_model_id": model.id,
+                        "mailing_domain": domain,
+                    }
+                )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Saved filter “%(name)s” created: pick it in Contacts > Favorites "
+                    "or as the recipients of a mailing.",
+                    name=saved.name,
+                ),
+            },
+        }

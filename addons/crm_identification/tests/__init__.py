@@ -1,1 +1,1 @@
-from . import test_segment
+from . import test_churn_clv_basket, test_rfm, test_security, test_segment, test_tour

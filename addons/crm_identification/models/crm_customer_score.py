@@ -1,0 +1,690 @@
+import logging
+import time
+from datetime import timedelta
+
+import numpy as np
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL, format_amount, format_date
+from odoo.tools.safe_eval import safe_eval
+
+from ..lib import clv, rfm
+
+_logger = logging.getLogger(__name__)
+
+CHURN_STATUSES = [("active", "Active"), ("at_risk", "At risk"), ("lost", "Lost")]
+VALUE_TIERS = [("a", "A"), ("b", "B"), ("c", "C")]
+# Rows written back per statement when storing lifetime-value predictions.
+CLV_BATCH = 200_000
+
+
+class CrmCustomerScore(models.Model):
+    """What the company knows of one customer (a commercial partner): one row per company and
+    customer, rewritten set-based by the refresh (never by per-record ORM writes)."""
+
+    _name = "crm.customer.score"
+    _description = "Customer Insight"
+    _order = "monetary desc, id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade", index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", related="partner_id.user_id", store=True, index=True
+    )
+    country_id = fields.Many2one(related="partner_id.country_id", store=True)
+    first_order_date = fields.Date(readonly=True)
+    last_order_date = fields.Date(readonly=True)
+    order_count = fields.Integer(string="Orders (all time)", readonly=True)
+    total_value = fields.Monetary(string="Value (all time)", readonly=True)
+    recency_days = fields.Integer(string="Days Since Last Order", readonly=True, aggregator="avg")
+    frequency = fields.Integer(string="Orders in Window", readonly=True)
+    monetary = fields.Monetary(string="Value in Window", readonly=True)
+    recency_score = fields.Integer(string="R", readonly=True, aggregator="avg")
+    frequency_score = fields.Integer(string="F", readonly=True, aggregator="avg")
+    monetary_score = fields.Integer(string="M", readonly=True, aggregator="avg")
+    rfm_code = fields.Char(string="RFM", readonly=True)
+    segment_id = fields.Many2one(
+        "crm.customer.segment", readonly=True, index=True, ondelete="set null"
+    )
+    segment_since = fields.Datetime(readonly=True)
+    value_tier = fields.Selection(VALUE_TIERS, readonly=True, index=True)
+    churn_status = fields.Selection(CHURN_STATUSES, readonly=True, index=True)
+    usual_interval_days = fields.Float(
+        string="Usual Days Between Orders", readonly=True, aggregator="avg"
+    )
+    lost_date = fields.Date(string="Lost Since", readonly=True)
+    p_alive = fields.Float(string="P(alive)", readonly=True, aggregator="avg")
+    expected_orders = fields.Float(readonly=True)
+    clv = fields.Monetary(string="Lifetime Value", readonly=True)
+    clv_method = fields.Selection(
+        [("model", "BG/NBD + Gamma-Gamma"), ("historical", "Historical value")],
+        string="Lifetime Value Method",
+        readonly=True,
+    )
+    computed_at = fields.Datetime(string="Computed On", readonly=True)
+    explanation = fields.Text(compute="_compute_explanation")
+    used_to_buy = fields.Char(string="Used to Buy", compute="_compute_used_to_buy")
+
+    _sql_constraints = [
+        (
+            "partner_company_unique",
+            "unique(partner_id, company_id)",
+            "A customer has one insight row per company.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------ computes
+
+    @api.depends(
+        "recency_days",
+        "usual_interval_days",
+        "segment_id",
+        "value_tier",
+        "churn_status",
+        "clv",
+        "p_alive",
+    )
+    def _compute_explanation(self):
+        for score in self:
+            score.explanation = "\n".join(score._explain())
+
+    def _explain(self):
+        """Sentences a salesperson understands, one per figure."""
+        self.ensure_one()
+        _ = self.env._
+        company = self.company_id
+        lines = []
+        if not self.last_order_date:
+            return [_("No confirmed sales yet.")]
+        if self.usual_interval_days:
+            lines.append(
+                _(
+                    "Last order %(days)s days ago; usually orders every %(interval)s days.",
+                    days=self.recency_days,
+                    interval=round(self.usual_interval_days),
+                )
+            )
+        else:
+            lines.append(
+                _(
+                    "Last order %(days)s days ago; a single purchase so far.",
+                    days=self.recency_days,
+                )
+            )
+        lines.append(
+            _(
+                "%(orders)s orders worth %(value)s in the last %(window)s days.",
+                orders=self.frequency,
+                value=format_amount(self.env, self.monetary, company.currency_id),
+                window=company.crm_lookback_days,
+            )
+        )
+        if self.segment_id:
+            lines.append(
+                _(
+                    "In %(segment)s because R=%(r)s, F=%(f)s, M=%(m)s.",
+                    segment=self.segment_id.name,
+                    r=self.recency_score,
+                    f=self.frequency_score,
+                    m=self.monetary_score,
+                )
+            )
+        tier_text = {
+            "a": _(
+                "Tier A: among the customers who bring the first %(share)s%% of revenue.",
+                share=round(company.crm_tier_a_share),
+            ),
+            "b": _(
+                "Tier B: among the customers who bring revenue up to %(share)s%%.",
+                share=round(company.crm_tier_b_share),
+            ),
+            "c": _("Tier C: the long tail of revenue."),
+        }
+        if self.value_tier:
+            lines.append(tier_text[self.value_tier])
+        if self.churn_status == "lost":
+            lines.append(
+                _(
+                    "Lost since %(date)s: no order for %(days)s days.",
+                    date=format_date(self.env, self.lost_date),
+                    days=self.recency_days,
+                )
+            )
+        elif self.churn_status == "at_risk":
+            lines.append(_("At risk: the next order is overdue."))
+        if self.clv_method == "model":
+            lines.append(
+                _(
+                    "Lifetime value %(clv)s: %(orders)s expected orders in the next %(horizon)s "
+                    "days, %(alive)s%% likely still active (BG/NBD + Gamma-Gamma model).",
+                    clv=format_amount(self.env, self.clv, company.currency_id),
+                    orders=round(self.expected_orders, 1),
+                    horizon=company.crm_clv_horizon_days,
+                    alive=round(100 * self.p_alive),
+                )
+            )
+        elif self.clv_method == "historical":
+            lines.append(
+                _(
+                    "Lifetime value %(clv)s from past spending only: %(why)s",
+                    clv=format_amount(self.env, self.clv, company.currency_id),
+                    why=company.crm_clv_note or "",
+                )
+            )
+        return lines
+
+    def _compute_used_to_buy(self):
+        """The customer's three most bought products (by quantity), in one query."""
+        result = {}
+        if self.ids:
+            self.env["sale.order.line"].flush_model(["product_id", "product_uom_qty", "order_id"])
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                SELECT score_id, string_agg(name, ', ' ORDER BY qty DESC, name)
+                  FROM (
+                    SELECT s.id AS score_id,
+                           COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS name,
+                           SUM(l.product_uom_qty) AS qty,
+                           ROW_NUMBER() OVER (PARTITION BY s.id
+                                              ORDER BY SUM(l.product_uom_qty) DESC, pt.id)
+                               AS rank
+                      FROM crm_customer_score s
+                      JOIN res_partner p ON p.commercial_partner_id = s.partner_id
+                      JOIN sale_order o ON o.partner_id = p.id
+                           AND o.company_id = s.company_id AND o.state = 'sale'
+                      JOIN sale_order_line l ON l.order_id = o.id AND l.display_type IS NULL
+                      JOIN product_product pp ON pp.id = l.product_id
+                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                     WHERE s.id IN %(ids)s
+                     GROUP BY s.id, pt.id
+                  ) ranked
+                 WHERE rank <= 3
+                 GROUP BY score_id
+                """,
+                    lang=self.env.lang or "en_US",
+                    ids=tuple(self.ids),
+                )
+            )
+            result = dict(rows)
+        for score in self:
+            score.used_to_buy = result.get(score.id, "")
+
+    # ------------------------------------------------------------------ actions
+
+    def action_win_back(self):
+        """An opportunity per lost customer, for its salesperson, to win them back."""
+        leads = self.env["crm.lead"]
+        for score in self:
+            leads |= score.partner_id._crm_create_win_back_opportunity(score)
+        if len(leads) == 1:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "crm.lead",
+                "res_id": leads.id,
+                "view_mode": "form",
+            }
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Win-back Opportunities"),
+            "res_model": "crm.lead",
+            "domain": [("id", "in", leads.ids)],
+            "view_mode": "list,form",
+        }
+
+    def action_open_partner(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------------ refresh
+
+    @api.model
+    def _check_refresh_rights(self):
+        if not self.env.is_superuser() and not self.env.user.has_group(
+            "crm_identification.group_crm_identification_manager"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only Customer Identification managers can refresh the customer insight. "
+                    "Ask one, or wait for the nightly refresh."
+                )
+            )
+
+    @api.model
+    def action_refresh_now(self):
+        """Button: recompute everything for the current company now."""
+        self._check_refresh_rights()
+        company = self.env.company
+        stats = self.sudo()._refresh_company(company)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Customer insight refreshed"),
+                "message": self.env._(
+                    "%(customers)s customers scored in %(seconds)s s; %(moved)s changed "
+                    "segment; %(rules)s product associations.",
+                    customers=stats["customers"],
+                    seconds=round(stats["seconds"], 1),
+                    moved=stats["moved"],
+                    rules=stats["associations"],
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    @api.model
+    def _refresh_company(self, company, as_of=None):
+        """Recompute every figure of one company, set-based. Safe to run again: the same data
+        gives the same rows, and history only records segment changes."""
+        if isinstance(company, int):  # called from XML data (<function>)
+            company = self.env["res.company"].browse(company)
+        started = time.monotonic()
+        as_of = as_of or fields.Date.context_today(self)
+        self.env.flush_all()
+        stats = {"customers": 0, "moved": 0, "associations": 0}
+        self._refresh_scores(company, as_of)
+        stats["customers"] = self._refresh_rfm_scores(company)
+        self._refresh_value_tiers(company)
+        stats["moved"] = self._refresh_segments(company)
+        self._refresh_clv(company, as_of)
+        stats["associations"] = self.env["crm.product.association"]._refresh_company(
+            company, as_of
+        )
+        company.sudo().crm_insight_refreshed_at = fields.Datetime.now()
+        self.env.invalidate_all()
+        stats["seconds"] = time.monotonic() - started
+        _logger.info("Customer insight of %s refreshed: %s", company.name, stats)
+        return stats
+
+    def _sales_source_sql(self, company, as_of):
+        """(partner, day, amount in company currency) of every sale up to as_of, zero-amount
+        sales left out, refunds as negative amounts."""
+        if company.crm_sales_source == "invoices":
+            return SQL(
+                """
+                SELECT m.commercial_partner_id AS partner_id, m.invoice_date AS day,
+                       m.amount_untaxed_signed AS amount,
+                       m.move_type = 'out_invoice' AS is_sale
+                  FROM account_move m
+                 WHERE m.company_id = %(company)s AND m.state = 'posted'
+                   AND m.move_type IN ('out_invoice', 'out_refund')
+                   AND m.invoice_date <= %(as_of)s AND m.amount_untaxed_signed <> 0
+                """,
+                company=company.id,
+                as_of=as_of,
+            )
+        amount = SQL.identifier(
+            "o", "margin" if company.crm_monetary_basis == "margin" else "amount_untaxed"
+        )
+        return SQL(
+            """
+            SELECT p.commercial_partner_id AS partner_id, o.date_order::date AS day,
+                   %(amount)s / COALESCE(NULLIF(o.currency_rate, 0), 1) AS amount,
+                   TRUE AS is_sale
+              FROM sale_order o
+              JOIN res_partner p ON p.id = o.partner_id
+             WHERE o.company_id = %(company)s AND o.state = 'sale'
+               AND o.date_order < %(next_day)s AND o.amount_untaxed <> 0
+            UNION ALL
+            SELECT m.commercial_partner_id, m.invoice_date, m.amount_untaxed_signed, FALSE
+              FROM account_move m
+             WHERE m.company_id = %(company)s AND m.state = 'posted'
+               AND m.move_type = 'out_refund' AND m.invoice_date <= %(as_of)s
+               AND m.amount_untaxed_signed <> 0
+            """,
+            amount=amount,
+            company=company.id,
+            as_of=as_of,
+            next_day=as_of + timedelta(days=1),
+        )
+
+    def _refresh_scores(self, company, as_of):
+        """Step 1: one aggregate pass over the sales; upsert the figures, drop customers that
+        are gone (archived, merged, no sale left)."""
+        window_start = as_of - timedelta(days=company.crm_lookback_days)
+        rule = company._crm_churn_rule()
+        interval = SQL(
+            "CASE WHEN a.purchase_days > 1 "
+            "THEN (a.last_day - a.first_day)::float / (a.purchase_days - 1) END"
+        )
+        if rule["method"] == "relative":
+            lost_after = SQL(
+                "COALESCE(%(interval)s * %(factor)s, %(days)s)",
+                interval=interval,
+                factor=rule["lost_factor"],
+                days=rule["lost_days"],
+            )
+            at_risk_after = SQL(
+                "COALESCE(%(interval)s * %(factor)s, %(days)s)",
+                interval=interval,
+                factor=rule["at_risk_factor"],
+                days=rule["at_risk_days"],
+            )
+        else:
+            lost_after = SQL("%s::float", rule["lost_days"])
+            at_risk_after = SQL("%s::float", rule["at_risk_days"])
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH tx AS (%(source)s),
+            agg AS (
+                SELECT tx.partner_id,
+                       MIN(day) FILTER (WHERE is_sale) AS first_day,
+                       MAX(day) FILTER (WHERE is_sale) AS last_day,
+                       COUNT(DISTINCT day) FILTER (WHERE is_sale) AS purchase_days,
+                       COUNT(*) FILTER (WHERE is_sale) AS order_count,
+                       SUM(amount) AS total_value,
+                       COUNT(*) FILTER (WHERE is_sale AND day >= %(window_start)s) AS frequency,
+                       COALESCE(SUM(amount) FILTER (WHERE day >= %(window_start)s), 0) AS monetary
+                  FROM tx
+                  JOIN res_partner cp ON cp.id = tx.partner_id AND cp.active
+                 GROUP BY tx.partner_id
+                HAVING COUNT(*) FILTER (WHERE is_sale) > 0
+            ),
+            upsert AS (
+                INSERT INTO crm_customer_score AS s (
+                    partner_id, company_id, user_id, country_id, first_order_date,
+                    last_order_date, order_count, total_value, recency_days, frequency,
+                    monetary, usual_interval_days, churn_status, lost_date, computed_at,
+                    create_uid, write_uid, create_date, write_date)
+                SELECT a.partner_id, %(company)s, cp.user_id, cp.country_id, a.first_day,
+                       a.last_day, a.order_count, a.total_value,
+                       %(as_of)s - a.last_day, a.frequency, a.monetary, %(interval)s,
+                       CASE WHEN %(as_of)s - a.last_day > %(lost_after)s THEN 'lost'
+                            WHEN %(as_of)s - a.last_day > %(at_risk_after)s THEN 'at_risk'
+                            ELSE 'active' END,
+                       CASE WHEN %(as_of)s - a.last_day > %(lost_after)s
+                            THEN a.last_day + CEIL(%(lost_after)s)::int END,
+                       %(now)s, %(uid)s, %(uid)s, %(now)s, %(now)s
+                  FROM agg a
+                  JOIN res_partner cp ON cp.id = a.partner_id
+                ON CONFLICT (partner_id, company_id) DO UPDATE SET
+                    user_id = EXCLUDED.user_id, country_id = EXCLUDED.country_id,
+                    first_order_date = EXCLUDED.first_order_date,
+                    last_order_date = EXCLUDED.last_order_date,
+                    order_count = EXCLUDED.order_count, total_value = EXCLUDED.total_value,
+                    recency_days = EXCLUDED.recency_days, frequency = EXCLUDED.frequency,
+                    monetary = EXCLUDED.monetary,
+                    usual_interval_days = EXCLUDED.usual_interval_days,
+                    churn_status = EXCLUDED.churn_status, lost_date = EXCLUDED.lost_date,
+                    computed_at = EXCLUDED.computed_at, write_uid = EXCLUDED.write_uid,
+                    write_date = EXCLUDED.write_date
+                RETURNING s.partner_id
+            )
+            DELETE FROM crm_customer_score s
+             WHERE s.company_id = %(company)s
+               AND NOT EXISTS (SELECT 1 FROM agg WHERE agg.partner_id = s.partner_id)
+            """,
+                source=self._sales_source_sql(company, as_of),
+                window_start=window_start,
+                company=company.id,
+                as_of=as_of,
+                interval=interval,
+                lost_after=lost_after,
+                at_risk_after=at_risk_after,
+                now=fields.Datetime.now(),
+                uid=self.env.uid,
+            )
+        )
+
+    def _score_sql(self, column, company, higher_is_better):
+        """SQL giving the 1-5 score of a column, by quintiles or by the company's thresholds."""
+        if company.crm_score_method == "quintile":
+            order = SQL("ASC" if higher_is_better else "DESC")
+            return SQL(
+                "LEAST(5, 1 + FLOOR(5 * percent_rank() OVER (ORDER BY %s %s)))::int",
+                SQL.identifier(column),
+                order,
+            )
+        field_name = {
+            "recency_days": "crm_recency_thresholds",
+            "frequency": "crm_frequency_thresholds",
+            "monetary": "crm_monetary_thresholds",
+        }[column]
+        thresholds = rfm.parse_thresholds(company[field_name])
+        if higher_is_better:
+            terms = [SQL("(%s >= %s)::int", SQL.identifier(column), t) for t in thresholds]
+            return SQL("(1 + %s)", SQL(" + ").join(terms))
+        terms = [SQL("(%s > %s)::int", SQL.identifier(column), t) for t in thresholds]
+        return SQL("(5 - (%s))", SQL(" + ").join(terms))
+
+    def _refresh_rfm_scores(self, company):
+        """Step 2: R, F and M scores of the customers with sales in the window; customers
+        without get 1, 1, 1. Returns the number of customers."""
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH ranked AS (
+                SELECT id,
+                       %(r)s AS r, %(f)s AS f, %(m)s AS m
+                  FROM crm_customer_score
+                 WHERE company_id = %(company)s AND frequency > 0
+            )
+            UPDATE crm_customer_score s
+               SET recency_score = COALESCE(ranked.r, 1),
+                   frequency_score = COALESCE(ranked.f, 1),
+                   monetary_score = COALESCE(ranked.m, 1),
+                   rfm_code = COALESCE(ranked.r, 1)::text || COALESCE(ranked.f, 1)::text
+                              || COALESCE(ranked.m, 1)::text
+              FROM crm_customer_score s2
+              LEFT JOIN ranked ON ranked.id = s2.id
+             WHERE s.id = s2.id AND s2.company_id = %(company)s
+            """,
+                r=self._score_sql("recency_days", company, higher_is_better=False),
+                f=self._score_sql("frequency", company, higher_is_better=True),
+                m=self._score_sql("monetary", company, higher_is_better=True),
+                company=company.id,
+            )
+        )
+        return self.env.cr.rowcount
+
+    def _refresh_value_tiers(self, company):
+        """Step 3: A/B/C by cumulative share of the window's revenue."""
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH cumulative AS (
+                SELECT id,
+                       100.0 * (SUM(monetary) OVER (ORDER BY monetary DESC, id
+                                                    ROWS UNBOUNDED PRECEDING) - monetary)
+                       / NULLIF(SUM(monetary) OVER (), 0) AS share_before
+                  FROM crm_customer_score
+                 WHERE company_id = %(company)s AND monetary > 0
+            )
+            UPDATE crm_customer_score s
+               SET value_tier = CASE WHEN c.share_before < %(a)s THEN 'a'
+                                     WHEN c.share_before < %(b)s THEN 'b'
+                                     ELSE 'c' END
+              FROM crm_customer_score s2
+              LEFT JOIN cumulative c ON c.id = s2.id
+             WHERE s.id = s2.id AND s2.company_id = %(company)s
+            """,
+                company=company.id,
+                a=company.crm_tier_a_share,
+                b=company.crm_tier_b_share,
+            )
+        )
+
+    def _segment_conditions(self, company):
+        """[(segment, SQL subquery of matching score ids)] in rule order; a segment whose rule
+        no longer compiles is skipped and its error recorded on it (never a crashed cron)."""
+        conditions = []
+        Score = self.sudo().with_context(active_test=False)
+        for segment in (
+            self.env["crm.customer.segment"]
+            .sudo()
+            .search([("company_id", "in", [company.id, False])])
+        ):
+            try:
+                domain = safe_eval(segment.rule_domain or "[]")
+                query = Score._search(domain + [("company_id", "=", company.id)])
+                conditions.append((segment, query.subselect()))
+                error = False
+            except Exception as exc:  # a rule broken by a later change: report, go on
+                error = str(exc)
+                _logger.warning("Segment %s skipped: its rule fails: %s", segment.name, exc)
+            if segment.rule_error != error:
+                segment.rule_error = error
+        return conditions
+
+    def _refresh_segments(self, company):
+        """Step 4: each customer joins the first segment whose rule it matches; a change of
+        segment is written to the history. Returns the number of customers who moved."""
+        conditions = self._segment_conditions(company)
+        self.env.flush_all()
+        if conditions:
+            case = SQL(
+                "CASE %s END",
+                SQL(" ").join(
+                    SQL("WHEN s.id IN %s THEN %s", subquery, segment.id)
+                    for segment, subquery in conditions
+                ),
+            )
+        else:
+            case = SQL("NULL::int")
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH assign AS (
+                SELECT s.id, s.partner_id, s.segment_id AS old_segment, %(case)s AS new_segment
+                  FROM crm_customer_score s
+                 WHERE s.company_id = %(company)s
+            ),
+            moved AS (
+                UPDATE crm_customer_score s
+                   SET segment_id = a.new_segment, segment_since = %(now)s
+                  FROM assign a
+                 WHERE s.id = a.id AND a.old_segment IS DISTINCT FROM a.new_segment
+             RETURNING a.partner_id, a.old_segment, a.new_segment
+            )
+            INSERT INTO crm_customer_segment_history (
+                partner_id, company_id, previous_segment_id, segment_id, date,
+                create_uid, write_uid, create_date, write_date)
+            SELECT partner_id, %(company)s, old_segment, new_segment, %(now)s,
+                   %(uid)s, %(uid)s, %(now)s, %(now)s
+              FROM moved
+            """,
+                case=case,
+                company=company.id,
+                now=now,
+                uid=self.env.uid,
+            )
+        )
+        return self.env.cr.rowcount
+
+    def _refresh_clv(self, company, as_of):
+        """Step 5: fit BG/NBD + Gamma-Gamma on the company's history (or fall back to the
+        historical value, saying why) and store P(alive), expected orders and CLV."""
+        horizon = company.crm_clv_horizon_days
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT string_agg(id::text, ',' ORDER BY id),
+                   string_agg(GREATEST(order_count - 1, 0)::text, ',' ORDER BY id),
+                   string_agg((last_order_date - first_order_date)::text, ',' ORDER BY id),
+                   string_agg((%(as_of)s - first_order_date)::text, ',' ORDER BY id),
+                   string_agg(order_count::text, ',' ORDER BY id),
+                   string_agg(total_value::text, ',' ORDER BY id)
+              FROM crm_customer_score
+             WHERE company_id = %(company)s AND order_count > 0
+            """,
+                as_of=as_of,
+                company=company.id,
+            )
+        )
+        row = self.env.cr.fetchone()
+        if not row or not row[0]:
+            company.sudo().write({"crm_clv_method": False, "crm_clv_note": False})
+            return
+        ids, x, t_x, T, n, total = (np.fromstring(col, sep=",") for col in row)
+        m = np.divide(total, n, out=np.zeros_like(total), where=n > 0)
+        result = clv.fit(x, t_x, T, n, m)
+        if result.method == "model":
+            p_alive = clv.probability_alive(result.params, x, t_x, T)
+            orders = clv.expected_purchases(result.params, horizon, x, t_x, T)
+            value = clv.expected_spend(result.params, n, m)
+            hist = clv.historical_value(horizon, total, T)
+            clv_value = np.where(np.isnan(orders), hist, np.nan_to_num(orders) * value)
+            orders = np.nan_to_num(orders)
+            note = self.env._(
+                "Fitted on %(customers)s customers with repeat orders.",
+                customers=result.repeat_customers,
+            )
+        else:
+            p_alive = np.zeros_like(x)
+            orders = np.zeros_like(x)
+            clv_value = clv.historical_value(horizon, total, T)
+            note = {
+                "too_few_repeat": self.env._(
+                    "only %(repeat)s customers ordered more than once; the BG/NBD model "
+                    "needs at least %(needed)s.",
+                    repeat=result.repeat_customers,
+                    needed=clv.MIN_REPEAT_CUSTOMERS,
+                ),
+                "no_convergence": self.env._("the BG/NBD model did not converge on this history."),
+            }[result.reason]
+        company.sudo().write({"crm_clv_method": result.method, "crm_clv_note": note})
+        for start in range(0, len(ids), CLV_BATCH):
+            chunk = slice(start, start + CLV_BATCH)
+            self.env.cr.execute(
+                SQL(
+                    """
+                UPDATE crm_customer_score s
+                   SET p_alive = v.p_alive, expected_orders = v.orders, clv = v.clv,
+                       clv_method = %(method)s
+                  FROM (SELECT unnest(string_to_array(%(ids)s, ',')::int[]) AS id,
+                               unnest(string_to_array(%(p)s, ',')::float8[]) AS p_alive,
+                               unnest(string_to_array(%(o)s, ',')::float8[]) AS orders,
+                               unnest(string_to_array(%(c)s, ',')::float8[]) AS clv) v
+                 WHERE s.id = v.id
+                """,
+                    method=result.method,
+                    ids=",".join(map(str, ids[chunk].astype(int).tolist())),
+                    p=_join(p_alive[chunk]),
+                    o=_join(orders[chunk]),
+                    c=_join(clv_value[chunk]),
+                )
+            )
+
+    # ------------------------------------------------------------------ cron
+
+    @api.model
+    def _cron_refresh(self):
+        """Refresh one company per run, the stalest first; report progress so that the
+        scheduler runs again at once while companies are left. Safe to run twice."""
+        today = fields.Date.context_today(self)
+        companies = self.env["res.company"].search([])
+        stale = companies.filtered(
+            lambda c: not c.crm_insight_refreshed_at
+            or fields.Datetime.context_timestamp(self, c.crm_insight_refreshed_at).date() < today
+        ).sorted(lambda c: c.crm_insight_refreshed_at or fields.Datetime.to_datetime("1970-01-01"))
+        if not stale:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return
+        company = stale[0]
+        try:
+            with self.env.cr.savepoint():
+                self.with_company(company)._refresh_company(company)
+        except Exception:
+            _logger.exception("Customer insight refresh of %s failed", company.name)
+            # mark it done for today so that one broken company does not block the others
+            company.sudo().crm_insight_refreshed_at = fields.Datetime.now()
+        self.env["ir.cron"]._notify_progress(done=1, remaining=len(stale) - 1)
+
+
+def _join(values):
+    """Floats as a comma-separated string for string_to_array (NaN/inf stored as 0)."""
+    return ",".join(f"{v:.6g}" for v in np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0))

@@ -1,0 +1,16 @@
+from odoo import fields, models
+
+
+class CrmCustomerSegmentHistory(models.Model):
+    """One row each time a customer changes segment (written by the refresh)."""
+
+    _name = "crm.customer.segment.history"
+    _description = "Customer Segment History"
+    _order = "date desc, id desc"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade", index=True)
+    previous_segment_id = fields.Many2one("crm.customer.segment", ondelete="set null")
+    segment_id = fields.Many2one("crm.customer.segment", ondelete="set null", index=True)
+    date = fields.Datetime(required=True, index=True)

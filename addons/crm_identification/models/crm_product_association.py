@@ -1,0 +1,152 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class CrmProductAssociation(models.Model):
+    """Products bought together (market-basket analysis): the rule "who buys A also buys B",
+    with its support, confidence and lift. Recomputed set-based by the refresh."""
+
+    _name = "crm.product.association"
+    _description = "Products Bought Together"
+    _order = "lift desc, confidence desc, id"
+
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade", index=True)
+    product_id = fields.Many2one(
+        "product.product", string="Bought", required=True, ondelete="cascade", index=True
+    )
+    associated_product_id = fields.Many2one(
+        "product.product", string="Also Bought", required=True, ondelete="cascade"
+    )
+    order_count = fields.Integer(string="Orders With Both", readonly=True)
+    support = fields.Float(string="Support (%)", readonly=True, digits=(16, 2))
+    confidence = fields.Float(string="Confidence (%)", readonly=True, digits=(16, 1))
+    lift = fields.Float(readonly=True, digits=(16, 2), aggregator="avg")
+
+    @api.model
+    def _refresh_company(self, company, as_of):
+        """Rebuild the rules of one company from its confirmed orders in the look-back
+        window: one pass for single products, one self-join for pairs among the products
+        frequent enough to matter (apriori pruning). Returns the number of rules."""
+        window_start = as_of - timedelta(days=company.crm_lookback_days)
+        self.env.cr.execute(
+            SQL(
+                """
+            DELETE FROM crm_product_association WHERE company_id = %(company)s;
+            CREATE TEMP TABLE crm_baskets ON COMMIT DROP AS
+                SELECT DISTINCT l.order_id, l.product_id
+                  FROM sale_order_line l
+                  JOIN sale_order o ON o.id = l.order_id
+                 WHERE o.company_id = %(company)s AND o.state = 'sale'
+                   AND o.date_order >= %(start)s AND o.date_order < %(next_day)s
+                   AND l.product_id IS NOT NULL AND l.display_type IS NULL
+                   AND NOT COALESCE(l.is_downpayment, FALSE);
+            WITH n AS (SELECT COUNT(DISTINCT order_id)::float AS orders FROM crm_baskets),
+            threshold AS (
+                SELECT GREATEST(%(min_orders)s, CEIL(n.orders * %(min_support)s / 100.0)) AS cnt,
+                       n.orders
+                  FROM n
+            ),
+            items AS (
+                SELECT b.product_id, COUNT(*) AS cnt
+                  FROM crm_baskets b
+                 GROUP BY b.product_id
+                HAVING COUNT(*) >= (SELECT cnt FROM threshold)
+            ),
+            frequent AS (
+                SELECT b.order_id, b.product_id FROM crm_baskets b JOIN items USING (product_id)
+            ),
+            pairs AS (
+                SELECT x.product_id AS a, y.product_id AS b, COUNT(*) AS cnt
+                  FROM frequent x
+                  JOIN frequent y ON y.order_id = x.order_id AND y.product_id <> x.product_id
+                 GROUP BY x.product_id, y.product_id
+                HAVING COUNT(*) >= (SELECT cnt FROM threshold)
+            ),
+            rules AS (
+                SELECT p.a, p.b, p.cnt,
+                       100.0 * p.cnt / t.orders AS support,
+                       100.0 * p.cnt / ia.cnt AS confidence,
+                       (p.cnt::float / ia.cnt) / (ib.cnt / t.orders) AS lift
+                  FROM pairs p
+                  JOIN items ia ON ia.product_id = p.a
+                  JOIN items ib ON ib.product_id = p.b
+                 CROSS JOIN threshold t
+            )
+            INSERT INTO crm_product_association (
+                company_id, product_id, associated_product_id, order_count, support,
+                confidence, lift, create_uid, write_uid, create_date, write_date)
+            SELECT %(company)s, a, b, cnt, support, confidence, lift,
+                   %(uid)s, %(uid)s, %(now)s, %(now)s
+              FROM rules
+             WHERE confidence >= %(min_confidence)s AND lift >= %(min_lift)s;
+            """,
+                company=company.id,
+                start=window_start,
+                next_day=as_of + timedelta(days=1),
+                min_orders=company.crm_basket_min_orders,
+                min_support=company.crm_basket_min_support,
+                min_confidence=company.crm_basket_min_confidence,
+                min_lift=company.crm_basket_min_lift,
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
+            )
+        )
+        count = self.env.cr.rowcount
+        self.env.cr.execute("DROP TABLE IF EXISTS crm_baskets")
+        return count
+
+    @api.model
+    def _suggest(self, partners, exclude_products=None, limit=5):
+        """{commercial partner id: product ids} - products associated with what each
+        customer bought, that they have not bought yet (nor hold in exclude_products),
+        best first. One query for all partners."""
+        commercial = partners.commercial_partner_id
+        if not commercial:
+            return {}
+        self.env["sale.order.line"].flush_model(["product_id", "order_id", "display_type"])
+        self.flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+            WITH bought AS (
+                SELECT DISTINCT p.commercial_partner_id AS partner_id, l.product_id
+                  FROM sale_order o
+                  JOIN res_partner p ON p.id = o.partner_id
+                  JOIN sale_order_line l ON l.order_id = o.id
+                 WHERE p.commercial_partner_id IN %(partners)s AND o.state = 'sale'
+                   AND o.company_id = %(company)s AND l.product_id IS NOT NULL
+            ),
+            scored AS (
+                SELECT b.partner_id, a.associated_product_id AS product_id,
+                       MAX(a.lift * a.confidence) AS score
+                  FROM bought b
+                  JOIN crm_product_association a
+                    ON a.product_id = b.product_id AND a.company_id = %(company)s
+                 WHERE NOT EXISTS (
+                        SELECT 1 FROM bought b2
+                         WHERE b2.partner_id = b.partner_id
+                           AND b2.product_id = a.associated_product_id)
+                   AND a.associated_product_id <> ALL(%(exclude)s)
+                 GROUP BY b.partner_id, a.associated_product_id
+            )
+            SELECT partner_id, product_id FROM (
+                SELECT partner_id, product_id,
+                       ROW_NUMBER() OVER (PARTITION BY partner_id ORDER BY score DESC,
+                                          product_id) AS rank
+                  FROM scored) ranked
+             WHERE rank <= %(limit)s
+             ORDER BY partner_id, rank
+            """,
+                partners=tuple(commercial.ids),
+                company=self.env.company.id,
+                exclude=list(exclude_products.ids if exclude_products else []),
+                limit=limit,
+            )
+        )
+        result = defaultdict(list)
+        for partner_id, product_id in rows:
+            result[partner_id].append(product_id)
+        return result

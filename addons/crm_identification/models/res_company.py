@@ -1,0 +1,188 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..lib import rfm
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    crm_lookback_days = fields.Integer(string="Look-back Window (days)", default=365)
+    crm_sales_source = fields.Selection(
+        [("orders", "Confirmed sales orders"), ("invoices", "Posted invoices")],
+        string="Sales Source",
+        default="orders",
+        required=True,
+    )
+    crm_monetary_basis = fields.Selection(
+        [("revenue", "Revenue"), ("margin", "Margin")],
+        string="Monetary Value",
+        default="revenue",
+        required=True,
+    )
+    crm_score_method = fields.Selection(
+        [("quintile", "Quintiles of the customers"), ("thresholds", "Fixed thresholds")],
+        string="Scoring",
+        default="quintile",
+        required=True,
+    )
+    crm_recency_thresholds = fields.Char(
+        string="Recency Thresholds (days)",
+        default="30,90,180,365",
+        help="Score 5 up to the first number of days since the last order, 4 up to the "
+        "second, 3 up to the third, 2 up to the fourth, 1 beyond.",
+    )
+    crm_frequency_thresholds = fields.Char(
+        string="Frequency Thresholds (orders)",
+        default="2,3,5,10",
+        help="Score 2 from the first number of orders in the window, 3 from the second, "
+        "4 from the third, 5 from the fourth.",
+    )
+    crm_monetary_thresholds = fields.Char(
+        string="Monetary Thresholds",
+        default="500,2000,5000,20000",
+        help="Score 2 from the first amount in the window (company currency), 3 from "
+        "the second, 4 from the third, 5 from the fourth.",
+    )
+    crm_churn_method = fields.Selection(
+        [
+            ("relative", "Relative to the customer's usual interval"),
+            ("fixed", "Fixed number of days"),
+        ],
+        string="Churn Rule",
+        default="relative",
+        required=True,
+    )
+    crm_churn_factor = fields.Float(string="Lost after (x usual interval)", default=3.0)
+    crm_at_risk_factor = fields.Float(string="At risk after (x usual interval)", default=1.5)
+    crm_churn_days = fields.Integer(
+        string="Lost after (days)",
+        default=365,
+        help="Under the fixed rule, and for customers with a single purchase.",
+    )
+    crm_at_risk_days = fields.Integer(string="At risk after (days)", default=180)
+    crm_tier_a_share = fields.Float(string="Tier A: share of revenue (%)", default=80.0)
+    crm_tier_b_share = fields.Float(string="Tier B: share of revenue up to (%)", default=95.0)
+    crm_clv_horizon_days = fields.Integer(string="Lifetime Value Horizon (days)", default=365)
+    crm_basket_min_support = fields.Float(
+        string="Minimum Support (%)",
+        default=0.5,
+        help="Share of orders that must contain both products.",
+    )
+    crm_basket_min_confidence = fields.Float(string="Minimum Confidence (%)", default=10.0)
+    crm_basket_min_lift = fields.Float(string="Minimum Lift", default=1.2)
+    crm_basket_min_orders = fields.Integer(
+        string="Minimum Orders Together",
+        default=3,
+        help="A pair of products bought together in fewer orders is not suggested.",
+    )
+    crm_insight_refreshed_at = fields.Datetime(
+        string="Customer Insight Computed On", readonly=True
+    )
+    crm_clv_method = fields.Selection(
+        [("model", "BG/NBD + Gamma-Gamma"), ("historical", "Historical value")],
+        string="Lifetime Value Method",
+        readonly=True,
+    )
+    crm_clv_note = fields.Char(string="Lifetime Value Note", readonly=True)
+
+    @api.constrains(
+        "crm_recency_thresholds", "crm_frequency_thresholds", "crm_monetary_thresholds"
+    )
+    def _check_crm_thresholds(self):
+        labels = {
+            "crm_recency_thresholds": self.env._("Recency thresholds"),
+            "crm_frequency_thresholds": self.env._("Frequency thresholds"),
+            "crm_monetary_thresholds": self.env._("Monetary thresholds"),
+        }
+        for company in self:
+            for fname, label in labels.items():
+                try:
+                    rfm.parse_thresholds(company[fname])
+                except ValueError as error:
+                    raise ValidationError(
+                        self.env._(
+                            "%(label)s “%(value)s” must be four increasing, non-negative "
+                            "numbers separated by commas, for example 30,90,180,365.",
+                            label=label,
+                            value=company[fname] or "",
+                        )
+                    ) from error
+
+    @api.constrains(
+        "crm_lookback_days",
+        "crm_churn_factor",
+        "crm_at_risk_factor",
+        "crm_churn_days",
+        "crm_at_risk_days",
+        "crm_tier_a_share",
+        "crm_tier_b_share",
+        "crm_clv_horizon_days",
+        "crm_basket_min_support",
+        "crm_basket_min_confidence",
+        "crm_basket_min_lift",
+        "crm_basket_min_orders",
+        "crm_sales_source",
+        "crm_monetary_basis",
+    )
+    def _check_crm_settings(self):
+        _ = self.env._
+        for c in self:
+            if c.crm_lookback_days <= 0 or c.crm_clv_horizon_days <= 0:
+                raise ValidationError(
+                    _(
+                        "The look-back window and the lifetime-value horizon must be at "
+                        "least one day."
+                    )
+                )
+            if not 0 < c.crm_at_risk_factor < c.crm_churn_factor:
+                raise ValidationError(
+                    _(
+                        "“At risk after” must be a positive multiple of the usual interval "
+                        "smaller than “Lost after” (for example 1.5 and 3)."
+                    )
+                )
+            if not 0 < c.crm_at_risk_days < c.crm_churn_days:
+                raise ValidationError(
+                    _(
+                        "“At risk after (days)” must be positive and smaller than "
+                        "“Lost after (days)” (for example 180 and 365)."
+                    )
+                )
+            if not 0 < c.crm_tier_a_share < c.crm_tier_b_share <= 100:
+                raise ValidationError(
+                    _(
+                        "Tier shares must satisfy 0 < A < B <= 100 (for example A 80%% and "
+                        "B 95%%): A customers bring the first A%% of revenue."
+                    )
+                )
+            if (
+                not 0 <= c.crm_basket_min_support <= 100
+                or not 0 <= c.crm_basket_min_confidence <= 100
+                or c.crm_basket_min_lift < 0
+                or c.crm_basket_min_orders < 1
+            ):
+                raise ValidationError(
+                    _(
+                        "Market-basket thresholds: support and confidence are percentages "
+                        "between 0 and 100, lift is not negative, and at least one order "
+                        "must hold both products."
+                    )
+                )
+            if c.crm_sales_source == "invoices" and c.crm_monetary_basis == "margin":
+                raise ValidationError(
+                    _(
+                        "Margin comes from sales orders: choose sales orders as the source, "
+                        "or revenue as the monetary value."
+                    )
+                )
+
+    def _crm_churn_rule(self):
+        self.ensure_one()
+        return {
+            "method": self.crm_churn_method,
+            "lost_factor": self.crm_churn_factor,
+            "at_risk_factor": self.crm_at_risk_factor,
+            "lost_days": self.crm_churn_days,
+            "at_risk_days": self.crm_at_risk_days,
+        }

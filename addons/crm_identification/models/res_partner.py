@@ -1,0 +1,144 @@
+from odoo import api, fields, models
+
+from .crm_customer_score import CHURN_STATUSES, VALUE_TIERS
+
+_GROUP = "crm_identification.group_crm_identification_user"
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    crm_score_ids = fields.One2many(
+        "crm.customer.score",
+        "partner_id",
+        string="Customer Insight",
+        groups="crm_identification.group_crm_identification_user",
+    )
+    crm_score_id = fields.Many2one(
+        "crm.customer.score",
+        string="Insight (current company)",
+        compute="_compute_crm_score_id",
+        groups="crm_identification.group_crm_identification_user",
+    )
+    crm_rfm_code = fields.Char(string="R / F / M", compute="_compute_crm_score_id", groups=_GROUP)
+    crm_clv = fields.Monetary(
+        string="Lifetime Value",
+        compute="_compute_crm_score_id",
+        currency_field="crm_currency_id",
+        groups=_GROUP,
+    )
+    crm_p_alive = fields.Float(string="P(alive)", compute="_compute_crm_score_id", groups=_GROUP)
+    crm_last_order_date = fields.Date(
+        string="Last Order", compute="_compute_crm_score_id", groups=_GROUP
+    )
+    crm_currency_id = fields.Many2one(
+        "res.currency", string="Insight Currency", compute="_compute_crm_score_id", groups=_GROUP
+    )
+    crm_explanation = fields.Text(string="Why", compute="_compute_crm_score_id", groups=_GROUP)
+    crm_segment_ids = fields.Many2many(
+        "crm.customer.segment",
+        string="Customer Segment",
+        compute="_compute_crm_score_id",
+        search="_search_crm_segment_ids",
+        groups="crm_identification.group_crm_identification_user",
+    )
+    crm_value_tier = fields.Selection(
+        VALUE_TIERS,
+        string="Value Tier",
+        compute="_compute_crm_score_id",
+        search="_search_crm_value_tier",
+        groups="crm_identification.group_crm_identification_user",
+    )
+    crm_churn_status = fields.Selection(
+        CHURN_STATUSES,
+        string="Churn Status",
+        compute="_compute_crm_score_id",
+        search="_search_crm_churn_status",
+        groups="crm_identification.group_crm_identification_user",
+    )
+    crm_suggested_product_ids = fields.Many2many(
+        "product.product",
+        string="Suggested Products",
+        compute="_compute_crm_suggested_product_ids",
+        groups="crm_identification.group_crm_identification_user",
+    )
+
+    @api.depends_context("company", "uid")
+    @api.depends("commercial_partner_id")
+    def _compute_crm_score_id(self):
+        """The current company's insight row of each partner's commercial entity, in one
+        search (record rules apply: a salesperson sees only their own customers)."""
+        scores = self.env["crm.customer.score"].search(
+            [
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+            ]
+        )
+        by_partner = {score.partner_id.id: score for score in scores}
+        for partner in self:
+            score = by_partner.get(partner.commercial_partner_id.id, scores.browse())
+            partner.crm_score_id = score
+            partner.crm_segment_ids = score.segment_id
+            partner.crm_value_tier = score.value_tier
+            partner.crm_churn_status = score.churn_status
+            partner.crm_rfm_code = score.rfm_code
+            partner.crm_clv = score.clv
+            partner.crm_p_alive = score.p_alive
+            partner.crm_last_order_date = score.last_order_date
+            partner.crm_currency_id = score.currency_id or self.env.company.currency_id
+            partner.crm_explanation = score.explanation
+
+    def _search_on_score(self, field_name, operator, value):
+        scores = self.env["crm.customer.score"]._search(
+            [("company_id", "=", self.env.company.id), (field_name, operator, value)]
+        )
+        return [("commercial_partner_id", "in", scores.subselect("partner_id"))]
+
+    def _search_crm_segment_ids(self, operator, value):
+        return self._search_on_score("segment_id", operator, value)
+
+    def _search_crm_value_tier(self, operator, value):
+        return self._search_on_score("value_tier", operator, value)
+
+    def _search_crm_churn_status(self, operator, value):
+        return self._search_on_score("churn_status", operator, value)
+
+    @api.depends_context("company")
+    def _compute_crm_suggested_product_ids(self):
+        suggestions = self.env["crm.product.association"]._suggest(self)
+        for partner in self:
+            partner.crm_suggested_product_ids = suggestions.get(
+                partner.commercial_partner_id.id, []
+            )
+
+    def _crm_create_win_back_opportunity(self, score=None):
+        """An opportunity for the customer's salesperson (or the current user) to win the
+        customer back, with what they used to buy in the description."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        score = score or partner.crm_score_id
+        lines = [self.env._("Win-back: this customer has stopped ordering.")]
+        if score:
+            lines += score._explain()
+            if score.used_to_buy:
+                lines.append(self.env._("Used to buy: %(products)s", products=score.used_to_buy))
+        return self.env["crm.lead"].create(
+            {
+                "name": self.env._("Win back %(customer)s", customer=partner.display_name),
+                "type": "opportunity",
+                "partner_id": partner.id,
+                "user_id": (partner.user_id or self.env.user).id,
+                "description": "<br/>".join(lines),
+                "company_id": self.env.company.id,
+            }
+        )
+
+    def action_crm_win_back(self):
+        self.ensure_one()
+        lead = self._crm_create_win_back_opportunity()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.lead",
+            "res_id": lead.id,
+            "view_mode": "form",
+        }

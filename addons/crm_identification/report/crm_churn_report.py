@@ -1,0 +1,49 @@
+from odoo import fields, models, tools
+
+
+class CrmChurnReport(models.Model):
+    """Churn rate per month (last twelve) and per current segment: customers lost during the
+    month over customers active at its start."""
+
+    _name = "crm.churn.report"
+    _description = "Churn Rate"
+    _auto = False
+    _order = "month desc"
+
+    month = fields.Date(readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    segment_id = fields.Many2one("crm.customer.segment", readonly=True)
+    active_count = fields.Integer(string="Active at Start", readonly=True)
+    lost_count = fields.Integer(string="Lost in Month", readonly=True)
+    churn_rate = fields.Float(string="Churn Rate (%)", readonly=True, aggregator="avg")
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            """
+            CREATE VIEW crm_churn_report AS
+            WITH months AS (
+                SELECT generate_series(
+                           date_trunc('month', CURRENT_DATE) - INTERVAL '11 months',
+                           date_trunc('month', CURRENT_DATE), INTERVAL '1 month')::date AS month
+            ),
+            counts AS (
+                SELECT m.month, s.company_id, s.user_id, s.segment_id,
+                       COUNT(*) FILTER (WHERE s.first_order_date < m.month
+                                          AND (s.lost_date IS NULL OR s.lost_date >= m.month))
+                           AS active_count,
+                       COUNT(*) FILTER (WHERE s.lost_date >= m.month
+                                          AND s.lost_date < m.month + INTERVAL '1 month')
+                           AS lost_count
+                  FROM months m
+                 CROSS JOIN crm_customer_score s
+                 GROUP BY m.month, s.company_id, s.user_id, s.segment_id
+            )
+            SELECT ROW_NUMBER() OVER (ORDER BY month, company_id, user_id, segment_id) AS id,
+                   month, company_id, user_id, segment_id, active_count, lost_count,
+                   CASE WHEN active_count > 0
+                        THEN 100.0 * lost_count / active_count ELSE 0 END AS churn_rate
+              FROM counts
+            """
+        )

@@ -1,0 +1,196 @@
+"""Plain unit tests of crm_identification's computations (no Odoo, no database)."""
+
+import math
+
+import numpy as np
+import pytest
+from conftest import load_lib
+
+rfm = load_lib("crm_identification", "rfm")
+clv = load_lib("crm_identification", "clv")
+basket = load_lib("crm_identification", "basket")
+
+
+# ---------------------------------------------------------------- RFM rules
+
+
+def test_parse_thresholds():
+    assert rfm.parse_thresholds("30, 90,180;365") == (30.0, 90.0, 180.0, 365.0)
+    for bad, reason in [
+        ("30,90,180", "wrong_count"),
+        ("30,90,x,365", "not_numbers"),
+        ("30,20,180,365", "not_increasing"),
+        ("-1,20,180,365", "negative"),
+        ("", "not_numbers"),
+    ]:
+        with pytest.raises(ValueError, match=reason):
+            rfm.parse_thresholds(bad)
+
+
+def test_threshold_scores():
+    t = (30, 90, 180, 365)
+    assert [rfm.recency_score_by_thresholds(d, t) for d in (0, 30, 31, 90, 200, 365, 366)] == [
+        5,
+        5,
+        4,
+        4,
+        2,
+        2,
+        1,
+    ]
+    f = (2, 3, 5, 10)
+    assert [rfm.value_score_by_thresholds(n, f) for n in (1, 2, 3, 4, 5, 9, 10, 50)] == [
+        1,
+        2,
+        3,
+        3,
+        4,
+        4,
+        5,
+        5,
+    ]
+
+
+def test_quintiles_spread_five_customers_and_tie_equal_values():
+    assert rfm.quintile_scores([10, 20, 30, 40, 50]) == [1, 2, 3, 4, 5]
+    # recency: fewer days is better
+    assert rfm.quintile_scores([5, 400, 60], higher_is_better=False) == [5, 1, 3]
+    # equal values share the lowest score of their group
+    assert rfm.quintile_scores([1, 1, 1, 1, 9]) == [1, 1, 1, 1, 5]
+    assert rfm.quintile_scores([7]) == [1]
+
+
+def test_value_tiers_by_cumulative_share():
+    # 50 + 30 = 80 % -> A, A; then 10 -> share before 80 -> B; 5 (90) -> B; 5 (95) -> C
+    assert rfm.value_tiers([50, 30, 10, 5, 5, 0, -20], 80, 95) == [
+        "a",
+        "a",
+        "b",
+        "b",
+        "c",
+        "c",
+        "c",
+    ]
+    assert rfm.value_tiers([0, 0], 80, 95) == ["c", "c"]
+
+
+def test_churn_relative_and_fixed():
+    rule = {
+        "method": "relative",
+        "lost_factor": 3,
+        "at_risk_factor": 1.5,
+        "lost_days": 365,
+        "at_risk_days": 180,
+    }
+    assert rfm.churn_status(20, 30, rule) == ("active", 90)
+    assert rfm.churn_status(50, 30, rule) == ("at_risk", 90)
+    assert rfm.churn_status(91, 30, rule) == ("lost", 90)
+    # a single purchase: the fixed days apply
+    assert rfm.churn_status(200, None, rule) == ("at_risk", 365)
+    fixed = dict(rule, method="fixed")
+    assert rfm.churn_status(91, 30, fixed) == ("active", 365)
+
+
+# ---------------------------------------------------------------- market basket
+
+
+def test_association_rules_on_known_baskets():
+    baskets = [{"A", "B"}, {"A", "B"}, {"A", "C"}, {"B", "C"}, {"A", "B", "C"}]
+    rules = basket.association_rules(baskets)
+    count, support, confidence, lift = rules[("A", "B")]
+    assert count == 3
+    assert support == pytest.approx(0.6)
+    assert confidence == pytest.approx(0.75)
+    assert lift == pytest.approx(0.75 / 0.8)
+    assert rules[("C", "A")][2] == pytest.approx(2 / 3)
+    assert rules[("C", "A")][3] == pytest.approx((2 / 3) / 0.8)
+    strong = basket.association_rules(baskets, min_count=3)
+    assert set(strong) == {("A", "B"), ("B", "A")}
+    assert basket.association_rules([]) == {}
+
+
+# ---------------------------------------------------------------- lifetime value
+
+
+def _reference_bgnbd_ll(r, alpha, a, b, x, t_x, T):
+    """The BG/NBD likelihood written out from the paper with math.lgamma, term by term."""
+    beta = math.lgamma(a) + math.lgamma(b + x) - math.lgamma(a + b + x)
+    beta0 = math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
+    common = math.lgamma(r + x) - math.lgamma(r) + r * math.log(alpha) + beta - beta0
+    like = math.exp(-(r + x) * math.log(alpha + T))
+    if x > 0:
+        like += (a / (b + x - 1)) * math.exp(-(r + x) * math.log(alpha + t_x))
+    return common + math.log(like)
+
+
+def test_bgnbd_likelihood_matches_the_formula():
+    params = (0.8, 40.0, 0.9, 2.5)
+    data = [(0, 0, 100), (3, 80, 120), (10, 300, 365), (1, 5, 5)]
+    x, t_x, T = (np.array(col, dtype=float) for col in zip(*data, strict=True))
+    got = clv.bgnbd_log_likelihood(params, x, t_x, T)
+    want = [_reference_bgnbd_ll(*params, *row) for row in data]
+    assert got == pytest.approx(want, rel=1e-9)
+
+
+def _simulate(n, r, alpha, a, b, observe, rng):
+    """Customers drawn from the BG/NBD story: a Poisson purchase rate per customer, and a
+    chance p of dropping out after each purchase."""
+    lam = rng.gamma(r, 1 / alpha, n)
+    p = rng.beta(a, b, n)
+    x = np.zeros(n)
+    t_x = np.zeros(n)
+    T = rng.uniform(observe / 2, observe, n)
+    for i in range(n):
+        t = 0.0
+        while True:
+            t += rng.exponential(1 / lam[i])
+            if t > T[i]:
+                break
+            x[i] += 1
+            t_x[i] = t
+            if rng.random() < p[i]:
+                break
+    return x, t_x, T
+
+
+def test_fit_recovers_the_parameters_it_was_simulated_with():
+    rng = np.random.default_rng(7)
+    true = {"r": 0.5, "alpha": 20.0, "a": 0.8, "b": 3.0}
+    x, t_x, T = _simulate(6000, *true.values(), observe=365, rng=rng)
+    n = x + 1
+    spend = rng.gamma(6.0, 1 / (6.0 / 50.0), len(x))  # mean order value around 50
+    result = clv.fit(x, t_x, T, n, spend)
+    assert result.method == "model"
+    assert result.params["r"] == pytest.approx(true["r"], rel=0.25)
+    assert result.params["alpha"] == pytest.approx(true["alpha"], rel=0.35)
+    assert result.params["a"] / (result.params["a"] + result.params["b"]) == pytest.approx(
+        true["a"] / (true["a"] + true["b"]), rel=0.3
+    )
+    # the model's expected purchases over the next year vs. a fresh simulation of it
+    p_alive = clv.probability_alive(result.params, x, t_x, T)
+    assert np.all((p_alive > 0) & (p_alive <= 1))
+    assert np.all(p_alive[x == 0] == 1)
+    expected = clv.expected_purchases(result.params, 365, x, t_x, T)
+    assert np.all(np.isfinite(expected)) and np.all(expected >= 0)
+    # customers who bought a lot recently are expected to buy more than silent ones
+    busy = (x >= 5) & (T - t_x < 30)
+    silent = (x >= 5) & (T - t_x > 200)
+    assert expected[busy].mean() > 3 * expected[silent].mean()
+
+
+def test_too_little_history_falls_back_to_historical_value():
+    x = np.array([0, 1, 0, 2], dtype=float)
+    result = clv.fit(x, x * 10, np.full(4, 100.0), x + 1, np.full(4, 20.0))
+    assert result.method == "historical"
+    assert result.reason == "too_few_repeat"
+    assert result.repeat_customers == 2
+    # 200 spent over 100 days -> 2 a day -> 730 a year; a new customer counts 90 days at least
+    assert clv.historical_value(365, [200.0, 90.0], [100.0, 10.0]).tolist() == [730.0, 365.0]
+
+
+def test_gamma_gamma_expected_spend_shrinks_towards_the_population():
+    params = {"p": 6.0, "q": 4.0, "gamma": 16.0}
+    spend = clv.expected_spend(params, np.array([1, 50]), np.array([200.0, 200.0]))
+    population_mean = params["p"] * params["gamma"] / (params["q"] - 1)  # 32
+    assert population_mean < spend[0] < spend[1] < 200
+    assert clv.expected_spend({}, np.array([3]), np.array([-5.0])).tolist() == [0.0]
