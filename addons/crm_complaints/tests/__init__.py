@@ -1,1 +1,1 @@
-from . import test_complaint
+from . import test_complaint, test_i18n

@@ -293,19 +293,38 @@ class CrmCustomerScore(models.Model):
         started = time.monotonic()
         as_of = as_of or fields.Date.context_today(self)
         self.env.flush_all()
-        stats = {"customers": 0, "moved": 0, "associations": 0}
-        self._refresh_scores(company, as_of)
-        stats["customers"] = self._refresh_rfm_scores(company)
-        self._refresh_value_tiers(company)
-        stats["moved"] = self._refresh_segments(company)
-        self._refresh_clv(company, as_of)
-        stats["associations"] = self.env["crm.product.association"]._refresh_company(
-            company, as_of
+        steps = {}
+
+        def step(name, function, *args):
+            begun = time.monotonic()
+            result = function(*args)
+            steps[name] = time.monotonic() - begun
+            return result
+
+        step("figures", self._refresh_scores, company, as_of)
+        stats = {
+            "customers": step("rfm", self._refresh_rfm_scores, company),
+            "steps": steps,
+        }
+        step("tiers", self._refresh_value_tiers, company)
+        stats["moved"] = step("segments", self._refresh_segments, company)
+        step("clv", self._refresh_clv, company, as_of)
+        stats["associations"] = step(
+            "basket", self.env["crm.product.association"]._refresh_company, company, as_of
         )
         company.sudo().crm_insight_refreshed_at = fields.Datetime.now()
         self.env.invalidate_all()
         stats["seconds"] = time.monotonic() - started
-        _logger.info("Customer insight of %s refreshed: %s", company.name, stats)
+        _logger.info(
+            "Customer insight of %s refreshed: %s customers, %s moved, %s associations, "
+            "%.1f s (%s)",
+            company.name,
+            stats["customers"],
+            stats["moved"],
+            stats["associations"],
+            stats["seconds"],
+            ", ".join(f"{name} {seconds:.2f}" for name, seconds in steps.items()),
+        )
         return stats
 
     def _sales_source_sql(self, company, as_of):

@@ -1,1 +1,1 @@
-from . import test_tier
+from . import test_i18n, test_tier

@@ -1,1 +1,1 @@
-from . import test_competitor
+from . import test_competitor, test_i18n

@@ -1,0 +1,7 @@
+from odoo.addons.crm_identification.tests.common_i18n import TranslationCompleteCase
+from odoo.tests import tagged
+
+
+@tagged("post_install", "-at_install")
+class TestTranslations(TranslationCompleteCase):
+    MODULE = "crm_loyalty"

@@ -1,0 +1,134 @@
+# Run inside `odoo shell` (tests/bench/run.sh): generates a company's customers and sales
+# set-based, then times crm_identification's full refresh against the floor, one bare
+# GROUP BY over the same order lines, in the same run. Prints figures.
+import os
+import resource
+import time
+
+SIZES = {"quick": (10_000, 100_000), "full": (1_000_000, 10_000_000)}
+customers, lines = SIZES[os.environ.get("BENCH_SIZE", "quick")]
+LINES_PER_ORDER = 3
+PRODUCTS = 500
+orders = lines // LINES_PER_ORDER
+cr = env.cr
+company = env.company
+
+
+def timed(label, sql, params=None):
+    started = time.perf_counter()
+    cr.execute(sql, params)
+    elapsed = time.perf_counter() - started
+    print(f"  {label}: {elapsed:.1f} s")
+    return elapsed
+
+
+def rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+cr.execute("SELECT count(*) FROM res_partner WHERE name LIKE 'Bench customer %%'")
+if not cr.fetchone()[0]:
+    print(f"Generating {customers:,} customers, {orders:,} orders, {lines:,} order lines")
+    env["product.product"].create(
+        [{"name": f"Bench product {i}", "list_price": 10 + i % 90} for i in range(PRODUCTS)]
+    )
+    env.flush_all()
+    cr.execute(
+        "SELECT min(id), max(id) FROM product_product WHERE id IN "
+        "(SELECT id FROM product_product ORDER BY id DESC LIMIT %s)",
+        [PRODUCTS],
+    )
+    first_product, last_product = cr.fetchone()
+    timed(
+        "partners",
+        """
+        INSERT INTO res_partner (name, display_name, active, type, is_company, customer_rank,
+                                 autopost_bills, lang, create_date, write_date)
+        SELECT 'Bench customer ' || g, 'Bench customer ' || g, TRUE, 'contact', TRUE, 1,
+               'ask', 'en_US', now(), now()
+          FROM generate_series(1, %s) g
+        """,
+        [customers],
+    )
+    cr.execute(
+        "UPDATE res_partner SET commercial_partner_id = id "
+        "WHERE commercial_partner_id IS NULL AND name LIKE 'Bench customer %%'"
+    )
+    cr.execute("SELECT min(id) FROM res_partner WHERE name LIKE 'Bench customer %%'")
+    first_partner = cr.fetchone()[0]
+    # a skewed population: a few customers order a lot, most order rarely
+    timed(
+        "orders",
+        """
+        INSERT INTO sale_order (name, company_id, partner_id, partner_invoice_id,
+                                partner_shipping_id, date_order, picking_policy, state,
+                                currency_id, currency_rate, amount_untaxed, amount_total,
+                                create_date, write_date)
+        SELECT 'BENCH/' || g, %(company)s, p, p, p,
+               now() - (random() * 1095 || ' days')::interval, 'direct', 'sale',
+               %(currency)s, 1, 0, 0, now(), now()
+          FROM (SELECT g, %(first)s + floor(%(n)s * power(random(), 2))::int AS p
+                  FROM generate_series(1, %(orders)s) g) s
+        """,
+        {
+            "company": company.id,
+            "currency": company.currency_id.id,
+            "first": first_partner,
+            "n": customers,
+            "orders": orders,
+        },
+    )
+    timed(
+        "order lines",
+        """
+        INSERT INTO sale_order_line (order_id, name, product_id, product_uom_qty, price_unit,
+                                     price_subtotal, customer_lead, company_id, currency_id,
+                                     order_partner_id, state, create_date, write_date)
+        SELECT o.id, 'line', %(p0)s + floor(random() * random() * %(np)s)::int, 1,
+               10 + (k * 7 + o.id) %% 90, 10 + (k * 7 + o.id) %% 90, 0, o.company_id,
+               o.currency_id, o.partner_id, 'sale', now(), now()
+          FROM sale_order o CROSS JOIN generate_series(1, %(per)s) k
+         WHERE o.name LIKE 'BENCH/%%'
+        """,
+        {"p0": first_product, "np": PRODUCTS, "per": LINES_PER_ORDER},
+    )
+    timed(
+        "order totals",
+        """
+        UPDATE sale_order o SET amount_untaxed = t.total, amount_total = t.total
+          FROM (SELECT order_id, sum(price_subtotal) AS total FROM sale_order_line
+                 GROUP BY order_id) t
+         WHERE t.order_id = o.id AND o.name LIKE 'BENCH/%%'
+        """,
+    )
+    cr.commit()
+    cr.execute("ANALYZE res_partner; ANALYZE sale_order; ANALYZE sale_order_line")
+    cr.commit()
+
+cr.execute("SELECT count(*) FROM sale_order_line")
+print(f"Order lines in the database: {cr.fetchone()[0]:,}")
+print("Floor: one bare GROUP BY over the order lines")
+floor = timed(
+    "GROUP BY order_partner_id",
+    "SELECT order_partner_id, count(*), sum(price_subtotal) FROM sale_order_line "
+    "GROUP BY order_partner_id",
+)
+cr.fetchall()
+company.write({"crm_basket_min_support": 0.5, "crm_basket_min_orders": 3})
+rss_before = rss_mb()
+print("Full refresh (first run, then a second run that only confirms the same figures)")
+for run in (1, 2):
+    started = time.perf_counter()
+    stats = env["crm.customer.score"]._refresh_company(company)
+    cr.commit()
+    wall = time.perf_counter() - started
+    steps = ", ".join(f"{k} {v:.1f}" for k, v in stats["steps"].items())
+    print(
+        f"  run {run}: {wall:.1f} s wall ({wall / floor:.1f}x the floor); "
+        f"{stats['customers']:,} customers, {stats['moved']:,} moved segment, "
+        f"{stats['associations']:,} associations; steps (s): {steps}"
+    )
+print(
+    f"Peak memory of the Odoo process: {rss_mb():.0f} MB (before the refresh {rss_before:.0f} MB)"
+)
+print(f"Lifetime value: {company.crm_clv_method} - {company.crm_clv_note}")
