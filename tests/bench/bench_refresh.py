@@ -42,7 +42,7 @@ if not cr.fetchone()[0]:
     timed(
         "partners",
         """
-        INSERT INTO res_partner (name, display_name, active, type, is_company, customer_rank,
+        INSERT INTO res_partner (name, complete_name, active, type, is_company, customer_rank,
                                  autopost_bills, lang, create_date, write_date)
         SELECT 'Bench customer ' || g, 'Bench customer ' || g, TRUE, 'contact', TRUE, 1,
                'ask', 'en_US', now(), now()

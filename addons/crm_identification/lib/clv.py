@@ -80,7 +80,14 @@ def _fit(neg_ll, start):
         bounds=[(-10.0, 10.0)] * len(start),
     )
     params = np.exp(result.x)
-    return params, bool(result.success) and np.all(np.isfinite(params))
+    # L-BFGS-B often stops on "abnormal termination in line search" right at the optimum
+    # of a flat likelihood; a finite likelihood better than the start is a usable fit.
+    usable = (
+        np.isfinite(result.fun)
+        and result.fun <= neg_ll(np.log(start))
+        and bool(np.all(np.isfinite(params)))
+    )
+    return params, usable
 
 
 def _sample(rng, size, *arrays):

@@ -1,6 +1,6 @@
 import logging
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import numpy as np
 
@@ -301,12 +301,10 @@ class CrmCustomerScore(models.Model):
             steps[name] = time.monotonic() - begun
             return result
 
-        step("figures", self._refresh_scores, company, as_of)
         stats = {
-            "customers": step("rfm", self._refresh_rfm_scores, company),
+            "customers": step("scores", self._refresh_scores, company, as_of),
             "steps": steps,
         }
-        step("tiers", self._refresh_value_tiers, company)
         stats["moved"] = step("segments", self._refresh_segments, company)
         step("clv", self._refresh_clv, company, as_of)
         stats["associations"] = step(
@@ -370,8 +368,11 @@ class CrmCustomerScore(models.Model):
         )
 
     def _refresh_scores(self, company, as_of):
-        """Step 1: one aggregate pass over the sales; upsert the figures, drop customers that
-        are gone (archived, merged, no sale left)."""
+        """Steps 1-3 in one statement: one aggregate pass over the sales, the R/F/M scores
+        (window functions over the customers with sales in the window; the others get 1, 1,
+        1), the A/B/C tier by cumulative share of revenue, the churn status; upserted, so a
+        customer keeps its row. Customers gone since (archived, merged, no sale left) are
+        dropped. Returns the number of customers."""
         window_start = as_of - timedelta(days=company.crm_lookback_days)
         rule = company._crm_churn_rule()
         interval = SQL(
@@ -394,6 +395,8 @@ class CrmCustomerScore(models.Model):
         else:
             lost_after = SQL("%s::float", rule["lost_days"])
             at_risk_after = SQL("%s::float", rule["at_risk_days"])
+        # to the microsecond: rows older than this after the upsert belong to gone customers
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
         self.env.cr.execute(
             SQL(
                 """
@@ -412,58 +415,94 @@ class CrmCustomerScore(models.Model):
                  GROUP BY tx.partner_id
                 HAVING COUNT(*) FILTER (WHERE is_sale) > 0
             ),
-            upsert AS (
-                INSERT INTO crm_customer_score AS s (
-                    partner_id, company_id, user_id, country_id, first_order_date,
-                    last_order_date, order_count, total_value, recency_days, frequency,
-                    monetary, usual_interval_days, churn_status, lost_date, computed_at,
-                    create_uid, write_uid, create_date, write_date)
-                SELECT a.partner_id, %(company)s, cp.user_id, cp.country_id, a.first_day,
-                       a.last_day, a.order_count, a.total_value,
-                       %(as_of)s - a.last_day, a.frequency, a.monetary, %(interval)s,
-                       CASE WHEN %(as_of)s - a.last_day > %(lost_after)s THEN 'lost'
-                            WHEN %(as_of)s - a.last_day > %(at_risk_after)s THEN 'at_risk'
-                            ELSE 'active' END,
-                       CASE WHEN %(as_of)s - a.last_day > %(lost_after)s
-                            THEN a.last_day + CEIL(%(lost_after)s)::int END,
-                       %(now)s, %(uid)s, %(uid)s, %(now)s, %(now)s
+            figures AS (
+                SELECT a.*, %(as_of)s - a.last_day AS recency_days, a.frequency > 0 AS in_window,
+                       a.monetary > 0 AS spent
                   FROM agg a
-                  JOIN res_partner cp ON cp.id = a.partner_id
-                ON CONFLICT (partner_id, company_id) DO UPDATE SET
-                    user_id = EXCLUDED.user_id, country_id = EXCLUDED.country_id,
-                    first_order_date = EXCLUDED.first_order_date,
-                    last_order_date = EXCLUDED.last_order_date,
-                    order_count = EXCLUDED.order_count, total_value = EXCLUDED.total_value,
-                    recency_days = EXCLUDED.recency_days, frequency = EXCLUDED.frequency,
-                    monetary = EXCLUDED.monetary,
-                    usual_interval_days = EXCLUDED.usual_interval_days,
-                    churn_status = EXCLUDED.churn_status, lost_date = EXCLUDED.lost_date,
-                    computed_at = EXCLUDED.computed_at, write_uid = EXCLUDED.write_uid,
-                    write_date = EXCLUDED.write_date
-                RETURNING s.partner_id
+            ),
+            scored AS (
+                SELECT f.*,
+                       CASE WHEN in_window THEN %(r)s ELSE 1 END AS r,
+                       CASE WHEN in_window THEN %(f)s ELSE 1 END AS f,
+                       CASE WHEN in_window THEN %(m)s ELSE 1 END AS m,
+                       CASE WHEN spent THEN 100.0 * (
+                                SUM(monetary) OVER (PARTITION BY spent ORDER BY monetary DESC,
+                                                    partner_id ROWS UNBOUNDED PRECEDING)
+                                - monetary) / SUM(monetary) OVER (PARTITION BY spent)
+                       END AS share_before
+                  FROM figures f
             )
-            DELETE FROM crm_customer_score s
-             WHERE s.company_id = %(company)s
-               AND NOT EXISTS (SELECT 1 FROM agg WHERE agg.partner_id = s.partner_id)
+            INSERT INTO crm_customer_score AS s (
+                partner_id, company_id, user_id, country_id, first_order_date,
+                last_order_date, order_count, total_value, recency_days, frequency, monetary,
+                recency_score, frequency_score, monetary_score, rfm_code, value_tier,
+                usual_interval_days, churn_status, lost_date, computed_at,
+                create_uid, write_uid, create_date, write_date)
+            SELECT a.partner_id, %(company)s, cp.user_id, cp.country_id, a.first_day,
+                   a.last_day, a.order_count, a.total_value, a.recency_days, a.frequency,
+                   a.monetary, a.r, a.f, a.m, a.r::text || a.f::text || a.m::text,
+                   CASE WHEN a.share_before < %(a_share)s THEN 'a'
+                        WHEN a.share_before < %(b_share)s THEN 'b'
+                        ELSE 'c' END,
+                   %(interval)s,
+                   CASE WHEN a.recency_days > %(lost_after)s THEN 'lost'
+                        WHEN a.recency_days > %(at_risk_after)s THEN 'at_risk'
+                        ELSE 'active' END,
+                   CASE WHEN a.recency_days > %(lost_after)s
+                        THEN a.last_day + CEIL(%(lost_after)s)::int END,
+                   %(now)s, %(uid)s, %(uid)s, %(now)s, %(now)s
+              FROM scored a
+              JOIN res_partner cp ON cp.id = a.partner_id
+            ON CONFLICT (partner_id, company_id) DO UPDATE SET
+                user_id = EXCLUDED.user_id, country_id = EXCLUDED.country_id,
+                first_order_date = EXCLUDED.first_order_date,
+                last_order_date = EXCLUDED.last_order_date,
+                order_count = EXCLUDED.order_count, total_value = EXCLUDED.total_value,
+                recency_days = EXCLUDED.recency_days, frequency = EXCLUDED.frequency,
+                monetary = EXCLUDED.monetary, recency_score = EXCLUDED.recency_score,
+                frequency_score = EXCLUDED.frequency_score,
+                monetary_score = EXCLUDED.monetary_score, rfm_code = EXCLUDED.rfm_code,
+                value_tier = EXCLUDED.value_tier,
+                usual_interval_days = EXCLUDED.usual_interval_days,
+                churn_status = EXCLUDED.churn_status, lost_date = EXCLUDED.lost_date,
+                computed_at = EXCLUDED.computed_at, write_uid = EXCLUDED.write_uid,
+                write_date = EXCLUDED.write_date
             """,
                 source=self._sales_source_sql(company, as_of),
                 window_start=window_start,
-                company=company.id,
                 as_of=as_of,
+                r=self._score_sql("recency_days", company, higher_is_better=False),
+                f=self._score_sql("frequency", company, higher_is_better=True),
+                m=self._score_sql("monetary", company, higher_is_better=True),
+                a_share=company.crm_tier_a_share,
+                b_share=company.crm_tier_b_share,
+                company=company.id,
                 interval=interval,
                 lost_after=lost_after,
                 at_risk_after=at_risk_after,
-                now=fields.Datetime.now(),
+                now=now,
                 uid=self.env.uid,
             )
         )
+        customers = self.env.cr.rowcount
+        # every row of a customer still buying was just written with computed_at = now
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM crm_customer_score WHERE company_id = %s AND computed_at < %s",
+                company.id,
+                now,
+            )
+        )
+        return customers
 
     def _score_sql(self, column, company, higher_is_better):
-        """SQL giving the 1-5 score of a column, by quintiles or by the company's thresholds."""
+        """SQL giving the 1-5 score of a column, by quintiles (among the customers with
+        sales in the window) or by the company's thresholds."""
         if company.crm_score_method == "quintile":
             order = SQL("ASC" if higher_is_better else "DESC")
             return SQL(
-                "LEAST(5, 1 + FLOOR(5 * percent_rank() OVER (ORDER BY %s %s)))::int",
+                "LEAST(5, 1 + FLOOR(5 * percent_rank() OVER ("
+                "PARTITION BY in_window ORDER BY %s %s)))::int",
                 SQL.identifier(column),
                 order,
             )
@@ -478,63 +517,6 @@ class CrmCustomerScore(models.Model):
             return SQL("(1 + %s)", SQL(" + ").join(terms))
         terms = [SQL("(%s > %s)::int", SQL.identifier(column), t) for t in thresholds]
         return SQL("(5 - (%s))", SQL(" + ").join(terms))
-
-    def _refresh_rfm_scores(self, company):
-        """Step 2: R, F and M scores of the customers with sales in the window; customers
-        without get 1, 1, 1. Returns the number of customers."""
-        self.env.cr.execute(
-            SQL(
-                """
-            WITH ranked AS (
-                SELECT id,
-                       %(r)s AS r, %(f)s AS f, %(m)s AS m
-                  FROM crm_customer_score
-                 WHERE company_id = %(company)s AND frequency > 0
-            )
-            UPDATE crm_customer_score s
-               SET recency_score = COALESCE(ranked.r, 1),
-                   frequency_score = COALESCE(ranked.f, 1),
-                   monetary_score = COALESCE(ranked.m, 1),
-                   rfm_code = COALESCE(ranked.r, 1)::text || COALESCE(ranked.f, 1)::text
-                              || COALESCE(ranked.m, 1)::text
-              FROM crm_customer_score s2
-              LEFT JOIN ranked ON ranked.id = s2.id
-             WHERE s.id = s2.id AND s2.company_id = %(company)s
-            """,
-                r=self._score_sql("recency_days", company, higher_is_better=False),
-                f=self._score_sql("frequency", company, higher_is_better=True),
-                m=self._score_sql("monetary", company, higher_is_better=True),
-                company=company.id,
-            )
-        )
-        return self.env.cr.rowcount
-
-    def _refresh_value_tiers(self, company):
-        """Step 3: A/B/C by cumulative share of the window's revenue."""
-        self.env.cr.execute(
-            SQL(
-                """
-            WITH cumulative AS (
-                SELECT id,
-                       100.0 * (SUM(monetary) OVER (ORDER BY monetary DESC, id
-                                                    ROWS UNBOUNDED PRECEDING) - monetary)
-                       / NULLIF(SUM(monetary) OVER (), 0) AS share_before
-                  FROM crm_customer_score
-                 WHERE company_id = %(company)s AND monetary > 0
-            )
-            UPDATE crm_customer_score s
-               SET value_tier = CASE WHEN c.share_before < %(a)s THEN 'a'
-                                     WHEN c.share_before < %(b)s THEN 'b'
-                                     ELSE 'c' END
-              FROM crm_customer_score s2
-              LEFT JOIN cumulative c ON c.id = s2.id
-             WHERE s.id = s2.id AND s2.company_id = %(company)s
-            """,
-                company=company.id,
-                a=company.crm_tier_a_share,
-                b=company.crm_tier_b_share,
-            )
-        )
 
     def _segment_conditions(self, company):
         """[(segment, SQL subquery of matching score ids)] in rule order; a segment whose rule

@@ -70,7 +70,7 @@ class TestChurnClvBasket(InsightCase):
                 self.order(partner, days_ago=quiet + gap * k, amount=100 + i)
             customers.append(partner)
         self.refresh()
-        self.assertEqual(self.company.crm_clv_method, "model")
+        self.assertEqual(self.company.crm_clv_method, "model", self.company.crm_clv_note)
         busy, quiet = self.score(customers[1]), self.score(customers[4])
         self.assertEqual(busy.clv_method, "model")
         self.assertGreater(busy.p_alive, quiet.p_alive)
