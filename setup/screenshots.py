@@ -1,0 +1,125 @@
+"""Take README's screenshots from a running demo (bash setup/run.sh) with headless Chromium.
+
+    python setup/screenshots.py [--url http://localhost:8069] [--db crm_suite_demo]
+
+Logs in as admin, opens each screen and writes docs/screenshots/<name>.png. Runs with the
+suite's virtual environment (it needs requests and websocket-client, which Odoo's tests use).
+"""
+
+import argparse
+import base64
+import json
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+import websocket
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+DEBUG_PORT = 9333
+
+# (file name, path, JavaScript run once the page has loaded, language)
+SHOTS = [
+    ("segment-dashboard", "/odoo/action-crm_identification.crm_customer_segment_action_dashboard",
+     None, "en_US"),
+    ("customers", "/odoo/action-crm_identification.crm_customer_score_action", None, "en_US"),
+    ("partner-insight-tab", "/odoo/contacts/{partner}",
+     "document.querySelector(\".o_notebook a[name='crm_insight']\").click()", "en_US"),
+    ("partner-insight-tab-fa", "/odoo/contacts/{partner}",
+     "document.querySelector(\".o_notebook a[name='crm_insight']\").click()", "fa_IR"),
+]
+
+
+class Browser:
+    def __init__(self):
+        self.profile = tempfile.mkdtemp()
+        binary = shutil.which("chromium") or shutil.which("chromium-browser")
+        self.process = subprocess.Popen(
+            [
+                binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--hide-scrollbars", f"--user-data-dir={self.profile}",
+                f"--remote-debugging-port={DEBUG_PORT}", "--window-size=1440,900",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(50):
+            try:
+                pages = requests.get(f"http://127.0.0.1:{DEBUG_PORT}/json", timeout=1).json()
+                target = next(p for p in pages if p["type"] == "page")
+                break
+            except (requests.ConnectionError, StopIteration):
+                time.sleep(0.2)
+        self.ws = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=60)
+        self.next_id = 0
+
+    def call(self, method, **params):
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.next_id:
+                return message.get("result", {})
+
+    def close(self):
+        self.ws.close()
+        self.process.terminate()
+        self.process.wait()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="http://localhost:8069")
+    parser.add_argument("--db", default="crm_suite_demo")
+    args = parser.parse_args()
+
+    def rpc(session, model, method, *params):
+        response = session.post(
+            f"{args.url}/web/dataset/call_kw",
+            json={"jsonrpc": "2.0", "params": {
+                "model": model, "method": method, "args": list(params), "kwargs": {}}},
+            timeout=60,
+        ).json()
+        return response["result"]
+
+    session = requests.Session()
+    session.post(
+        f"{args.url}/web/session/authenticate",
+        json={"jsonrpc": "2.0", "params": {"db": args.db, "login": "admin", "password": "admin"}},
+        timeout=60,
+    ).raise_for_status()
+    scores = rpc(session, "crm.customer.score", "search_read",
+                 [["segment_id", "!=", False]], ["partner_id"])
+    partner = scores[0]["partner_id"][0]
+    admin = rpc(session, "res.users", "search", [["login", "=", "admin"]])[0]
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    browser = Browser()
+    try:
+        browser.call("Network.enable")
+        browser.call("Network.setCookie", name="session_id",
+                     value=session.cookies["session_id"], domain="localhost", path="/")
+        for name, path, script, lang in SHOTS:
+            rpc(session, "res.users", "write", [admin], {"lang": lang})
+            browser.call("Page.navigate", url=args.url + path.format(partner=partner))
+            time.sleep(4)
+            if script:
+                browser.call("Runtime.evaluate", expression=script)
+                time.sleep(1.5)
+            shot = browser.call("Page.captureScreenshot", format="png")
+            (OUT / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
+            print(f"wrote docs/screenshots/{name}.png")
+        rpc(session, "res.users", "write", [admin], {"lang": "en_US"})
+    finally:
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
