@@ -8,12 +8,19 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 crm_prepare
 crm_ensure_template
 db=crm_suite_i18n_$$
-createdb -T "$TEMPLATE_DB" "$db"
-trap 'dropdb --if-exists "$db" >/dev/null 2>&1' EXIT
+crm_copy_template "$db"
+trap 'crm_drop_db "$db"' EXIT
 crm_odoo -d "$db" -i "${SUITE_ADDONS// /,}" --stop-after-init --no-http --log-level=warn
 for addon in $SUITE_ADDONS; do
-    mkdir -p "$SUITE_ROOT/addons/$addon/i18n"
-    crm_odoo -d "$db" --i18n-export="$SUITE_ROOT/addons/$addon/i18n/$addon.pot" \
-        --modules="$addon" --stop-after-init --no-http --log-level=warn
+    pot=$SUITE_ROOT/addons/$addon/i18n/$addon.pot
+    mkdir -p "$(dirname "$pot")"
+    previous=$(cat "$pot" 2>/dev/null || true)
+    crm_odoo -d "$db" --i18n-export="$pot" --modules="$addon" --stop-after-init --no-http \
+        --log-level=warn
+    # keep the file as it was when only its dates changed (no churn in version control)
+    if [ "$(grep -v -- '-Date: ' "$pot")" = "$(grep -v -- '-Date: ' <<<"$previous")" ]; then
+        printf '%s\n' "$previous" >"$pot"
+    fi
 done
+# shellcheck disable=SC2086  # one argument per addon
 "$VENV_PY" "$SUITE_ROOT/setup/i18n_merge.py" "$SUITE_ROOT/addons" $SUITE_ADDONS

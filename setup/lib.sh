@@ -180,11 +180,42 @@ crm_ensure_postgres() {
     fi
 }
 
+crm_copy_template() {
+    # A new database $1 as a copy of the template, with the template's filestore (attachments:
+    # compiled assets, images) copied beside it as Odoo's own database duplication does.
+    local store=$CRM_SUITE_HOME/data/filestore
+    createdb -T "$TEMPLATE_DB" "$1" || crm_die "Could not copy $TEMPLATE_DB to $1."
+    rm -rf "${store:?}/$1"
+    if [ -d "$store/$TEMPLATE_DB" ]; then
+        mkdir -p "$store"
+        cp -al "$store/$TEMPLATE_DB" "$store/$1" 2>/dev/null || cp -a "$store/$TEMPLATE_DB" "$store/$1"
+    fi
+}
+
+crm_drop_db() {
+    dropdb --if-exists "$1" >/dev/null 2>&1
+    rm -rf "${CRM_SUITE_HOME:?}/data/filestore/$1"
+}
+
 crm_db_exists() {
     [ "$(psql -d postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]
 }
 
 # --- Odoo -------------------------------------------------------------------------------------
+
+crm_ensure_rtlcss() {
+    # Odoo builds the right-to-left stylesheets (Persian, Arabic, ...) with the rtlcss tool;
+    # without it those languages show left to right.
+    command -v rtlcss >/dev/null && return 0
+    [ -x "$CRM_SUITE_HOME/node/node_modules/.bin/rtlcss" ] && return 0
+    if command -v npm >/dev/null; then
+        crm_say "Installing rtlcss (right-to-left stylesheets) into $CRM_SUITE_HOME/node"
+        npm install --silent --no-audit --no-fund --prefix "$CRM_SUITE_HOME/node" rtlcss@4 \
+            >/dev/null 2>&1 && return 0
+    fi
+    crm_say "WARNING: rtlcss is not installed: Persian screens will show left to right." \
+        "Install Node.js and run: npm install -g rtlcss"
+}
 
 crm_odoo() {
     # Odoo with the suite's addons path and data dir; extra arguments go through, and a
@@ -192,7 +223,8 @@ crm_odoo() {
     local command=()
     case "${1:-}" in -*|"") ;; *) command=("$1"); shift ;; esac
     mkdir -p "$CRM_SUITE_HOME/data"
-    "$VENV_PY" "$ODOO_SRC/odoo-bin" "${command[@]}" --addons-path="$ODOO_ADDONS_PATH" \
+    PATH="$CRM_SUITE_HOME/node/node_modules/.bin:$PATH" \
+        "$VENV_PY" "$ODOO_SRC/odoo-bin" "${command[@]}" --addons-path="$ODOO_ADDONS_PATH" \
         --data-dir="$CRM_SUITE_HOME/data" "$@"
 }
 
@@ -220,12 +252,12 @@ crm_ensure_template() {
         "SELECT value FROM ir_config_parameter WHERE key = 'crm_suite.template_ready'" 2>/dev/null)" = 1 ] &&
         return 0
     crm_say "Building the template database $TEMPLATE_DB with Odoo's $deps (once; a few minutes)"
-    dropdb --if-exists "$TEMPLATE_DB" >/dev/null
+    crm_drop_db "$TEMPLATE_DB"
     createdb "$TEMPLATE_DB" || crm_die "Could not create the database $TEMPLATE_DB."
     mkdir -p "$CRM_SUITE_HOME/logs"
     if ! crm_odoo -d "$TEMPLATE_DB" -i "$deps" --stop-after-init --no-http \
         --logfile="$CRM_SUITE_HOME/logs/$TEMPLATE_DB.log"; then
-        dropdb --if-exists "$TEMPLATE_DB" >/dev/null
+        crm_drop_db "$TEMPLATE_DB"
         crm_die "Installing Odoo's modules into $TEMPLATE_DB failed." \
             "See $CRM_SUITE_HOME/logs/$TEMPLATE_DB.log"
     fi
@@ -246,4 +278,5 @@ crm_prepare() {
     crm_find_odoo
     crm_ensure_venv
     crm_ensure_postgres
+    crm_ensure_rtlcss
 }

@@ -14,7 +14,7 @@ echo "== ruff format --check" && "$bin/ruff" format --check . || status=1
 echo "== pylint-odoo" && "$bin/pylint" --rcfile=.pylintrc addons/* || status=1
 if ! command -v shellcheck >/dev/null; then crm_apt_install shellcheck || true; fi
 if command -v shellcheck >/dev/null; then
-    echo "== shellcheck" && shellcheck -x setup/*.sh .ci/run || status=1
+    echo "== shellcheck" && shellcheck -x setup/*.sh tests/bench/*.sh .ci/run || status=1
 else
     crm_say "shellcheck is not installed; skipping the shell checks (apt-get install shellcheck)"
 fi

@@ -28,8 +28,8 @@ fi
 if [ "$installed" != 4 ]; then
     crm_ensure_template
     crm_say "Creating the demo database $DB with the suite's addons (a minute or two)"
-    dropdb --if-exists "$DB" >/dev/null 2>&1
-    createdb -T "$TEMPLATE_DB" "$DB" || crm_die "Could not create the database $DB."
+    crm_drop_db "$DB"
+    crm_copy_template "$DB"
     crm_odoo -d "$DB" -i "$ADDONS" --stop-after-init --no-http --logfile="$log" ||
         crm_die "Installing the suite's addons into $DB failed." "See $log"
     echo "$current" >"$stamp"

@@ -24,13 +24,25 @@ DEBUG_PORT = 9333
 
 # (file name, path, JavaScript run once the page has loaded, language)
 SHOTS = [
-    ("segment-dashboard", "/odoo/action-crm_identification.crm_customer_segment_action_dashboard",
-     None, "en_US"),
+    (
+        "segment-dashboard",
+        "/odoo/action-crm_identification.crm_customer_segment_action_dashboard",
+        None,
+        "en_US",
+    ),
     ("customers", "/odoo/action-crm_identification.crm_customer_score_action", None, "en_US"),
-    ("partner-insight-tab", "/odoo/contacts/{partner}",
-     "document.querySelector(\".o_notebook a[name='crm_insight']\").click()", "en_US"),
-    ("partner-insight-tab-fa", "/odoo/contacts/{partner}",
-     "document.querySelector(\".o_notebook a[name='crm_insight']\").click()", "fa_IR"),
+    (
+        "partner-insight-tab",
+        "/odoo/contacts/{partner}",
+        "document.querySelector(\".o_notebook a[name='crm_insight']\").click()",
+        "en_US",
+    ),
+    (
+        "partner-insight-tab-fa",
+        "/odoo/contacts/{partner}",
+        "document.querySelector(\".o_notebook a[name='crm_insight']\").click()",
+        "fa_IR",
+    ),
 ]
 
 
@@ -40,10 +52,18 @@ class Browser:
         binary = shutil.which("chromium") or shutil.which("chromium-browser")
         self.process = subprocess.Popen(
             [
-                binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--hide-scrollbars", f"--user-data-dir={self.profile}",
-                f"--remote-debugging-port={DEBUG_PORT}", "--window-size=1440,900",
+                binary,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+                f"--user-data-dir={self.profile}",
+                f"--remote-debugging-port={DEBUG_PORT}",
+                "--window-size=1440,1250",
                 "about:blank",
             ],
             stdout=subprocess.DEVNULL,
@@ -67,6 +87,17 @@ class Browser:
             if message.get("id") == self.next_id:
                 return message.get("result", {})
 
+    def wait_for(self, selector, timeout=60):
+        """Wait until the page shows an element matching the CSS selector."""
+        deadline = time.monotonic() + timeout
+        expression = f"!!document.querySelector({json.dumps(selector)})"
+        while time.monotonic() < deadline:
+            result = self.call("Runtime.evaluate", expression=expression)
+            if result.get("result", {}).get("value"):
+                return
+            time.sleep(0.5)
+        raise TimeoutError(f"{selector} did not show up within {timeout} s")
+
     def close(self):
         self.ws.close()
         self.process.terminate()
@@ -83,41 +114,64 @@ def main():
     def rpc(session, model, method, *params):
         response = session.post(
             f"{args.url}/web/dataset/call_kw",
-            json={"jsonrpc": "2.0", "params": {
-                "model": model, "method": method, "args": list(params), "kwargs": {}}},
+            json={
+                "jsonrpc": "2.0",
+                "params": {"model": model, "method": method, "args": list(params), "kwargs": {}},
+            },
             timeout=60,
         ).json()
         return response["result"]
 
-    session = requests.Session()
-    session.post(
-        f"{args.url}/web/session/authenticate",
-        json={"jsonrpc": "2.0", "params": {"db": args.db, "login": "admin", "password": "admin"}},
-        timeout=60,
-    ).raise_for_status()
-    scores = rpc(session, "crm.customer.score", "search_read",
-                 [["segment_id", "!=", False]], ["partner_id"])
+    def login():
+        session = requests.Session()
+        session.post(
+            f"{args.url}/web/session/authenticate",
+            json={
+                "jsonrpc": "2.0",
+                "params": {"db": args.db, "login": "admin", "password": "admin"},
+            },
+            timeout=60,
+        ).raise_for_status()
+        return session
+
+    session = login()
+    scores = rpc(
+        session, "crm.customer.score", "search_read", [["segment_id", "!=", False]], ["partner_id"]
+    )
     partner = scores[0]["partner_id"][0]
     admin = rpc(session, "res.users", "search", [["login", "=", "admin"]])[0]
+    persian = rpc(
+        session, "res.lang", "search", [["code", "=", "fa_IR"], ["active", "in", [True, False]]]
+    )
+    if not rpc(session, "res.lang", "search", [["code", "=", "fa_IR"]]):
+        wizard = rpc(session, "base.language.install", "create", {"lang_ids": [[6, 0, persian]]})
+        rpc(session, "base.language.install", "lang_install", [wizard])
 
     OUT.mkdir(parents=True, exist_ok=True)
     browser = Browser()
     try:
         browser.call("Network.enable")
-        browser.call("Network.setCookie", name="session_id",
-                     value=session.cookies["session_id"], domain="localhost", path="/")
         for name, path, script, lang in SHOTS:
+            # the session takes the user's language (and its direction) when it logs in
             rpc(session, "res.users", "write", [admin], {"lang": lang})
+            shot_session = login()
+            browser.call(
+                "Network.setCookie",
+                name="session_id",
+                value=shot_session.cookies["session_id"],
+                domain="localhost",
+                path="/",
+            )
             browser.call("Page.navigate", url=args.url + path.format(partner=partner))
-            time.sleep(4)
+            browser.wait_for(".o_action_manager .o_view_controller")
             if script:
                 browser.call("Runtime.evaluate", expression=script)
-                time.sleep(1.5)
+            time.sleep(2)
             shot = browser.call("Page.captureScreenshot", format="png")
             (OUT / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
             print(f"wrote docs/screenshots/{name}.png")
-        rpc(session, "res.users", "write", [admin], {"lang": "en_US"})
     finally:
+        rpc(session, "res.users", "write", [admin], {"lang": "en_US"})
         browser.close()
 
 

@@ -33,13 +33,13 @@ run_odoo_tests() {
     log=$CRM_SUITE_HOME/logs/$db.log
     port=$("$VENV_PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     tags=${CRM_SUITE_TEST_TAGS:-/${SUITE_ADDONS// /,/}}
-    createdb -T "$TEMPLATE_DB" "$db" || crm_die "Could not copy $TEMPLATE_DB to $db."
+    crm_copy_template "$db"
     crm_say "Odoo tests on $db (tags $tags); full log: $log"
     crm_odoo -d "$db" -i "${SUITE_ADDONS// /,}" --test-enable --test-tags="$tags" \
         --stop-after-init --http-port="$port" --log-level=test 2>&1 |
         tee "$log" | grep -E --line-buffered ' (ERROR|CRITICAL|WARNING) |^(FAIL|ERROR):|Starting [A-Za-z]+\.test_' |
         sed 's/^[0-9-]* [0-9:,]* [0-9]* //'
-    [ "${CRM_SUITE_KEEP_DB:-0}" = 1 ] || dropdb --if-exists "$db" >/dev/null 2>&1
+    [ "${CRM_SUITE_KEEP_DB:-0}" = 1 ] || crm_drop_db "$db"
 
     summary=$(grep -E 'failed, [0-9]+ error\(s\) of [0-9]+ tests when loading database' "$log" | tail -1)
     if [ -z "$summary" ]; then

@@ -39,7 +39,7 @@ class Databases:
 
     def copy_template(self, label):
         name = f"crm_suite_pytest_{label}_{uuid.uuid4().hex[:6]}"
-        bash(f'crm_prepare; crm_ensure_template; createdb -T "$TEMPLATE_DB" {name}')
+        bash(f"crm_prepare; crm_ensure_template; crm_copy_template {name}")
         self.created.append(name)
         return name
 
@@ -71,7 +71,7 @@ class Databases:
 
     def drop_all(self):
         for name in self.created:
-            bash(f"dropdb --if-exists {name}", check=False)
+            bash(f"crm_drop_db {name}", check=False)
 
 
 @pytest.fixture(scope="session")

@@ -43,7 +43,7 @@ def stop(proc):
 def test_run_serves_login_with_the_four_addons():
     db = "crm_suite_pytest_run"
     port = free_port()
-    bash(f"crm_prepare; dropdb --if-exists {db}")
+    bash(f"crm_prepare; crm_drop_db {db}")
     try:
         proc, output = start(db, port)
         try:
@@ -66,7 +66,7 @@ def test_run_serves_login_with_the_four_addons():
         assert "Creating the demo database" not in output
         assert "updating them" not in output
     finally:
-        bash(f"dropdb --if-exists {db}", check=False)
+        bash(f"crm_drop_db {db}", check=False)
         stamp = os.path.expanduser(
             os.environ.get("CRM_SUITE_HOME", "~/.crm-suite") + f"/{db}.addons-hash"
         )

@@ -14,8 +14,8 @@ crm_ensure_template
 size=${BENCH_SIZE:-quick}
 db=crm_suite_bench_$size
 if ! crm_db_exists "$db"; then
-    createdb -T "$TEMPLATE_DB" "$db"
+    crm_copy_template "$db"
     crm_odoo -d "$db" -i crm_identification --stop-after-init --no-http --log-level=warn
 fi
 BENCH_SIZE=$size crm_odoo shell -d "$db" --no-http --log-level=warn <"$here/bench_refresh.py"
-[ "${BENCH_KEEP:-0}" = 1 ] || dropdb "$db"
+[ "${BENCH_KEEP:-0}" = 1 ] || crm_drop_db "$db"

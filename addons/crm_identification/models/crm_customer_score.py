@@ -608,7 +608,9 @@ class CrmCustomerScore(models.Model):
         )
         row = self.env.cr.fetchone()
         if not row or not row[0]:
-            company.sudo().write({"crm_clv_method": False, "crm_clv_note": False})
+            company.sudo().write(
+                {"crm_clv_method": False, "crm_clv_reason": False, "crm_clv_repeat_customers": 0}
+            )
             return
         ids, x, t_x, T, n, total = (np.fromstring(col, sep=",") for col in row)
         m = np.divide(total, n, out=np.zeros_like(total), where=n > 0)
@@ -620,24 +622,17 @@ class CrmCustomerScore(models.Model):
             hist = clv.historical_value(horizon, total, T)
             clv_value = np.where(np.isnan(orders), hist, np.nan_to_num(orders) * value)
             orders = np.nan_to_num(orders)
-            note = self.env._(
-                "Fitted on %(customers)s customers with repeat orders.",
-                customers=result.repeat_customers,
-            )
         else:
             p_alive = np.zeros_like(x)
             orders = np.zeros_like(x)
             clv_value = clv.historical_value(horizon, total, T)
-            note = {
-                "too_few_repeat": self.env._(
-                    "only %(repeat)s customers ordered more than once; the BG/NBD model "
-                    "needs at least %(needed)s.",
-                    repeat=result.repeat_customers,
-                    needed=clv.MIN_REPEAT_CUSTOMERS,
-                ),
-                "no_convergence": self.env._("the BG/NBD model did not converge on this history."),
-            }[result.reason]
-        company.sudo().write({"crm_clv_method": result.method, "crm_clv_note": note})
+        company.sudo().write(
+            {
+                "crm_clv_method": result.method,
+                "crm_clv_reason": result.reason or "fitted",
+                "crm_clv_repeat_customers": result.repeat_customers,
+            }
+        )
         for start in range(0, len(ids), CLV_BATCH):
             chunk = slice(start, start + CLV_BATCH)
             self.env.cr.execute(

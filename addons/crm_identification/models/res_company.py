@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..lib import rfm
+from ..lib import clv, rfm
 
 
 class ResCompany(models.Model):
@@ -84,7 +84,37 @@ class ResCompany(models.Model):
         string="Lifetime Value Method",
         readonly=True,
     )
-    crm_clv_note = fields.Char(string="Lifetime Value Note", readonly=True)
+    crm_clv_reason = fields.Selection(
+        [
+            ("fitted", "Fitted"),
+            ("too_few_repeat", "Too few repeat customers"),
+            ("no_convergence", "No convergence"),
+        ],
+        string="Lifetime Value Outcome",
+        readonly=True,
+    )
+    crm_clv_repeat_customers = fields.Integer(string="Repeat Customers", readonly=True)
+    crm_clv_note = fields.Char(string="Lifetime Value Note", compute="_compute_crm_clv_note")
+
+    @api.depends("crm_clv_reason", "crm_clv_repeat_customers")
+    @api.depends_context("lang")
+    def _compute_crm_clv_note(self):
+        """Why the lifetime value is what it is, in the reader's language."""
+        _ = self.env._
+        for company in self:
+            company.crm_clv_note = {
+                "fitted": _(
+                    "Fitted on %(customers)s customers with repeat orders.",
+                    customers=company.crm_clv_repeat_customers,
+                ),
+                "too_few_repeat": _(
+                    "only %(repeat)s customers ordered more than once; the BG/NBD model "
+                    "needs at least %(needed)s.",
+                    repeat=company.crm_clv_repeat_customers,
+                    needed=clv.MIN_REPEAT_CUSTOMERS,
+                ),
+                "no_convergence": _("the BG/NBD model did not converge on this history."),
+            }.get(company.crm_clv_reason, False)
 
     @api.constrains(
         "crm_recency_thresholds", "crm_frequency_thresholds", "crm_monetary_thresholds"

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import InsightCase
@@ -172,3 +173,26 @@ class TestChurnClvBasket(InsightCase):
         stamp = companies.mapped("crm_insight_refreshed_at")
         Score._cron_refresh()  # nothing left today: changes nothing
         self.assertEqual(companies.mapped("crm_insight_refreshed_at"), stamp)
+
+    def test_churn_rate_report_counts_the_month_a_customer_was_lost(self):
+        today = fields.Date.today()
+        lapsed = self.customer("Lapsed Monthly")
+        for i in range(4):
+            self.order(lapsed, days_ago=100 + 30 * i, amount=100, as_of=today)
+        self.refresh(as_of=today)
+        score = self.score(lapsed)
+        self.assertEqual(score.churn_status, "lost")
+        self.assertEqual(score.lost_date, today - timedelta(days=100 - 90))
+        month = score.lost_date.replace(day=1)
+        rows = self.env["crm.churn.report"].search(
+            [("month", "=", month), ("segment_id", "=", score.segment_id.id)]
+        )
+        self.assertEqual(sum(rows.mapped("lost_count")), 1)
+        before = self.env["crm.churn.report"].search(
+            [
+                ("month", "=", (month - timedelta(days=1)).replace(day=1)),
+                ("segment_id", "=", score.segment_id.id),
+            ]
+        )
+        self.assertEqual(sum(before.mapped("lost_count")), 0)
+        self.assertGreaterEqual(sum(before.mapped("active_count")), 1)
