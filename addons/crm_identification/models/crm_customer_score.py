@@ -485,12 +485,28 @@ class CrmCustomerScore(models.Model):
             )
         )
         customers = self.env.cr.rowcount
-        # every row of a customer still buying was just written with computed_at = now
+        # every row of a customer still buying was just written with computed_at = now; the
+        # others (archived, merged, no sale left) leave, and their segment history says so
         self.env.cr.execute(
             SQL(
-                "DELETE FROM crm_customer_score WHERE company_id = %s AND computed_at < %s",
-                company.id,
-                now,
+                """
+            WITH gone AS (
+                DELETE FROM crm_customer_score
+                 WHERE company_id = %(company)s AND computed_at < %(now)s
+             RETURNING partner_id, segment_id
+            )
+            INSERT INTO crm_customer_segment_history (
+                partner_id, company_id, previous_segment_id, segment_id, date,
+                create_uid, write_uid, create_date, write_date)
+            SELECT gone.partner_id, %(company)s, gone.segment_id, NULL, %(now)s,
+                   %(uid)s, %(uid)s, %(now)s, %(now)s
+              FROM gone
+              JOIN res_partner p ON p.id = gone.partner_id
+             WHERE gone.segment_id IS NOT NULL
+            """,
+                company=company.id,
+                now=now,
+                uid=self.env.uid,
             )
         )
         return customers

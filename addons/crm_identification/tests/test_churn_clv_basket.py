@@ -175,24 +175,27 @@ class TestChurnClvBasket(InsightCase):
         self.assertEqual(companies.mapped("crm_insight_refreshed_at"), stamp)
 
     def test_churn_rate_report_counts_the_month_a_customer_was_lost(self):
+        # the report counts months back from today: a company of its own, today's dates
         today = fields.Date.today()
+        company = self.env["res.company"].create({"name": "Churn Report Co"})
         lapsed = self.customer("Lapsed Monthly")
         for i in range(4):
-            self.order(lapsed, days_ago=100 + 30 * i, amount=100, as_of=today)
-        self.refresh(as_of=today)
-        score = self.score(lapsed)
+            self.order(lapsed, days_ago=100 + 30 * i, amount=100, as_of=today, company=company)
+        self.refresh(as_of=today, company=company)
+        score = self.score(lapsed, company=company)
         self.assertEqual(score.churn_status, "lost")
         self.assertEqual(score.lost_date, today - timedelta(days=100 - 90))
         month = score.lost_date.replace(day=1)
-        rows = self.env["crm.churn.report"].search(
-            [("month", "=", month), ("segment_id", "=", score.segment_id.id)]
-        )
+        Report = self.env["crm.churn.report"]
+        rows = Report.search([("company_id", "=", company.id), ("month", "=", month)])
         self.assertEqual(sum(rows.mapped("lost_count")), 1)
-        before = self.env["crm.churn.report"].search(
+        self.assertEqual(rows.filtered("lost_count").segment_id, score.segment_id)
+        before = Report.search(
             [
+                ("company_id", "=", company.id),
                 ("month", "=", (month - timedelta(days=1)).replace(day=1)),
-                ("segment_id", "=", score.segment_id.id),
             ]
         )
         self.assertEqual(sum(before.mapped("lost_count")), 0)
-        self.assertGreaterEqual(sum(before.mapped("active_count")), 1)
+        self.assertEqual(sum(before.mapped("active_count")), 1)
+        self.assertEqual(sum(rows.mapped("active_count")), 1, "active at the start of the month")
