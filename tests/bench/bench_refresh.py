@@ -107,13 +107,18 @@ if not cr.fetchone()[0]:
 
 cr.execute("SELECT count(*) FROM sale_order_line")
 print(f"Order lines in the database: {cr.fetchone()[0]:,}")
-print("Floor: one bare GROUP BY over the order lines")
-floor = timed(
-    "GROUP BY order_partner_id",
-    "SELECT order_partner_id, count(*), sum(price_subtotal) FROM sale_order_line "
-    "GROUP BY order_partner_id",
-)
-cr.fetchall()
+print("Floor: one bare GROUP BY over the order lines (twice: the second with warm caches)")
+for _attempt in range(2):
+    floor = timed(
+        "GROUP BY order_partner_id",
+        "SELECT order_partner_id, count(*), sum(price_subtotal) FROM sale_order_line "
+        "GROUP BY order_partner_id",
+    )
+    cr.fetchall()
+# the first run below starts from nothing, as on the day the addon is installed
+cr.execute("DELETE FROM crm_customer_score WHERE company_id = %s", [company.id])
+cr.execute("DELETE FROM crm_customer_segment_history WHERE company_id = %s", [company.id])
+cr.commit()
 company.write({"crm_basket_min_support": 0.5, "crm_basket_min_orders": 3})
 rss_before = rss_mb()
 print("Full refresh (first run, then a second run that only confirms the same figures)")

@@ -301,15 +301,18 @@ class CrmCustomerScore(models.Model):
             steps[name] = time.monotonic() - begun
             return result
 
+        # sorts and hashes of a million customers fit in memory instead of spilling to disk
+        self.env.cr.execute("SET LOCAL work_mem = '256MB'")
         stats = {
-            "customers": step("scores", self._refresh_scores, company, as_of),
+            "customers": step("figures", self._compute_figures, company, as_of),
             "steps": steps,
         }
-        stats["moved"] = step("segments", self._refresh_segments, company)
-        step("clv", self._refresh_clv, company, as_of)
+        step("clv", self._compute_clv, company, as_of)
+        stats["moved"] = step("write", self._write_scores, company)
         stats["associations"] = step(
             "basket", self.env["crm.product.association"]._refresh_company, company, as_of
         )
+        self.env.cr.execute("DROP TABLE IF EXISTS crm_new, crm_clv, crm_seg")
         company.sudo().crm_insight_refreshed_at = fields.Datetime.now()
         self.env.invalidate_all()
         stats["seconds"] = time.monotonic() - started
@@ -367,12 +370,11 @@ class CrmCustomerScore(models.Model):
             next_day=as_of + timedelta(days=1),
         )
 
-    def _refresh_scores(self, company, as_of):
-        """Steps 1-3 in one statement: one aggregate pass over the sales, the R/F/M scores
-        (window functions over the customers with sales in the window; the others get 1, 1,
-        1), the A/B/C tier by cumulative share of revenue, the churn status; upserted, so a
-        customer keeps its row. Customers gone since (archived, merged, no sale left) are
-        dropped. Returns the number of customers."""
+    def _compute_figures(self, company, as_of):
+        """Step 1: one aggregate pass over the sales into the temporary table crm_new: the
+        figures, the R/F/M scores (window functions over the customers with sales in the
+        window; the others get 1, 1, 1), the A/B/C tier by cumulative share of revenue and
+        the churn status of every customer. Returns the number of customers."""
         window_start = as_of - timedelta(days=company.crm_lookback_days)
         rule = company._crm_churn_rule()
         interval = SQL(
@@ -395,11 +397,11 @@ class CrmCustomerScore(models.Model):
         else:
             lost_after = SQL("%s::float", rule["lost_days"])
             at_risk_after = SQL("%s::float", rule["at_risk_days"])
-        # to the microsecond: rows older than this after the upsert belong to gone customers
-        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        self.env.cr.execute("DROP TABLE IF EXISTS crm_new, crm_clv, crm_seg")
         self.env.cr.execute(
             SQL(
                 """
+            CREATE TEMP TABLE crm_new ON COMMIT DROP AS
             WITH tx AS (%(source)s),
             agg AS (
                 SELECT tx.partner_id,
@@ -411,14 +413,14 @@ class CrmCustomerScore(models.Model):
                        COUNT(*) FILTER (WHERE is_sale AND day >= %(window_start)s) AS frequency,
                        COALESCE(SUM(amount) FILTER (WHERE day >= %(window_start)s), 0) AS monetary
                   FROM tx
-                  JOIN res_partner cp ON cp.id = tx.partner_id AND cp.active
                  GROUP BY tx.partner_id
                 HAVING COUNT(*) FILTER (WHERE is_sale) > 0
             ),
             figures AS (
                 SELECT a.*, %(as_of)s - a.last_day AS recency_days, a.frequency > 0 AS in_window,
-                       a.monetary > 0 AS spent
+                       a.monetary > 0 AS spent, cp.user_id, cp.country_id
                   FROM agg a
+                  JOIN res_partner cp ON cp.id = a.partner_id AND cp.active
             ),
             scored AS (
                 SELECT f.*,
@@ -432,41 +434,21 @@ class CrmCustomerScore(models.Model):
                        END AS share_before
                   FROM figures f
             )
-            INSERT INTO crm_customer_score AS s (
-                partner_id, company_id, user_id, country_id, first_order_date,
-                last_order_date, order_count, total_value, recency_days, frequency, monetary,
-                recency_score, frequency_score, monetary_score, rfm_code, value_tier,
-                usual_interval_days, churn_status, lost_date, computed_at,
-                create_uid, write_uid, create_date, write_date)
-            SELECT a.partner_id, %(company)s, cp.user_id, cp.country_id, a.first_day,
-                   a.last_day, a.order_count, a.total_value, a.recency_days, a.frequency,
-                   a.monetary, a.r, a.f, a.m, a.r::text || a.f::text || a.m::text,
+            SELECT a.partner_id, a.user_id, a.country_id, a.purchase_days,
+                   a.first_day AS first_order_date, a.last_day AS last_order_date,
+                   a.order_count, a.total_value, a.recency_days, a.frequency, a.monetary,
+                   a.r AS recency_score, a.f AS frequency_score, a.m AS monetary_score,
+                   a.r::text || a.f::text || a.m::text AS rfm_code,
                    CASE WHEN a.share_before < %(a_share)s THEN 'a'
                         WHEN a.share_before < %(b_share)s THEN 'b'
-                        ELSE 'c' END,
-                   %(interval)s,
+                        ELSE 'c' END AS value_tier,
+                   %(interval)s AS usual_interval_days,
                    CASE WHEN a.recency_days > %(lost_after)s THEN 'lost'
                         WHEN a.recency_days > %(at_risk_after)s THEN 'at_risk'
-                        ELSE 'active' END,
+                        ELSE 'active' END AS churn_status,
                    CASE WHEN a.recency_days > %(lost_after)s
-                        THEN a.last_day + CEIL(%(lost_after)s)::int END,
-                   %(now)s, %(uid)s, %(uid)s, %(now)s, %(now)s
+                        THEN a.last_day + CEIL(%(lost_after)s)::int END AS lost_date
               FROM scored a
-              JOIN res_partner cp ON cp.id = a.partner_id
-            ON CONFLICT (partner_id, company_id) DO UPDATE SET
-                user_id = EXCLUDED.user_id, country_id = EXCLUDED.country_id,
-                first_order_date = EXCLUDED.first_order_date,
-                last_order_date = EXCLUDED.last_order_date,
-                order_count = EXCLUDED.order_count, total_value = EXCLUDED.total_value,
-                recency_days = EXCLUDED.recency_days, frequency = EXCLUDED.frequency,
-                monetary = EXCLUDED.monetary, recency_score = EXCLUDED.recency_score,
-                frequency_score = EXCLUDED.frequency_score,
-                monetary_score = EXCLUDED.monetary_score, rfm_code = EXCLUDED.rfm_code,
-                value_tier = EXCLUDED.value_tier,
-                usual_interval_days = EXCLUDED.usual_interval_days,
-                churn_status = EXCLUDED.churn_status, lost_date = EXCLUDED.lost_date,
-                computed_at = EXCLUDED.computed_at, write_uid = EXCLUDED.write_uid,
-                write_date = EXCLUDED.write_date
             """,
                 source=self._sales_source_sql(company, as_of),
                 window_start=window_start,
@@ -476,39 +458,13 @@ class CrmCustomerScore(models.Model):
                 m=self._score_sql("monetary", company, higher_is_better=True),
                 a_share=company.crm_tier_a_share,
                 b_share=company.crm_tier_b_share,
-                company=company.id,
                 interval=interval,
                 lost_after=lost_after,
                 at_risk_after=at_risk_after,
-                now=now,
-                uid=self.env.uid,
             )
         )
         customers = self.env.cr.rowcount
-        # every row of a customer still buying was just written with computed_at = now; the
-        # others (archived, merged, no sale left) leave, and their segment history says so
-        self.env.cr.execute(
-            SQL(
-                """
-            WITH gone AS (
-                DELETE FROM crm_customer_score
-                 WHERE company_id = %(company)s AND computed_at < %(now)s
-             RETURNING partner_id, segment_id
-            )
-            INSERT INTO crm_customer_segment_history (
-                partner_id, company_id, previous_segment_id, segment_id, date,
-                create_uid, write_uid, create_date, write_date)
-            SELECT gone.partner_id, %(company)s, gone.segment_id, NULL, %(now)s,
-                   %(uid)s, %(uid)s, %(now)s, %(now)s
-              FROM gone
-              JOIN res_partner p ON p.id = gone.partner_id
-             WHERE gone.segment_id IS NOT NULL
-            """,
-                company=company.id,
-                now=now,
-                uid=self.env.uid,
-            )
-        )
+        self.env.cr.execute("ANALYZE crm_new")
         return customers
 
     def _score_sql(self, column, company, higher_is_better):
@@ -534,92 +490,29 @@ class CrmCustomerScore(models.Model):
         terms = [SQL("(%s > %s)::int", SQL.identifier(column), t) for t in thresholds]
         return SQL("(5 - (%s))", SQL(" + ").join(terms))
 
-    def _segment_conditions(self, company):
-        """[(segment, SQL subquery of matching score ids)] in rule order; a segment whose rule
-        no longer compiles is skipped and its error recorded on it (never a crashed cron)."""
-        conditions = []
-        Score = self.sudo().with_context(active_test=False)
-        for segment in (
-            self.env["crm.customer.segment"]
-            .sudo()
-            .search([("company_id", "in", [company.id, False])])
-        ):
-            try:
-                domain = safe_eval(segment.rule_domain or "[]")
-                query = Score._search(domain + [("company_id", "=", company.id)])
-                conditions.append((segment, query.subselect()))
-                error = False
-            except Exception as exc:  # a rule broken by a later change: report, go on
-                error = str(exc)
-                _logger.warning("Segment %s skipped: its rule fails: %s", segment.name, exc)
-            if segment.rule_error != error:
-                segment.rule_error = error
-        return conditions
-
-    def _refresh_segments(self, company):
-        """Step 4: each customer joins the first segment whose rule it matches; a change of
-        segment is written to the history. Returns the number of customers who moved."""
-        conditions = self._segment_conditions(company)
-        self.env.flush_all()
-        if conditions:
-            case = SQL(
-                "CASE %s END",
-                SQL(" ").join(
-                    SQL("WHEN s.id IN %s THEN %s", subquery, segment.id)
-                    for segment, subquery in conditions
-                ),
-            )
-        else:
-            case = SQL("NULL::int")
-        now = fields.Datetime.now()
-        self.env.cr.execute(
-            SQL(
-                """
-            WITH assign AS (
-                SELECT s.id, s.partner_id, s.segment_id AS old_segment, %(case)s AS new_segment
-                  FROM crm_customer_score s
-                 WHERE s.company_id = %(company)s
-            ),
-            moved AS (
-                UPDATE crm_customer_score s
-                   SET segment_id = a.new_segment, segment_since = %(now)s
-                  FROM assign a
-                 WHERE s.id = a.id AND a.old_segment IS DISTINCT FROM a.new_segment
-             RETURNING a.partner_id, a.old_segment, a.new_segment
-            )
-            INSERT INTO crm_customer_segment_history (
-                partner_id, company_id, previous_segment_id, segment_id, date,
-                create_uid, write_uid, create_date, write_date)
-            SELECT partner_id, %(company)s, old_segment, new_segment, %(now)s,
-                   %(uid)s, %(uid)s, %(now)s, %(now)s
-              FROM moved
-            """,
-                case=case,
-                company=company.id,
-                now=now,
-                uid=self.env.uid,
-            )
-        )
-        return self.env.cr.rowcount
-
-    def _refresh_clv(self, company, as_of):
-        """Step 5: fit BG/NBD + Gamma-Gamma on the company's history (or fall back to the
-        historical value, saying why) and store P(alive), expected orders and CLV."""
+    def _compute_clv(self, company, as_of):
+        """Step 2: fit BG/NBD + Gamma-Gamma on the company's history (or fall back to the
+        historical value, saying why) and put P(alive), expected orders and lifetime value
+        of every customer in the temporary table crm_clv."""
         horizon = company.crm_clv_horizon_days
         self.env.cr.execute(
+            """
+            CREATE TEMP TABLE crm_clv (partner_id int, p_alive float8, expected_orders float8,
+                                       clv float8, clv_method varchar) ON COMMIT DROP
+            """
+        )
+        self.env.cr.execute(
             SQL(
                 """
-            SELECT string_agg(id::text, ',' ORDER BY id),
-                   string_agg(GREATEST(order_count - 1, 0)::text, ',' ORDER BY id),
-                   string_agg((last_order_date - first_order_date)::text, ',' ORDER BY id),
-                   string_agg((%(as_of)s - first_order_date)::text, ',' ORDER BY id),
-                   string_agg(order_count::text, ',' ORDER BY id),
-                   string_agg(total_value::text, ',' ORDER BY id)
-              FROM crm_customer_score
-             WHERE company_id = %(company)s AND order_count > 0
+            SELECT string_agg(partner_id::text, ','),
+                   string_agg((purchase_days - 1)::text, ','),
+                   string_agg((last_order_date - first_order_date)::text, ','),
+                   string_agg((%(as_of)s - first_order_date)::text, ','),
+                   string_agg(order_count::text, ','),
+                   string_agg(total_value::text, ',')
+              FROM (SELECT * FROM crm_new ORDER BY partner_id) ordered
             """,
                 as_of=as_of,
-                company=company.id,
             )
         )
         row = self.env.cr.fetchone()
@@ -629,6 +522,7 @@ class CrmCustomerScore(models.Model):
             )
             return
         ids, x, t_x, T, n, total = (np.fromstring(col, sep=",") for col in row)
+        del row
         m = np.divide(total, n, out=np.zeros_like(total), where=n > 0)
         result = clv.fit(x, t_x, T, n, m)
         if result.method == "model":
@@ -654,14 +548,12 @@ class CrmCustomerScore(models.Model):
             self.env.cr.execute(
                 SQL(
                     """
-                UPDATE crm_customer_score s
-                   SET p_alive = v.p_alive, expected_orders = v.orders, clv = v.clv,
-                       clv_method = %(method)s
-                  FROM (SELECT unnest(string_to_array(%(ids)s, ',')::int[]) AS id,
-                               unnest(string_to_array(%(p)s, ',')::float8[]) AS p_alive,
-                               unnest(string_to_array(%(o)s, ',')::float8[]) AS orders,
-                               unnest(string_to_array(%(c)s, ',')::float8[]) AS clv) v
-                 WHERE s.id = v.id
+                INSERT INTO crm_clv (partner_id, p_alive, expected_orders, clv, clv_method)
+                SELECT unnest(string_to_array(%(ids)s, ',')::int[]),
+                       unnest(string_to_array(%(p)s, ',')::float8[]),
+                       unnest(string_to_array(%(o)s, ',')::float8[]),
+                       unnest(string_to_array(%(c)s, ',')::float8[]),
+                       %(method)s
                 """,
                     method=result.method,
                     ids=",".join(map(str, ids[chunk].astype(int).tolist())),
@@ -670,6 +562,138 @@ class CrmCustomerScore(models.Model):
                     c=_join(clv_value[chunk]),
                 )
             )
+        self.env.cr.execute("ANALYZE crm_clv")
+
+    def _segment_cases(self):
+        """The segment rules as one SQL CASE over a row of customer figures aliased like the
+        crm_customer_score table. A rule that no longer compiles is skipped and its error is
+        recorded on the segment (never a crashed cron)."""
+        Score = self.sudo().with_context(active_test=False)
+        cases = []
+        for segment in (
+            self.env["crm.customer.segment"]
+            .sudo()
+            .search([("company_id", "in", [self.env.company.id, False])])
+        ):
+            try:
+                query = Score._search(safe_eval(segment.rule_domain or "[]"))
+                if query._joins or query.table != self._table:
+                    raise ValueError(self.env._("the rule needs a join"))
+                condition = query.where_clause if query._where_clauses else SQL("TRUE")
+                cases.append(SQL("WHEN %s THEN %s", condition, segment.id))
+                error = False
+            except Exception as exc:  # a rule broken by a later change: report, go on
+                error = str(exc)
+                _logger.warning("Segment %s skipped: its rule fails: %s", segment.name, exc)
+            if segment.rule_error != error:
+                segment.rule_error = error
+        self.env.flush_all()
+        return SQL("CASE %s END", SQL(" ").join(cases)) if cases else SQL("NULL::int")
+
+    def _write_scores(self, company):
+        """Step 3: every customer joins the first segment whose rule matches; changes of
+        segment go to the history; the rows are upserted, rewriting only those that changed;
+        customers gone since (archived, merged, no sale left) leave, with a history row.
+        Returns the number of customers who changed segment."""
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        uid = self.env.uid
+        self.env.cr.execute(
+            SQL(
+                """
+            CREATE TEMP TABLE crm_seg ON COMMIT DROP AS
+            SELECT crm_customer_score.*, %(case)s AS new_segment
+              FROM (SELECT old.id, n.partner_id, %(company)s AS company_id, n.user_id,
+                           n.country_id, n.first_order_date, n.last_order_date, n.order_count,
+                           n.total_value, n.recency_days, n.frequency, n.monetary,
+                           n.recency_score, n.frequency_score, n.monetary_score, n.rfm_code,
+                           old.segment_id, old.segment_since, n.value_tier, n.churn_status,
+                           n.usual_interval_days, n.lost_date, c.p_alive, c.expected_orders,
+                           c.clv, c.clv_method, old.computed_at, old.create_uid,
+                           old.create_date, old.write_uid, old.write_date
+                      FROM crm_new n
+                      LEFT JOIN crm_clv c ON c.partner_id = n.partner_id
+                      LEFT JOIN crm_customer_score old
+                             ON old.partner_id = n.partner_id AND old.company_id = %(company)s
+                   ) AS crm_customer_score
+            """,
+                case=self.with_company(company)._segment_cases(),
+                company=company.id,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+            INSERT INTO crm_customer_segment_history (
+                partner_id, company_id, previous_segment_id, segment_id, date,
+                create_uid, write_uid, create_date, write_date)
+            SELECT partner_id, %(company)s, segment_id, new_segment, %(now)s,
+                   %(uid)s, %(uid)s, %(now)s, %(now)s
+              FROM crm_seg
+             WHERE segment_id IS DISTINCT FROM new_segment
+            """,
+                company=company.id,
+                now=now,
+                uid=uid,
+            )
+        )
+        moved = self.env.cr.rowcount
+        columns = [
+            "user_id", "country_id", "first_order_date", "last_order_date", "order_count",
+            "total_value", "recency_days", "frequency", "monetary", "recency_score",
+            "frequency_score", "monetary_score", "rfm_code", "value_tier", "churn_status",
+            "usual_interval_days", "lost_date", "p_alive", "expected_orders", "clv",
+            "clv_method",
+        ]  # fmt: skip
+        names = SQL(", ").join(SQL.identifier(c) for c in columns)
+        excluded = SQL(", ").join(SQL.identifier("excluded", c) for c in columns)
+        current = SQL(", ").join(SQL.identifier("s", c) for c in columns)
+        self.env.cr.execute(
+            SQL(
+                """
+            INSERT INTO crm_customer_score AS s (
+                partner_id, company_id, %(names)s, segment_id, segment_since, computed_at,
+                create_uid, write_uid, create_date, write_date)
+            SELECT partner_id, company_id, %(names)s, new_segment,
+                   CASE WHEN segment_id IS DISTINCT FROM new_segment THEN %(now)s
+                        ELSE segment_since END,
+                   %(now)s, %(uid)s, %(uid)s, %(now)s, %(now)s
+              FROM crm_seg
+            ON CONFLICT (partner_id, company_id) DO UPDATE
+               SET (%(names)s, segment_id, segment_since, computed_at, write_uid, write_date)
+                 = (%(excluded)s, excluded.segment_id, excluded.segment_since,
+                    excluded.computed_at, excluded.write_uid, excluded.write_date)
+             WHERE (%(current)s, s.segment_id) IS DISTINCT FROM (%(excluded)s, excluded.segment_id)
+            """,
+                names=names,
+                excluded=excluded,
+                current=current,
+                now=now,
+                uid=uid,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH gone AS (
+                DELETE FROM crm_customer_score s
+                 WHERE s.company_id = %(company)s
+                   AND NOT EXISTS (SELECT 1 FROM crm_new n WHERE n.partner_id = s.partner_id)
+             RETURNING s.partner_id, s.segment_id
+            )
+            INSERT INTO crm_customer_segment_history (
+                partner_id, company_id, previous_segment_id, segment_id, date,
+                create_uid, write_uid, create_date, write_date)
+            SELECT gone.partner_id, %(company)s, gone.segment_id, NULL, %(now)s,
+                   %(uid)s, %(uid)s, %(now)s, %(now)s
+              FROM gone
+             WHERE gone.segment_id IS NOT NULL
+            """,
+                company=company.id,
+                now=now,
+                uid=uid,
+            )
+        )
+        return moved
 
     # ------------------------------------------------------------------ cron
 
