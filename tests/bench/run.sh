@@ -13,7 +13,10 @@ crm_prepare
 crm_ensure_template
 size=${BENCH_SIZE:-quick}
 db=crm_suite_bench_$size
-if ! crm_db_exists "$db"; then
+if crm_db_exists "$db"; then
+    # a kept database: bring crm_identification up to the code being measured
+    crm_odoo -d "$db" -u crm_identification --stop-after-init --no-http --log-level=warn
+else
     crm_copy_template "$db"
     crm_odoo -d "$db" -i crm_identification --stop-after-init --no-http --log-level=warn
 fi
