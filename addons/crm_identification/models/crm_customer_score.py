@@ -27,16 +27,21 @@ class CrmCustomerScore(models.Model):
     _description = "Customer Insight"
     _order = "monetary desc, id"
     _rec_name = "partner_id"
+    # rows are derived data rewritten by every refresh: no create/write user and date
+    # columns, whose foreign keys would be checked on each of a million rows
+    _log_access = False
 
+    # indexes: few on purpose, every refresh rewrites the rows; (partner_id, company_id) is
+    # covered by the unique constraint, tier and churn status have three values each
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, ondelete="cascade", index=True
+        "res.partner", string="Customer", required=True, ondelete="cascade"
     )
-    company_id = fields.Many2one("res.company", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
     currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one(
         "res.users", string="Salesperson", related="partner_id.user_id", store=True, index=True
     )
-    country_id = fields.Many2one(related="partner_id.country_id", store=True)
+    country_id = fields.Many2one(related="partner_id.country_id")
     first_order_date = fields.Date(readonly=True)
     last_order_date = fields.Date(readonly=True)
     order_count = fields.Integer(string="Orders (all time)", readonly=True)
@@ -52,8 +57,8 @@ class CrmCustomerScore(models.Model):
         "crm.customer.segment", readonly=True, index=True, ondelete="set null"
     )
     segment_since = fields.Datetime(readonly=True)
-    value_tier = fields.Selection(VALUE_TIERS, readonly=True, index=True)
-    churn_status = fields.Selection(CHURN_STATUSES, readonly=True, index=True)
+    value_tier = fields.Selection(VALUE_TIERS, readonly=True)
+    churn_status = fields.Selection(CHURN_STATUSES, readonly=True)
     usual_interval_days = fields.Float(
         string="Usual Days Between Orders", readonly=True, aggregator="avg"
     )
@@ -596,7 +601,6 @@ class CrmCustomerScore(models.Model):
         customers gone since (archived, merged, no sale left) leave, with a history row.
         Returns the number of customers who changed segment."""
         now = datetime.now(timezone.utc).replace(tzinfo=None)
-        uid = self.env.uid
         self.env.cr.execute(
             SQL(
                 """
@@ -608,8 +612,7 @@ class CrmCustomerScore(models.Model):
                            n.recency_score, n.frequency_score, n.monetary_score, n.rfm_code,
                            old.segment_id, old.segment_since, n.value_tier, n.churn_status,
                            n.usual_interval_days, n.lost_date, c.p_alive, c.expected_orders,
-                           c.clv, c.clv_method, old.computed_at, old.create_uid,
-                           old.create_date, old.write_uid, old.write_date
+                           c.clv, c.clv_method, old.computed_at
                       FROM crm_new n
                       LEFT JOIN crm_clv c ON c.partner_id = n.partner_id
                       LEFT JOIN crm_customer_score old
@@ -624,21 +627,18 @@ class CrmCustomerScore(models.Model):
             SQL(
                 """
             INSERT INTO crm_customer_segment_history (
-                partner_id, company_id, previous_segment_id, segment_id, date,
-                create_uid, write_uid, create_date, write_date)
-            SELECT partner_id, %(company)s, segment_id, new_segment, %(now)s,
-                   %(uid)s, %(uid)s, %(now)s, %(now)s
+                partner_id, company_id, previous_segment_id, segment_id, date)
+            SELECT partner_id, %(company)s, segment_id, new_segment, %(now)s
               FROM crm_seg
              WHERE segment_id IS DISTINCT FROM new_segment
             """,
                 company=company.id,
                 now=now,
-                uid=uid,
             )
         )
         moved = self.env.cr.rowcount
         columns = [
-            "user_id", "country_id", "first_order_date", "last_order_date", "order_count",
+            "user_id", "first_order_date", "last_order_date", "order_count",
             "total_value", "recency_days", "frequency", "monetary", "recency_score",
             "frequency_score", "monetary_score", "rfm_code", "value_tier", "churn_status",
             "usual_interval_days", "lost_date", "p_alive", "expected_orders", "clv",
@@ -651,24 +651,22 @@ class CrmCustomerScore(models.Model):
             SQL(
                 """
             INSERT INTO crm_customer_score AS s (
-                partner_id, company_id, %(names)s, segment_id, segment_since, computed_at,
-                create_uid, write_uid, create_date, write_date)
+                partner_id, company_id, %(names)s, segment_id, segment_since, computed_at)
             SELECT partner_id, company_id, %(names)s, new_segment,
                    CASE WHEN segment_id IS DISTINCT FROM new_segment THEN %(now)s
                         ELSE segment_since END,
-                   %(now)s, %(uid)s, %(uid)s, %(now)s, %(now)s
+                   %(now)s
               FROM crm_seg
             ON CONFLICT (partner_id, company_id) DO UPDATE
-               SET (%(names)s, segment_id, segment_since, computed_at, write_uid, write_date)
+               SET (%(names)s, segment_id, segment_since, computed_at)
                  = (%(excluded)s, excluded.segment_id, excluded.segment_since,
-                    excluded.computed_at, excluded.write_uid, excluded.write_date)
+                    excluded.computed_at)
              WHERE (%(current)s, s.segment_id) IS DISTINCT FROM (%(excluded)s, excluded.segment_id)
             """,
                 names=names,
                 excluded=excluded,
                 current=current,
                 now=now,
-                uid=uid,
             )
         )
         self.env.cr.execute(
@@ -681,16 +679,13 @@ class CrmCustomerScore(models.Model):
              RETURNING s.partner_id, s.segment_id
             )
             INSERT INTO crm_customer_segment_history (
-                partner_id, company_id, previous_segment_id, segment_id, date,
-                create_uid, write_uid, create_date, write_date)
-            SELECT gone.partner_id, %(company)s, gone.segment_id, NULL, %(now)s,
-                   %(uid)s, %(uid)s, %(now)s, %(now)s
+                partner_id, company_id, previous_segment_id, segment_id, date)
+            SELECT gone.partner_id, %(company)s, gone.segment_id, NULL, %(now)s
               FROM gone
              WHERE gone.segment_id IS NOT NULL
             """,
                 company=company.id,
                 now=now,
-                uid=uid,
             )
         )
         return moved

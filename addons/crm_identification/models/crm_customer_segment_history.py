@@ -8,9 +8,10 @@ class CrmCustomerSegmentHistory(models.Model):
     _description = "Customer Segment History"
     _order = "date desc, id desc"
     _rec_name = "partner_id"
+    _log_access = False  # written set-based by the refresh; `date` says when
 
     partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one("res.company", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
     previous_segment_id = fields.Many2one("crm.customer.segment", ondelete="set null")
-    segment_id = fields.Many2one("crm.customer.segment", ondelete="set null", index=True)
+    segment_id = fields.Many2one("crm.customer.segment", ondelete="set null")
     date = fields.Datetime(required=True, index=True)
