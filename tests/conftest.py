@@ -3,6 +3,7 @@ and a real PostgreSQL, as README's commands do."""
 
 import json
 import os
+import socket
 import subprocess
 import uuid
 from pathlib import Path
@@ -29,6 +30,13 @@ def bash(script, env=None, timeout=1800, check=True):
             f"command failed ({proc.returncode}): {script}\n{proc.stdout}\n{proc.stderr}"
         )
     return proc
+
+
+def free_port():
+    """A TCP port nobody listens on right now, as a string for environment variables."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return str(sock.getsockname()[1])
 
 
 class Databases:

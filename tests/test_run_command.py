@@ -3,18 +3,11 @@ page, and a second run reuses the database instead of installing again."""
 
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
 
-from conftest import ADDONS, ROOT, bash
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return str(sock.getsockname()[1])
+from conftest import ADDONS, ROOT, bash, free_port
 
 
 def start(db, port):

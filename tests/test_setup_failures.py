@@ -2,11 +2,10 @@
 missing, instead of failing somewhere later."""
 
 import os
-import socket
 import subprocess
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, free_port
 
 
 def run_script(script, tmp_path, **env):
@@ -23,12 +22,6 @@ def run_script(script, tmp_path, **env):
         check=False,
         cwd=tmp_path,
     )
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return str(sock.getsockname()[1])
 
 
 @pytest.mark.parametrize("script", ["run.sh", "test.sh"])

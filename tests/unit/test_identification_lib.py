@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import load_lib
+from lib_loader import load_lib
 
 rfm = load_lib("crm_identification", "rfm")
 clv = load_lib("crm_identification", "clv")

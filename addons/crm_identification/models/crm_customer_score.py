@@ -423,7 +423,7 @@ class CrmCustomerScore(models.Model):
             ),
             figures AS (
                 SELECT a.*, %(as_of)s - a.last_day AS recency_days, a.frequency > 0 AS in_window,
-                       a.monetary > 0 AS spent, cp.user_id, cp.country_id
+                       a.monetary > 0 AS spent, cp.user_id
                   FROM agg a
                   JOIN res_partner cp ON cp.id = a.partner_id AND cp.active
             ),
@@ -439,7 +439,7 @@ class CrmCustomerScore(models.Model):
                        END AS share_before
                   FROM figures f
             )
-            SELECT a.partner_id, a.user_id, a.country_id, a.purchase_days,
+            SELECT a.partner_id, a.user_id, a.purchase_days,
                    a.first_day AS first_order_date, a.last_day AS last_order_date,
                    a.order_count, a.total_value, a.recency_days, a.frequency, a.monetary,
                    a.r AS recency_score, a.f AS frequency_score, a.m AS monetary_score,
@@ -607,7 +607,7 @@ class CrmCustomerScore(models.Model):
             CREATE TEMP TABLE crm_seg ON COMMIT DROP AS
             SELECT crm_customer_score.*, %(case)s AS new_segment
               FROM (SELECT old.id, n.partner_id, %(company)s AS company_id, n.user_id,
-                           n.country_id, n.first_order_date, n.last_order_date, n.order_count,
+                           n.first_order_date, n.last_order_date, n.order_count,
                            n.total_value, n.recency_days, n.frequency, n.monetary,
                            n.recency_score, n.frequency_score, n.monetary_score, n.rfm_code,
                            old.segment_id, old.segment_since, n.value_tier, n.churn_status,

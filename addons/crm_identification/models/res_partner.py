@@ -12,13 +12,13 @@ class ResPartner(models.Model):
         "crm.customer.score",
         "partner_id",
         string="Customer Insight",
-        groups="crm_identification.group_crm_identification_user",
+        groups=_GROUP,
     )
     crm_score_id = fields.Many2one(
         "crm.customer.score",
         string="Insight (current company)",
         compute="_compute_crm_score_id",
-        groups="crm_identification.group_crm_identification_user",
+        groups=_GROUP,
     )
     crm_rfm_code = fields.Char(string="R / F / M", compute="_compute_crm_score_id", groups=_GROUP)
     crm_clv = fields.Monetary(
@@ -40,27 +40,27 @@ class ResPartner(models.Model):
         string="Customer Segment",
         compute="_compute_crm_score_id",
         search="_search_crm_segment_ids",
-        groups="crm_identification.group_crm_identification_user",
+        groups=_GROUP,
     )
     crm_value_tier = fields.Selection(
         VALUE_TIERS,
         string="Value Tier",
         compute="_compute_crm_score_id",
         search="_search_crm_value_tier",
-        groups="crm_identification.group_crm_identification_user",
+        groups=_GROUP,
     )
     crm_churn_status = fields.Selection(
         CHURN_STATUSES,
         string="Churn Status",
         compute="_compute_crm_score_id",
         search="_search_crm_churn_status",
-        groups="crm_identification.group_crm_identification_user",
+        groups=_GROUP,
     )
     crm_suggested_product_ids = fields.Many2many(
         "product.product",
         string="Suggested Products",
         compute="_compute_crm_suggested_product_ids",
-        groups="crm_identification.group_crm_identification_user",
+        groups=_GROUP,
     )
 
     @api.depends_context("company", "uid")
