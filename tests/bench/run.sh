@@ -3,6 +3,7 @@
 # nothing. Not part of the test command.
 #
 #   bash tests/bench/run.sh              quick: 10,000 customers, 100,000 order lines
+#   BENCH_SIZE=medium bash tests/bench/run.sh 100,000 customers, 1,000,000 order lines
 #   BENCH_SIZE=full bash tests/bench/run.sh   1,000,000 customers, 10,000,000 order lines
 #   BENCH_KEEP=1 keeps the database (crm_suite_bench_<size>) for another run.
 set -euo pipefail

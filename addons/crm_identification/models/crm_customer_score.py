@@ -314,6 +314,7 @@ class CrmCustomerScore(models.Model):
         }
         step("clv", self._compute_clv, company, as_of)
         stats["moved"] = step("write", self._write_scores, company)
+        step("labels", self._write_partner_labels, company)
         stats["associations"] = step(
             "basket", self.env["crm.product.association"]._refresh_company, company, as_of
         )
@@ -623,6 +624,7 @@ class CrmCustomerScore(models.Model):
                 company=company.id,
             )
         )
+        self.env.cr.execute("ANALYZE crm_seg")
         self.env.cr.execute(
             SQL(
                 """
@@ -669,13 +671,17 @@ class CrmCustomerScore(models.Model):
                 now=now,
             )
         )
+        # anti-joins are written as EXCEPT: with NOT EXISTS, a table rewritten since its last
+        # ANALYZE can lead the planner to a nested loop, quadratic over a million customers
         self.env.cr.execute(
             SQL(
                 """
             WITH gone AS (
                 DELETE FROM crm_customer_score s
-                 WHERE s.company_id = %(company)s
-                   AND NOT EXISTS (SELECT 1 FROM crm_new n WHERE n.partner_id = s.partner_id)
+                 USING (SELECT partner_id FROM crm_customer_score WHERE company_id = %(company)s
+                        EXCEPT
+                        SELECT partner_id FROM crm_new) left_over
+                 WHERE s.company_id = %(company)s AND s.partner_id = left_over.partner_id
              RETURNING s.partner_id, s.segment_id
             )
             INSERT INTO crm_customer_segment_history (
@@ -689,6 +695,70 @@ class CrmCustomerScore(models.Model):
             )
         )
         return moved
+
+    # the labels copied onto res.partner (company-dependent columns) from crm_seg
+    PARTNER_LABELS = {
+        "crm_segment_id": "new_segment",
+        "crm_value_tier": "value_tier",
+        "crm_churn_status": "churn_status",
+        "crm_recency_score": "recency_score",
+        "crm_frequency_score": "frequency_score",
+        "crm_monetary_score": "monetary_score",
+    }
+
+    def _write_partner_labels(self, company):
+        """Copy segment, tier, churn status and R/F/M scores onto every contact of each
+        customer, under the company's key of the company-dependent columns; only contacts
+        whose stored labels differ are written (hand edits are put right too). Contacts of
+        customers no longer scored lose the company's key."""
+        key = str(company.id)
+        columns = list(self.PARTNER_LABELS)
+        stored = SQL(", ").join(SQL("p.%s -> %s", SQL.identifier(c), key) for c in columns)
+        fresh = SQL(", ").join(
+            SQL("COALESCE(to_jsonb(n.%s), 'null'::jsonb)", SQL.identifier(source))
+            for source in self.PARTNER_LABELS.values()
+        )
+        assignments = SQL(", ").join(
+            SQL(
+                "%(column)s = COALESCE(p.%(column)s, '{}'::jsonb) "
+                "|| jsonb_build_object(%(key)s, n.%(source)s)",
+                column=SQL.identifier(column),
+                key=key,
+                source=SQL.identifier(source),
+            )
+            for column, source in self.PARTNER_LABELS.items()
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+            UPDATE res_partner p SET %(assignments)s
+              FROM crm_seg n
+             WHERE p.commercial_partner_id = n.partner_id
+               AND (%(stored)s) IS DISTINCT FROM (%(fresh)s)
+            """,
+                assignments=assignments,
+                stored=stored,
+                fresh=fresh,
+            )
+        )
+        removals = SQL(", ").join(
+            SQL("%(column)s = p.%(column)s - %(key)s", column=SQL.identifier(c), key=key)
+            for c in columns
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+            UPDATE res_partner p SET %(removals)s
+              FROM (SELECT id FROM res_partner WHERE crm_value_tier ? %(key)s
+                    EXCEPT
+                    SELECT c.id FROM res_partner c
+                      JOIN crm_new n ON n.partner_id = c.commercial_partner_id) gone
+             WHERE p.id = gone.id
+            """,
+                removals=removals,
+                key=key,
+            )
+        )
 
     # ------------------------------------------------------------------ cron
 

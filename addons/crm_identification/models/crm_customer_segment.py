@@ -99,7 +99,7 @@ class CrmCustomerSegment(models.Model):
     def action_create_partner_filter(self):
         """A saved filter on contacts for this segment, to reuse in lists and mailings."""
         self.ensure_one()
-        domain = repr([("crm_segment_ids", "in", [self.id])])
+        domain = repr([("crm_segment_id", "=", self.id)])
         values = {
             "name": self.env._("Segment: %(segment)s", segment=self.name),
             "model_id": "res.partner",

@@ -35,26 +35,57 @@ class ResPartner(models.Model):
         "res.currency", string="Insight Currency", compute="_compute_crm_score_id", groups=_GROUP
     )
     crm_explanation = fields.Text(string="Why", compute="_compute_crm_score_id", groups=_GROUP)
-    crm_segment_ids = fields.Many2many(
+    # The labels of the current company's insight, stored on every contact of the customer
+    # (company-dependent: one value per company) so that contacts can be searched, grouped
+    # and filtered by them. Written set-based by the refresh; the money figures stay on
+    # crm.customer.score, whose record rules show them to the customer's salesperson only.
+    crm_segment_id = fields.Many2one(
         "crm.customer.segment",
         string="Customer Segment",
-        compute="_compute_crm_score_id",
-        search="_search_crm_segment_ids",
+        company_dependent=True,
+        readonly=True,
+        index=False,
         groups=_GROUP,
     )
     crm_value_tier = fields.Selection(
         VALUE_TIERS,
         string="Value Tier",
-        compute="_compute_crm_score_id",
-        search="_search_crm_value_tier",
+        company_dependent=True,
+        readonly=True,
+        index=False,
         groups=_GROUP,
     )
     crm_churn_status = fields.Selection(
         CHURN_STATUSES,
         string="Churn Status",
-        compute="_compute_crm_score_id",
-        search="_search_crm_churn_status",
+        company_dependent=True,
+        readonly=True,
+        index=False,
         groups=_GROUP,
+    )
+    crm_recency_score = fields.Integer(
+        string="Recency Score",
+        company_dependent=True,
+        readonly=True,
+        index=False,
+        groups=_GROUP,
+    )
+    crm_frequency_score = fields.Integer(
+        string="Frequency Score",
+        company_dependent=True,
+        readonly=True,
+        index=False,
+        groups=_GROUP,
+    )
+    crm_monetary_score = fields.Integer(
+        string="Monetary Score",
+        company_dependent=True,
+        readonly=True,
+        index=False,
+        groups=_GROUP,
+    )
+    crm_insight_date = fields.Datetime(
+        string="Insight Computed On", compute="_compute_crm_insight_date", groups=_GROUP
     )
     crm_suggested_product_ids = fields.Many2many(
         "product.product",
@@ -78,9 +109,6 @@ class ResPartner(models.Model):
         for partner in self:
             score = by_partner.get(partner.commercial_partner_id.id, scores.browse())
             partner.crm_score_id = score
-            partner.crm_segment_ids = score.segment_id
-            partner.crm_value_tier = score.value_tier
-            partner.crm_churn_status = score.churn_status
             partner.crm_rfm_code = score.rfm_code
             partner.crm_clv = score.clv
             partner.crm_p_alive = score.p_alive
@@ -88,20 +116,9 @@ class ResPartner(models.Model):
             partner.crm_currency_id = score.currency_id or self.env.company.currency_id
             partner.crm_explanation = score.explanation
 
-    def _search_on_score(self, field_name, operator, value):
-        scores = self.env["crm.customer.score"]._search(
-            [("company_id", "=", self.env.company.id), (field_name, operator, value)]
-        )
-        return [("commercial_partner_id", "in", scores.subselect("partner_id"))]
-
-    def _search_crm_segment_ids(self, operator, value):
-        return self._search_on_score("segment_id", operator, value)
-
-    def _search_crm_value_tier(self, operator, value):
-        return self._search_on_score("value_tier", operator, value)
-
-    def _search_crm_churn_status(self, operator, value):
-        return self._search_on_score("churn_status", operator, value)
+    @api.depends_context("company")
+    def _compute_crm_insight_date(self):
+        self.crm_insight_date = self.env.company.crm_insight_refreshed_at
 
     @api.depends_context("company")
     def _compute_crm_suggested_product_ids(self):

@@ -2,8 +2,10 @@ from odoo import fields, models, tools
 
 
 class CrmChurnReport(models.Model):
-    """Churn rate per month (last twelve) and per current segment: customers lost during the
-    month over customers active at its start."""
+    """Churn rate per month (last twelve) and per segment: customers lost during the month
+    over customers active at its start, each counted in the segment it was in at the start
+    of the month (from the segment history; before its first recorded change, the segment
+    the customer was first put in)."""
 
     _name = "crm.churn.report"
     _description = "Churn Rate"
@@ -28,8 +30,18 @@ class CrmChurnReport(models.Model):
                            date_trunc('month', CURRENT_DATE) - INTERVAL '11 months',
                            date_trunc('month', CURRENT_DATE), INTERVAL '1 month')::date AS month
             ),
+            spans AS (
+                SELECT partner_id, company_id, segment_id,
+                       CASE WHEN ROW_NUMBER() OVER w = 1 THEN '-infinity'::timestamp
+                            ELSE date END AS valid_from,
+                       COALESCE(LEAD(date) OVER w, 'infinity'::timestamp) AS valid_to
+                  FROM crm_customer_segment_history
+                WINDOW w AS (PARTITION BY partner_id, company_id ORDER BY date, id)
+            ),
             counts AS (
-                SELECT m.month, s.company_id, s.user_id, s.segment_id,
+                SELECT m.month, s.company_id, s.user_id,
+                       CASE WHEN h.partner_id IS NULL THEN s.segment_id
+                            ELSE h.segment_id END AS segment_id,
                        COUNT(*) FILTER (WHERE s.first_order_date < m.month
                                           AND (s.lost_date IS NULL OR s.lost_date >= m.month))
                            AS active_count,
@@ -38,7 +50,10 @@ class CrmChurnReport(models.Model):
                            AS lost_count
                   FROM months m
                  CROSS JOIN crm_customer_score s
-                 GROUP BY m.month, s.company_id, s.user_id, s.segment_id
+                  LEFT JOIN spans h ON h.partner_id = s.partner_id
+                                   AND h.company_id = s.company_id
+                                   AND h.valid_from <= m.month AND m.month < h.valid_to
+                 GROUP BY 1, 2, 3, 4
             )
             SELECT ROW_NUMBER() OVER (ORDER BY month, company_id, user_id, segment_id) AS id,
                    month, company_id, user_id, segment_id, active_count, lost_count,

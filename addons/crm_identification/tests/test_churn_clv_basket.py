@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from odoo import fields
 from odoo.tests import tagged
@@ -199,3 +199,30 @@ class TestChurnClvBasket(InsightCase):
         self.assertEqual(sum(before.mapped("lost_count")), 0)
         self.assertEqual(sum(before.mapped("active_count")), 1)
         self.assertEqual(sum(rows.mapped("active_count")), 1, "active at the start of the month")
+        # each month counts the customer in the segment it had at the month's start: Loyal
+        # until it moved, a few days into the month it was lost in
+        loyal = self.env.ref("crm_identification.segment_loyal")
+        History = self.env["crm.customer.segment.history"]
+        moved = History.search([("partner_id", "=", lapsed.id), ("company_id", "=", company.id)])
+        moved.write(
+            {
+                "previous_segment_id": loyal.id,
+                "date": datetime.combine(month + timedelta(days=5), time(12)),
+            }
+        )
+        History.create(
+            {
+                "partner_id": lapsed.id,
+                "company_id": company.id,
+                "segment_id": loyal.id,
+                "date": datetime.combine(month - timedelta(days=60), time(12)),
+            }
+        )
+        self.env.flush_all()
+        Report.invalidate_model()  # a view: its rows keep their ids, not their values
+        rows = Report.search([("company_id", "=", company.id), ("month", "=", month)])
+        self.assertEqual(rows.filtered("lost_count").segment_id, loyal)
+        next_month = (month + timedelta(days=32)).replace(day=1)
+        if next_month <= today:
+            later = Report.search([("company_id", "=", company.id), ("month", "=", next_month)])
+            self.assertEqual(later.segment_id, score.segment_id)

@@ -56,7 +56,7 @@ class TestRfm(InsightCase):
         self.assertEqual(gone.value_tier, "c")
 
         # the partner shows the same, and explains it
-        self.assertEqual(self.champion.crm_segment_ids.name, "Champions")
+        self.assertEqual(self.champion.crm_segment_id.name, "Champions")
         self.assertEqual(self.contact.crm_value_tier, "a")
         explanation = self.champion.crm_explanation
         self.assertIn("In Champions because R=5, F=5, M=5.", explanation)
@@ -68,10 +68,48 @@ class TestRfm(InsightCase):
         Partner = self.env["res.partner"]
         champions = self.env.ref("crm_identification.segment_champions")
         self.assertEqual(
-            Partner.search([("crm_segment_ids", "in", champions.ids)]),
+            Partner.search([("crm_segment_id", "=", champions.id)]),
             self.champion | self.contact,
         )
         self.assertEqual(Partner.search([("crm_value_tier", "=", "b")]), self.fading)
+        self.assertEqual(
+            Partner.search([("crm_recency_score", ">=", 5), ("crm_monetary_score", "=", 5)]),
+            self.champion | self.contact,
+        )
+
+    def test_labels_stored_on_contacts_and_groupable(self):
+        self.refresh()
+        Partner = self.env["res.partner"]
+        customers = self.champion | self.contact | self.newbie | self.fading | self.gone
+        groups = Partner._read_group(
+            [("id", "in", customers.ids)], ["crm_segment_id"], ["__count"]
+        )
+        self.assertEqual(
+            {segment.name: count for segment, count in groups},
+            {"Champions": 2, "New": 1, "At risk": 1, "Lost": 1},
+        )
+        groups = Partner._read_group(
+            [("id", "in", customers.ids)], ["crm_churn_status", "crm_value_tier"], ["__count"]
+        )
+        self.assertIn(("lost", "c", 1), groups)
+        # the column holds one value per company, written in SQL by the refresh
+        self.env.cr.execute(
+            "SELECT crm_value_tier, crm_recency_score FROM res_partner WHERE id = %s",
+            [self.contact.id],
+        )
+        self.assertEqual(
+            self.env.cr.fetchone(), ({str(self.company.id): "a"}, {str(self.company.id): 5})
+        )
+        # a label edited by hand is put right; a customer with no sale left loses its labels
+        self.fading.sudo().crm_value_tier = "a"
+        self.env["sale.order"].search([("partner_id", "=", self.gone.id)]).write(
+            {"state": "cancel"}
+        )
+        self.refresh()
+        self.assertEqual(self.fading.crm_value_tier, "b")
+        self.assertFalse(self.gone.crm_segment_id)
+        self.assertFalse(self.gone.crm_value_tier)
+        self.assertEqual(self.gone.crm_recency_score, 0)
 
     def test_quintiles_spread_the_population(self):
         self.company.crm_score_method = "quintile"

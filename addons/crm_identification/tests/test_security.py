@@ -32,6 +32,16 @@ class TestSecurity(InsightCase):
         self.assertFalse(self.theirs.with_user(self.salesman).crm_score_id)
         self.assertTrue(self.mine.with_user(self.salesman).crm_score_id)
         self.assertEqual(self.mine.with_user(self.salesman).crm_value_tier, "a")
+        # the labels on the contact (segment, tier, status, scores) are for every insight
+        # user, to filter and group contacts; the money figures are not
+        theirs = self.theirs.with_user(self.salesman)
+        self.assertEqual(theirs.crm_value_tier, "a")
+        self.assertFalse(theirs.crm_clv)
+        self.assertFalse(theirs.crm_explanation)
+        # users outside the insight groups do not see the labels at all
+        outsider = new_test_user(self.env, "insight_outsider", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            self.mine.with_user(outsider).read(["crm_segment_id"])
 
     def test_manager_sees_everyone(self):
         visible = self.env["crm.customer.score"].with_user(self.manager).search([]).partner_id
@@ -106,7 +116,7 @@ class TestSecurity(InsightCase):
         )
         self.assertEqual(len(saved), 1)
         domain = ast.literal_eval(saved.domain)
-        self.assertEqual(domain, [("crm_segment_ids", "in", [champions.id])])
+        self.assertEqual(domain, [("crm_segment_id", "=", champions.id)])
         self.env["res.partner"].search(domain)  # the filter works on contacts
         champions.with_user(self.manager).action_create_partner_filter()
         self.assertEqual(
