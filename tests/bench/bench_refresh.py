@@ -72,7 +72,7 @@ if not cr.fetchone()[0]:
                                 currency_id, currency_rate, amount_untaxed, amount_total,
                                 create_date, write_date)
         SELECT 'BENCH/' || g, %(company)s, p, p, p,
-               now() - (random() * 1095 || ' days')::interval, 'direct', 'sale',
+               now() - random() * INTERVAL '1095 days', 'direct', 'sale',
                %(currency)s, 1, 0, 0, now(), now()
           FROM (SELECT g, %(first)s + floor(%(n)s * power(random(), 2))::int AS p
                   FROM generate_series(1, %(orders)s) g) s
