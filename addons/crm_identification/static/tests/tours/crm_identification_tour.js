@@ -31,6 +31,10 @@ registry.category("web_tour.tours").add("crm_identification_tour", {
             run: "click",
         },
         {
+            content: "The tab shows the segment stored on the contact",
+            trigger: ".o_field_widget[name='crm_segment_id']:contains('Champions')",
+        },
+        {
             content: "The tab says why the customer is a champion",
             trigger: ".o_crm_insight_explanation:contains('In Champions because R=5, F=5, M=5.')",
         },
