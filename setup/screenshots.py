@@ -63,6 +63,8 @@ class Browser:
                 "--hide-scrollbars",
                 f"--user-data-dir={self.profile}",
                 f"--remote-debugging-port={DEBUG_PORT}",
+                # newer Chromium refuses DevTools websockets from an origin it was not told of
+                f"--remote-allow-origins=http://127.0.0.1:{DEBUG_PORT}",
                 "--window-size=1440,1250",
                 "about:blank",
             ],
