@@ -134,7 +134,7 @@ cr.execute(
     + " OR ".join(f"{c} IS NOT NULL" for c in labels)
 )
 cr.commit()
-company.write({"crm_basket_min_support": 0.5, "crm_basket_min_orders": 3})
+company.write({"crm_basket_min_support": 0.05, "crm_basket_min_orders": 3})
 rss_before = rss_mb()
 print("Full refresh (first run, then a second run that only confirms the same figures)")
 for run in (1, 2):

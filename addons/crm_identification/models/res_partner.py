@@ -3,6 +3,9 @@ from odoo import api, fields, models
 from .crm_customer_score import CHURN_STATUSES, VALUE_TIERS
 
 _GROUP = "crm_identification.group_crm_identification_user"
+# a label of the insight stored on the contact: one value per company, written by the
+# refresh only, no index (the refresh rewrites it; searches go through the contact list)
+_LABEL = {"company_dependent": True, "readonly": True, "index": False, "groups": _GROUP}
 
 
 class ResPartner(models.Model):
@@ -39,51 +42,12 @@ class ResPartner(models.Model):
     # (company-dependent: one value per company) so that contacts can be searched, grouped
     # and filtered by them. Written set-based by the refresh; the money figures stay on
     # crm.customer.score, whose record rules show them to the customer's salesperson only.
-    crm_segment_id = fields.Many2one(
-        "crm.customer.segment",
-        string="Customer Segment",
-        company_dependent=True,
-        readonly=True,
-        index=False,
-        groups=_GROUP,
-    )
-    crm_value_tier = fields.Selection(
-        VALUE_TIERS,
-        string="Value Tier",
-        company_dependent=True,
-        readonly=True,
-        index=False,
-        groups=_GROUP,
-    )
-    crm_churn_status = fields.Selection(
-        CHURN_STATUSES,
-        string="Churn Status",
-        company_dependent=True,
-        readonly=True,
-        index=False,
-        groups=_GROUP,
-    )
-    crm_recency_score = fields.Integer(
-        string="Recency Score",
-        company_dependent=True,
-        readonly=True,
-        index=False,
-        groups=_GROUP,
-    )
-    crm_frequency_score = fields.Integer(
-        string="Frequency Score",
-        company_dependent=True,
-        readonly=True,
-        index=False,
-        groups=_GROUP,
-    )
-    crm_monetary_score = fields.Integer(
-        string="Monetary Score",
-        company_dependent=True,
-        readonly=True,
-        index=False,
-        groups=_GROUP,
-    )
+    crm_segment_id = fields.Many2one("crm.customer.segment", string="Customer Segment", **_LABEL)
+    crm_value_tier = fields.Selection(VALUE_TIERS, string="Value Tier", **_LABEL)
+    crm_churn_status = fields.Selection(CHURN_STATUSES, string="Churn Status", **_LABEL)
+    crm_recency_score = fields.Integer(string="Recency Score", **_LABEL)
+    crm_frequency_score = fields.Integer(string="Frequency Score", **_LABEL)
+    crm_monetary_score = fields.Integer(string="Monetary Score", **_LABEL)
     crm_insight_date = fields.Datetime(
         string="Insight Computed On", compute="_compute_crm_insight_date", groups=_GROUP
     )
