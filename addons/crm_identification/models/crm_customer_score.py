@@ -306,8 +306,14 @@ class CrmCustomerScore(models.Model):
             steps[name] = time.monotonic() - begun
             return result
 
-        # sorts and hashes of a million customers fit in memory instead of spilling to disk
-        self.env.cr.execute("SET LOCAL work_mem = '256MB'")
+        # for this transaction only: sorts and hashes of a million customers fit in memory
+        # instead of spilling to disk; the big scans and joins run on parallel workers
+        # (PostgreSQL's default costs keep a million-row result on one core); no JIT, whose
+        # compile time these few large statements do not win back (measured)
+        self.env.cr.execute(
+            "SET LOCAL work_mem = '256MB'; SET LOCAL jit = off;"
+            "SET LOCAL parallel_setup_cost = 100; SET LOCAL parallel_tuple_cost = 0.001"
+        )
         stats = {
             "customers": step("figures", self._compute_figures, company, as_of),
             "steps": steps,

@@ -29,7 +29,8 @@ class CrmProductAssociation(models.Model):
     def _refresh_company(self, company, as_of):
         """Rebuild the rules of one company from its confirmed orders in the look-back
         window: one pass for single products, one self-join for pairs among the products
-        frequent enough to matter (apriori pruning). Returns the number of rules."""
+        frequent enough to matter (apriori pruning), each pair counted once and turned into
+        the two rules A -> B and B -> A. Returns the number of rules."""
         window_start = as_of - timedelta(days=company.crm_lookback_days)
         self.env.cr.execute(
             SQL(
@@ -58,12 +59,18 @@ class CrmProductAssociation(models.Model):
             frequent AS (
                 SELECT b.order_id, b.product_id FROM crm_baskets b JOIN items USING (product_id)
             ),
-            pairs AS (
+            unordered_pairs AS (
+                -- each pair once (a < b): half the join of counting both directions
                 SELECT x.product_id AS a, y.product_id AS b, COUNT(*) AS cnt
                   FROM frequent x
-                  JOIN frequent y ON y.order_id = x.order_id AND y.product_id <> x.product_id
+                  JOIN frequent y ON y.order_id = x.order_id AND y.product_id > x.product_id
                  GROUP BY x.product_id, y.product_id
                 HAVING COUNT(*) >= (SELECT cnt FROM threshold)
+            ),
+            pairs AS (
+                SELECT a, b, cnt FROM unordered_pairs
+                UNION ALL
+                SELECT b, a, cnt FROM unordered_pairs
             ),
             rules AS (
                 SELECT p.a, p.b, p.cnt,
