@@ -653,27 +653,41 @@ class CrmCustomerScore(models.Model):
             "clv_method",
         ]  # fmt: skip
         names = SQL(", ").join(SQL.identifier(c) for c in columns)
-        excluded = SQL(", ").join(SQL.identifier("excluded", c) for c in columns)
+        fresh = SQL(", ").join(SQL.identifier("n", c) for c in columns)
         current = SQL(", ").join(SQL.identifier("s", c) for c in columns)
+        # rows that changed are updated (an upsert would lock every conflicting row, changed
+        # or not: a write to each of a million rows on a day when few changed); new customers
+        # are inserted (DO NOTHING: a concurrent refresh of the same company got there first)
         self.env.cr.execute(
             SQL(
                 """
-            INSERT INTO crm_customer_score AS s (
-                partner_id, company_id, %(names)s, segment_id, segment_since, computed_at)
-            SELECT partner_id, company_id, %(names)s, new_segment,
-                   CASE WHEN segment_id IS DISTINCT FROM new_segment THEN %(now)s
-                        ELSE segment_since END,
-                   %(now)s
-              FROM crm_seg
-            ON CONFLICT (partner_id, company_id) DO UPDATE
+            UPDATE crm_customer_score s
                SET (%(names)s, segment_id, segment_since, computed_at)
-                 = (%(excluded)s, excluded.segment_id, excluded.segment_since,
-                    excluded.computed_at)
-             WHERE (%(current)s, s.segment_id) IS DISTINCT FROM (%(excluded)s, excluded.segment_id)
+                 = (%(fresh)s, n.new_segment,
+                    CASE WHEN n.segment_id IS DISTINCT FROM n.new_segment THEN %(now)s
+                         ELSE s.segment_since END,
+                    %(now)s)
+              FROM crm_seg n
+             WHERE s.id = n.id
+               AND (%(current)s, s.segment_id) IS DISTINCT FROM (%(fresh)s, n.new_segment)
             """,
                 names=names,
-                excluded=excluded,
+                fresh=fresh,
                 current=current,
+                now=now,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+            INSERT INTO crm_customer_score (
+                partner_id, company_id, %(names)s, segment_id, segment_since, computed_at)
+            SELECT partner_id, company_id, %(names)s, new_segment, %(now)s, %(now)s
+              FROM crm_seg
+             WHERE id IS NULL
+            ON CONFLICT (partner_id, company_id) DO NOTHING
+            """,
+                names=names,
                 now=now,
             )
         )
