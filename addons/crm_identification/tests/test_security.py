@@ -90,12 +90,24 @@ class TestSecurity(InsightCase):
         partner = foreign.with_user(self.manager)
         self.assertFalse(partner.with_context(allowed_company_ids=[self.company.id]).crm_score_id)
         self.assertTrue(partner.with_context(allowed_company_ids=[other.id]).crm_score_id)
+        # and the labels stored on the contact are the current company's
+        self.assertFalse(
+            partner.with_context(allowed_company_ids=[self.company.id]).crm_segment_id
+        )
+        self.assertTrue(partner.with_context(allowed_company_ids=[other.id]).crm_segment_id)
         outsider = self.customer("Outsider")
         self.assertFalse(
             self.env["crm.customer.score"]
             .with_user(self.salesman)
             .search([("partner_id", "in", (foreign | outsider).ids)])
         )
+        self.order(foreign, days_ago=5, amount=50)  # now a customer of the main company too
+        self.refresh()
+        self.env.invalidate_all()
+        in_main = partner.with_context(allowed_company_ids=[self.company.id])
+        in_other = partner.with_context(allowed_company_ids=[other.id])
+        self.assertEqual(in_main.crm_segment_id, self.score(foreign).segment_id)
+        self.assertEqual(in_other.crm_segment_id, self.score(foreign, company=other).segment_id)
 
     def test_segment_rule_must_be_valid(self):
         Segment = self.env["crm.customer.segment"].with_user(self.manager)
