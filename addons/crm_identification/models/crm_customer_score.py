@@ -604,7 +604,7 @@ class CrmCustomerScore(models.Model):
 
     def _write_scores(self, company):
         """Step 3: every customer joins the first segment whose rule matches; changes of
-        segment go to the history; the rows are upserted, rewriting only those that changed;
+        segment go to the history; rows that changed are updated and new customers inserted;
         customers gone since (archived, merged, no sale left) leave, with a history row.
         Returns the number of customers who changed segment."""
         now = datetime.now(timezone.utc).replace(tzinfo=None)
@@ -772,7 +772,7 @@ class CrmCustomerScore(models.Model):
               FROM (SELECT id FROM res_partner WHERE crm_value_tier ? %(key)s
                     EXCEPT
                     SELECT c.id FROM res_partner c
-                      JOIN crm_new n ON n.partner_id = c.commercial_partner_id) gone
+                      JOIN crm_seg n ON n.partner_id = c.commercial_partner_id) gone
              WHERE p.id = gone.id
             """,
                 removals=removals,
