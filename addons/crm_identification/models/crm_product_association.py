@@ -28,44 +28,48 @@ class CrmProductAssociation(models.Model):
     @api.model
     def _refresh_company(self, company, as_of):
         """Rebuild the rules of one company from its confirmed orders in the look-back
-        window: one pass for single products, one self-join for pairs among the products
-        frequent enough to matter (apriori pruning), each pair counted once and turned into
-        the two rules A -> B and B -> A. Returns the number of rules."""
+        window. One pass over the order lines gives each basket as a sorted array of
+        distinct products; each basket then yields its products (a, a) and its pairs a < b,
+        all counted in one hash aggregate (an item's count is its pair with itself). Pairs
+        under the minimum support are dropped (a pair is never more frequent than its
+        products, so no item pruning is needed first), and each pair left gives the two
+        rules A -> B and B -> A. Returns the number of rules."""
         window_start = as_of - timedelta(days=company.crm_lookback_days)
         self.env.cr.execute(
             SQL(
                 """
             DELETE FROM crm_product_association WHERE company_id = %(company)s;
-            CREATE TEMP TABLE crm_baskets ON COMMIT DROP AS
-                SELECT DISTINCT l.order_id, l.product_id
+            CREATE TEMP TABLE crm_pair_counts ON COMMIT DROP AS
+            WITH baskets AS (
+                SELECT array_agg(DISTINCT l.product_id ORDER BY l.product_id) AS items
                   FROM sale_order_line l
                   JOIN sale_order o ON o.id = l.order_id
                  WHERE o.company_id = %(company)s AND o.state = 'sale'
                    AND o.date_order >= %(start)s AND o.date_order < %(next_day)s
                    AND l.product_id IS NOT NULL AND l.display_type IS NULL
-                   AND NOT COALESCE(l.is_downpayment, FALSE);
-            WITH n AS (SELECT COUNT(DISTINCT order_id)::float AS orders FROM crm_baskets),
+                   AND NOT COALESCE(l.is_downpayment, FALSE)
+                 GROUP BY l.order_id
+            )
+            SELECT items[i] AS a, items[j] AS b, COUNT(*) AS cnt,
+                   COUNT(*) FILTER (WHERE j = 1) AS baskets_starting
+              FROM baskets,
+                   generate_series(1, cardinality(items)) i,
+                   generate_series(i, cardinality(items)) j
+             GROUP BY 1, 2;
+            WITH totals AS (
+                SELECT SUM(baskets_starting)::float AS orders FROM crm_pair_counts
+            ),
             threshold AS (
-                SELECT GREATEST(%(min_orders)s, CEIL(n.orders * %(min_support)s / 100.0)) AS cnt,
-                       n.orders
-                  FROM n
+                SELECT GREATEST(%(min_orders)s, CEIL(orders * %(min_support)s / 100.0)) AS cnt,
+                       orders
+                  FROM totals
             ),
             items AS (
-                SELECT b.product_id, COUNT(*) AS cnt
-                  FROM crm_baskets b
-                 GROUP BY b.product_id
-                HAVING COUNT(*) >= (SELECT cnt FROM threshold)
-            ),
-            frequent AS (
-                SELECT b.order_id, b.product_id FROM crm_baskets b JOIN items USING (product_id)
+                SELECT a AS product_id, cnt FROM crm_pair_counts WHERE a = b
             ),
             unordered_pairs AS (
-                -- each pair once (a < b): half the join of counting both directions
-                SELECT x.product_id AS a, y.product_id AS b, COUNT(*) AS cnt
-                  FROM frequent x
-                  JOIN frequent y ON y.order_id = x.order_id AND y.product_id > x.product_id
-                 GROUP BY x.product_id, y.product_id
-                HAVING COUNT(*) >= (SELECT cnt FROM threshold)
+                SELECT a, b, cnt FROM crm_pair_counts
+                 WHERE a < b AND cnt >= (SELECT cnt FROM threshold)
             ),
             pairs AS (
                 SELECT a, b, cnt FROM unordered_pairs
@@ -102,7 +106,7 @@ class CrmProductAssociation(models.Model):
             )
         )
         count = self.env.cr.rowcount
-        self.env.cr.execute("DROP TABLE IF EXISTS crm_baskets")
+        self.env.cr.execute("DROP TABLE IF EXISTS crm_pair_counts")
         return count
 
     @api.model

@@ -79,6 +79,33 @@ class TestChurnClvBasket(InsightCase):
         self.assertGreater(busy.clv, 0)
         self.assertIn("BG/NBD", busy.explanation)
 
+    def test_basket_counts_an_order_once_and_prunes_by_support(self):
+        # baskets: {A,B} x5 and one order with A on two lines plus D -> N = 6
+        other = self.customer("Other Buyer")
+        self.order(other, days_ago=3, amount=30, products=("A", "A", "D"))
+        self.refresh()
+        Association = self.env["crm.product.association"]
+        a, d = self.products["A"], self.products["D"]
+        a_to_d = Association.search(
+            [("product_id", "=", a.id), ("associated_product_id", "=", d.id)]
+        )
+        self.assertEqual(a_to_d.order_count, 1)
+        self.assertAlmostEqual(a_to_d.support, 100 / 6, places=2)
+        self.assertAlmostEqual(a_to_d.confidence, 100 / 6, places=1)
+        d_to_a = Association.search(
+            [("product_id", "=", d.id), ("associated_product_id", "=", a.id)]
+        )
+        self.assertAlmostEqual(d_to_a.confidence, 100.0, places=1)
+        self.assertAlmostEqual(d_to_a.lift, 1.0, places=2)
+        # a minimum support of 20% (2 of 6 orders) drops A <-> D, keeps A <-> B (5 orders)
+        self.company.crm_basket_min_support = 20.0
+        self.refresh()
+        rules = Association.search([("company_id", "=", self.company.id)])
+        self.assertEqual(
+            sorted(rules.mapped(lambda r: (r.product_id.id, r.associated_product_id.id))),
+            sorted([(a.id, self.products["B"].id), (self.products["B"].id, a.id)]),
+        )
+
     def test_products_bought_together_and_suggestions(self):
         # baskets: {A,B} x5 (the regular buyer), {A,C}, {B,C}, {A,B,C} -> N = 8
         other = self.customer("Other Buyer")
