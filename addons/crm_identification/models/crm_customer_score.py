@@ -17,6 +17,11 @@ CHURN_STATUSES = [("active", "Active"), ("at_risk", "At risk"), ("lost", "Lost")
 VALUE_TIERS = [("a", "A"), ("b", "B"), ("c", "C")]
 # Rows written back per statement when storing lifetime-value predictions.
 CLV_BATCH = 200_000
+# lifetime-value predictions travel to the database as integers: P(alive) and expected
+# orders in millionths, values in thousandths (three decimals cover the currencies; a
+# value in Iranian rials still fits an int8 up to 9e15)
+CLV_SCALE = 1_000_000
+VALUE_SCALE = 1_000
 
 
 class CrmCustomerScore(models.Model):
@@ -82,6 +87,12 @@ class CrmCustomerScore(models.Model):
             "A customer has one insight row per company.",
         ),
     ]
+
+    def init(self):
+        # every refresh rewrites most rows (recency and lifetime value move each day):
+        # half-full pages let the new version of a row stay in its page, a HOT update
+        # that writes no index entry (full size: the nightly rewrite 11.2 s -> 9.2 s)
+        self.env.cr.execute("ALTER TABLE crm_customer_score SET (fillfactor = 50)")
 
     # ------------------------------------------------------------------ computes
 
@@ -309,10 +320,14 @@ class CrmCustomerScore(models.Model):
         # for this transaction only: sorts and hashes of a million customers fit in memory
         # instead of spilling to disk; the big scans and joins run on parallel workers
         # (PostgreSQL's default costs keep a million-row result on one core); no JIT, whose
-        # compile time these few large statements do not win back (measured)
+        # compile time these few large statements do not win back (measured); no nested
+        # loops: the planner misjudges the size of aggregates and of temporary tables just
+        # rewritten, and a nested loop over a million customers is quadratic, where every
+        # join of the refresh is meant to be a hash join
         self.env.cr.execute(
             "SET LOCAL work_mem = '256MB'; SET LOCAL jit = off;"
-            "SET LOCAL parallel_setup_cost = 100; SET LOCAL parallel_tuple_cost = 0.001"
+            "SET LOCAL parallel_setup_cost = 100; SET LOCAL parallel_tuple_cost = 0.001;"
+            "SET LOCAL enable_nestloop = off"
         )
         stats = {
             "customers": step("figures", self._compute_figures, company, as_of),
@@ -324,7 +339,12 @@ class CrmCustomerScore(models.Model):
         stats["associations"] = step(
             "basket", self.env["crm.product.association"]._refresh_company, company, as_of
         )
-        self.env.cr.execute("DROP TABLE IF EXISTS crm_new, crm_clv, crm_seg")
+        self.env.cr.execute(
+            "DROP TABLE IF EXISTS crm_new, crm_clv, crm_seg;"
+            "SET LOCAL work_mem TO DEFAULT; SET LOCAL jit TO DEFAULT;"
+            "SET LOCAL parallel_setup_cost TO DEFAULT; SET LOCAL parallel_tuple_cost TO DEFAULT;"
+            "SET LOCAL enable_nestloop TO DEFAULT"
+        )
         company.sudo().crm_insight_refreshed_at = fields.Datetime.now()
         self.env.invalidate_all()
         stats["seconds"] = time.monotonic() - started
@@ -347,7 +367,7 @@ class CrmCustomerScore(models.Model):
             return SQL(
                 """
                 SELECT m.commercial_partner_id AS partner_id, m.invoice_date AS day,
-                       m.amount_untaxed_signed AS amount,
+                       m.amount_untaxed_signed::float8 AS amount,
                        m.move_type = 'out_invoice' AS is_sale
                   FROM account_move m
                  WHERE m.company_id = %(company)s AND m.state = 'posted'
@@ -363,14 +383,14 @@ class CrmCustomerScore(models.Model):
         return SQL(
             """
             SELECT p.commercial_partner_id AS partner_id, o.date_order::date AS day,
-                   %(amount)s / COALESCE(NULLIF(o.currency_rate, 0), 1) AS amount,
+                   (%(amount)s / COALESCE(NULLIF(o.currency_rate, 0), 1))::float8 AS amount,
                    TRUE AS is_sale
               FROM sale_order o
               JOIN res_partner p ON p.id = o.partner_id
              WHERE o.company_id = %(company)s AND o.state = 'sale'
                AND o.date_order < %(next_day)s AND o.amount_untaxed <> 0
             UNION ALL
-            SELECT m.commercial_partner_id, m.invoice_date, m.amount_untaxed_signed, FALSE
+            SELECT m.commercial_partner_id, m.invoice_date, m.amount_untaxed_signed::float8, FALSE
               FROM account_move m
              WHERE m.company_id = %(company)s AND m.state = 'posted'
                AND m.move_type = 'out_refund' AND m.invoice_date <= %(as_of)s
@@ -410,6 +430,8 @@ class CrmCustomerScore(models.Model):
             lost_after = SQL("%s::float", rule["lost_days"])
             at_risk_after = SQL("%s::float", rule["at_risk_days"])
         self.env.cr.execute("DROP TABLE IF EXISTS crm_new, crm_clv, crm_seg")
+        # amounts are summed and sorted as float8 (numeric arithmetic is several times
+        # slower), rounded back to numeric for storage so that a second run compares equal
         self.env.cr.execute(
             SQL(
                 """
@@ -426,13 +448,13 @@ class CrmCustomerScore(models.Model):
                        COALESCE(SUM(amount) FILTER (WHERE day >= %(window_start)s), 0) AS monetary
                   FROM tx
                  GROUP BY tx.partner_id
-                HAVING COUNT(*) FILTER (WHERE is_sale) > 0
             ),
             figures AS (
                 SELECT a.*, %(as_of)s - a.last_day AS recency_days, a.frequency > 0 AS in_window,
                        a.monetary > 0 AS spent, cp.user_id
                   FROM agg a
                   JOIN res_partner cp ON cp.id = a.partner_id AND cp.active
+                 WHERE a.order_count > 0
             ),
             scored AS (
                 SELECT f.*,
@@ -448,7 +470,8 @@ class CrmCustomerScore(models.Model):
             )
             SELECT a.partner_id, a.user_id, a.purchase_days,
                    a.first_day AS first_order_date, a.last_day AS last_order_date,
-                   a.order_count, a.total_value, a.recency_days, a.frequency, a.monetary,
+                   a.order_count, ROUND(a.total_value::numeric, 6) AS total_value,
+                   a.recency_days, a.frequency, ROUND(a.monetary::numeric, 6) AS monetary,
                    a.r AS recency_score, a.f AS frequency_score, a.m AS monetary_score,
                    a.r::text || a.f::text || a.m::text AS rfm_code,
                    CASE WHEN a.share_before < %(a_share)s THEN 'a'
@@ -562,16 +585,18 @@ class CrmCustomerScore(models.Model):
                     """
                 INSERT INTO crm_clv (partner_id, p_alive, expected_orders, clv, clv_method)
                 SELECT unnest(string_to_array(%(ids)s, ',')::int[]),
-                       unnest(string_to_array(%(p)s, ',')::float8[]),
-                       unnest(string_to_array(%(o)s, ',')::float8[]),
-                       unnest(string_to_array(%(c)s, ',')::float8[]),
+                       unnest(string_to_array(%(p)s, ',')::int8[]) / %(scale)s::float8,
+                       unnest(string_to_array(%(o)s, ',')::int8[]) / %(scale)s::float8,
+                       unnest(string_to_array(%(c)s, ',')::int8[]) / %(value_scale)s::float8,
                        %(method)s
                 """,
                     method=result.method,
+                    scale=CLV_SCALE,
+                    value_scale=VALUE_SCALE,
                     ids=",".join(map(str, ids[chunk].astype(int).tolist())),
-                    p=_join(p_alive[chunk]),
-                    o=_join(orders[chunk]),
-                    c=_join(clv_value[chunk]),
+                    p=_join_scaled(p_alive[chunk]),
+                    o=_join_scaled(orders[chunk]),
+                    c=_join_scaled(clv_value[chunk], VALUE_SCALE),
                 )
             )
         self.env.cr.execute("ANALYZE crm_clv")
@@ -691,17 +716,13 @@ class CrmCustomerScore(models.Model):
                 now=now,
             )
         )
-        # anti-joins are written as EXCEPT: with NOT EXISTS, a table rewritten since its last
-        # ANALYZE can lead the planner to a nested loop, quadratic over a million customers
         self.env.cr.execute(
             SQL(
                 """
             WITH gone AS (
                 DELETE FROM crm_customer_score s
-                 USING (SELECT partner_id FROM crm_customer_score WHERE company_id = %(company)s
-                        EXCEPT
-                        SELECT partner_id FROM crm_new) left_over
-                 WHERE s.company_id = %(company)s AND s.partner_id = left_over.partner_id
+                 WHERE s.company_id = %(company)s
+                   AND NOT EXISTS (SELECT 1 FROM crm_new n WHERE n.partner_id = s.partner_id)
              RETURNING s.partner_id, s.segment_id
             )
             INSERT INTO crm_customer_segment_history (
@@ -769,11 +790,8 @@ class CrmCustomerScore(models.Model):
             SQL(
                 """
             UPDATE res_partner p SET %(removals)s
-              FROM (SELECT id FROM res_partner WHERE crm_value_tier ? %(key)s
-                    EXCEPT
-                    SELECT c.id FROM res_partner c
-                      JOIN crm_seg n ON n.partner_id = c.commercial_partner_id) gone
-             WHERE p.id = gone.id
+             WHERE p.crm_value_tier ? %(key)s
+               AND NOT EXISTS (SELECT 1 FROM crm_seg n WHERE n.partner_id = p.commercial_partner_id)
             """,
                 removals=removals,
                 key=key,
@@ -806,6 +824,9 @@ class CrmCustomerScore(models.Model):
         self.env["ir.cron"]._notify_progress(done=1, remaining=len(stale) - 1)
 
 
-def _join(values):
-    """Floats as a comma-separated string for string_to_array (NaN/inf stored as 0)."""
-    return ",".join(f"{v:.6g}" for v in np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0))
+def _join_scaled(values, scale=CLV_SCALE):
+    """Floats as a comma-separated string of integers (values x scale) for
+    string_to_array, NaN/inf as 0: integers print several times faster than floats, and
+    the same float always gives the same text, so that a second run finds nothing changed."""
+    clean = np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
+    return ",".join(map(str, np.rint(clean * scale).astype(np.int64).tolist()))
