@@ -791,7 +791,8 @@ class CrmCustomerScore(models.Model):
                 """
             UPDATE res_partner p SET %(removals)s
              WHERE p.crm_value_tier ? %(key)s
-               AND NOT EXISTS (SELECT 1 FROM crm_seg n WHERE n.partner_id = p.commercial_partner_id)
+               AND NOT EXISTS (SELECT 1 FROM crm_seg n
+                                WHERE n.partner_id = p.commercial_partner_id)
             """,
                 removals=removals,
                 key=key,
