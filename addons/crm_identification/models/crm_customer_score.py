@@ -22,6 +22,22 @@ CLV_BATCH = 200_000
 # value in Iranian rials still fits an int8 up to 9e15)
 CLV_SCALE = 1_000_000
 VALUE_SCALE = 1_000
+# PostgreSQL settings of the refresh transaction, restored when it ends: sorts and hashes
+# of a million customers fit in memory instead of spilling to disk; the big scans and joins
+# run on parallel workers (PostgreSQL's default costs keep a million-row result on one
+# core); no JIT, whose compile time these few large statements do not win back (measured);
+# no nested loops: the planner misjudges the size of aggregates and of temporary tables
+# just rewritten, and a nested loop over a million customers is quadratic, where every
+# join of the refresh is meant to be a hash join
+REFRESH_SETTINGS = {
+    "work_mem": "256MB",
+    "jit": "off",
+    "parallel_setup_cost": "100",
+    "parallel_tuple_cost": "0.001",
+    "enable_nestloop": "off",
+}
+# the refresh's temporary tables go at commit, and as soon as the refresh is done
+DROP_REFRESH_TABLES = "DROP TABLE IF EXISTS crm_new, crm_clv, crm_seg"
 
 
 class CrmCustomerScore(models.Model):
@@ -317,18 +333,7 @@ class CrmCustomerScore(models.Model):
             steps[name] = time.monotonic() - begun
             return result
 
-        # for this transaction only: sorts and hashes of a million customers fit in memory
-        # instead of spilling to disk; the big scans and joins run on parallel workers
-        # (PostgreSQL's default costs keep a million-row result on one core); no JIT, whose
-        # compile time these few large statements do not win back (measured); no nested
-        # loops: the planner misjudges the size of aggregates and of temporary tables just
-        # rewritten, and a nested loop over a million customers is quadratic, where every
-        # join of the refresh is meant to be a hash join
-        self.env.cr.execute(
-            "SET LOCAL work_mem = '256MB'; SET LOCAL jit = off;"
-            "SET LOCAL parallel_setup_cost = 100; SET LOCAL parallel_tuple_cost = 0.001;"
-            "SET LOCAL enable_nestloop = off"
-        )
+        previous_settings = self._set_local(REFRESH_SETTINGS)
         stats = {
             "customers": step("figures", self._compute_figures, company, as_of),
             "steps": steps,
@@ -339,12 +344,8 @@ class CrmCustomerScore(models.Model):
         stats["associations"] = step(
             "basket", self.env["crm.product.association"]._refresh_company, company, as_of
         )
-        self.env.cr.execute(
-            "DROP TABLE IF EXISTS crm_new, crm_clv, crm_seg;"
-            "SET LOCAL work_mem TO DEFAULT; SET LOCAL jit TO DEFAULT;"
-            "SET LOCAL parallel_setup_cost TO DEFAULT; SET LOCAL parallel_tuple_cost TO DEFAULT;"
-            "SET LOCAL enable_nestloop TO DEFAULT"
-        )
+        self.env.cr.execute(DROP_REFRESH_TABLES)
+        self._set_local(previous_settings)
         company.sudo().crm_insight_refreshed_at = fields.Datetime.now()
         self.env.invalidate_all()
         stats["seconds"] = time.monotonic() - started
@@ -359,6 +360,21 @@ class CrmCustomerScore(models.Model):
             ", ".join(f"{name} {seconds:.2f}" for name, seconds in steps.items()),
         )
         return stats
+
+    def _set_local(self, settings):
+        """Give PostgreSQL settings these values until the end of the transaction; return
+        the values they had, to hand back to this method."""
+        names, values = list(settings), list(settings.values())
+        self.env.cr.execute(
+            "SELECT name, current_setting(name) FROM unnest(%s::text[]) AS name", [names]
+        )
+        previous = dict(self.env.cr.fetchall())
+        self.env.cr.execute(
+            "SELECT set_config(name, value, TRUE)"
+            "  FROM unnest(%s::text[], %s::text[]) AS s(name, value)",
+            [names, values],
+        )
+        return previous
 
     def _sales_source_sql(self, company, as_of):
         """(partner, day, amount in company currency) of every sale up to as_of, zero-amount
@@ -429,7 +445,7 @@ class CrmCustomerScore(models.Model):
         else:
             lost_after = SQL("%s::float", rule["lost_days"])
             at_risk_after = SQL("%s::float", rule["at_risk_days"])
-        self.env.cr.execute("DROP TABLE IF EXISTS crm_new, crm_clv, crm_seg")
+        self.env.cr.execute(DROP_REFRESH_TABLES)
         # amounts are summed and sorted as float8 (numeric arithmetic is several times
         # slower), rounded back to numeric for storage so that a second run compares equal
         self.env.cr.execute(

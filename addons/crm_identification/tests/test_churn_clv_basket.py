@@ -106,6 +106,14 @@ class TestChurnClvBasket(InsightCase):
             sorted([(a.id, self.products["B"].id), (self.products["B"].id, a.id)]),
         )
 
+    def test_refresh_hands_back_the_database_settings(self):
+        self.env.cr.execute("SET LOCAL work_mem = '8MB'")
+        self.refresh()
+        self.env.cr.execute("SHOW work_mem")
+        work_mem = self.env.cr.fetchone()[0]
+        self.env.cr.execute("SHOW enable_nestloop")
+        self.assertEqual((work_mem, self.env.cr.fetchone()[0]), ("8MB", "on"))
+
     def test_products_bought_together_and_suggestions(self):
         # baskets: {A,B} x5 (the regular buyer), {A,C}, {B,C}, {A,B,C} -> N = 8
         other = self.customer("Other Buyer")
