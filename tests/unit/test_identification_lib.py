@@ -1,6 +1,8 @@
 """Plain unit tests of crm_identification's computations (no Odoo, no database)."""
 
 import math
+import random
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -58,6 +60,25 @@ def test_quintiles_spread_five_customers_and_tie_equal_values():
     # equal values share the lowest score of their group
     assert rfm.quintile_scores([1, 1, 1, 1, 9]) == [1, 1, 1, 1, 5]
     assert rfm.quintile_scores([7]) == [1]
+
+
+def test_quintile_cut_offs_give_the_percent_rank_score():
+    # the refresh compares each value with four cut-off values instead of ranking it; on
+    # populations with many ties, that is exactly 1 + floor(5 * percent_rank), where
+    # percent_rank = (values strictly worse) / (n - 1), computed here in exact fractions
+    assert rfm.quintile_cut_positions(0) == rfm.quintile_cut_positions(1) == []
+    assert rfm.quintile_cut_positions(6) == [1, 2, 3, 4]
+    assert rfm.quintile_cut_positions(11) == [2, 4, 6, 8]
+    generator = random.Random(7)
+    for _population in range(200):
+        values = [generator.randint(0, 12) for _value in range(generator.randint(2, 40))]
+        for better in (True, False):
+            n = len(values)
+            expected = []
+            for value in values:
+                worse = sum(1 for other in values if (other < value if better else other > value))
+                expected.append(min(5, 1 + math.floor(5 * Fraction(worse, n - 1))))
+            assert rfm.quintile_scores(values, higher_is_better=better) == expected
 
 
 def test_value_tiers_by_cumulative_share():

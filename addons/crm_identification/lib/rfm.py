@@ -32,19 +32,26 @@ def value_score_by_thresholds(value, thresholds):
     return 1 + sum(1 for t in thresholds if value >= t)
 
 
+def quintile_cut_positions(count):
+    """Where a population of `count` values, sorted worst first, is cut into the 1-5
+    quintile scores: the positions (1-based) p1..p4 such that a value scores at least k + 1
+    when at least p_k values come strictly before it. That is 1 + floor(5 * percent_rank)
+    in whole numbers: percent_rank = before / (count - 1), so the score reaches k + 1 when
+    before >= k * (count - 1) / 5. Empty when everyone scores 1 (fewer than two values)."""
+    if count < 2:
+        return []
+    return [-(-k * (count - 1) // SCORES) for k in range(1, SCORES)]
+
+
 def quintile_scores(values, higher_is_better=True):
-    """Scores 1-5 by position in the population, as SQL's percent_rank() gives them: equal
-    values share the score of the first of them; the best value gets 5."""
+    """Scores 1-5 by position in the population, as the refresh gives them: equal values
+    share the score of the first of them; the best value gets 5. A value scores one more
+    for each cut-off value (at quintile_cut_positions) that it is strictly better than."""
     ordered = sorted(values, reverse=not higher_is_better)
-    n = len(ordered)
-    first_rank = {}
-    for position, value in enumerate(ordered):
-        first_rank.setdefault(value, position)
-    scores = []
-    for value in values:
-        rank = first_rank[value] / (n - 1) if n > 1 else 0.0
-        scores.append(min(SCORES, 1 + math.floor(SCORES * rank)))
-    return scores
+    cuts = [ordered[position - 1] for position in quintile_cut_positions(len(ordered))]
+    if higher_is_better:
+        return [1 + sum(1 for cut in cuts if value > cut) for value in values]
+    return [1 + sum(1 for cut in cuts if value < cut) for value in values]
 
 
 def value_tiers(monetary, a_share, b_share):

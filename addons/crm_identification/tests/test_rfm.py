@@ -1,6 +1,7 @@
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
+from ..lib import rfm
 from .common import InsightCase
 
 
@@ -119,6 +120,32 @@ class TestRfm(InsightCase):
         self.assertEqual(self.score(self.champion).rfm_code, "555")
         self.assertEqual(self.score(self.newbie).rfm_code, "311")
         self.assertEqual(self.score(self.fading).rfm_code, "133")
+        self.assertEqual(self.score(self.gone).rfm_code, "111")
+
+    def test_quintiles_with_ties_follow_the_rank_rule(self):
+        # ten more customers whose recency, frequency and value tie in groups: every
+        # score must be 1 + floor(5 * share of customers in the window ranked before),
+        # equal values sharing the first rank, as rfm.quintile_scores computes it
+        self.company.crm_score_method = "quintile"
+        for i, (days, orders, amount) in enumerate(
+            [(10, 1, 100), (10, 1, 100), (10, 2, 300), (40, 2, 300), (40, 2, 50),
+             (40, 3, 700), (90, 1, 700), (90, 4, 100), (10, 2, 50), (150, 1, 300)]
+        ):  # fmt: skip
+            customer = self.customer(f"Tied {i}")
+            for n in range(orders):
+                self.order(customer, days_ago=days + 30 * n, amount=amount / orders)
+        self.refresh()
+        scores = self.env["crm.customer.score"].search(
+            [("company_id", "=", self.company.id), ("frequency", ">", 0)]
+        )
+        self.assertEqual(len(scores), 13)
+        for column, field, better in (
+            ("recency_score", "recency_days", False),
+            ("frequency_score", "frequency", True),
+            ("monetary_score", "monetary", True),
+        ):
+            expected = rfm.quintile_scores(scores.mapped(field), higher_is_better=better)
+            self.assertEqual(scores.mapped(column), expected, column)
         self.assertEqual(self.score(self.gone).rfm_code, "111")
 
     def test_refunds_zero_orders_currencies_archived(self):
