@@ -2,6 +2,7 @@
 
 import math
 import random
+from datetime import date, timedelta
 from fractions import Fraction
 
 import numpy as np
@@ -128,6 +129,44 @@ def test_association_rules_on_known_baskets():
     strong = basket.association_rules(baskets, min_count=3)
     assert set(strong) == {("A", "B"), ("B", "A")}
     assert basket.association_rules([]) == {}
+
+
+def test_window_months_splits_a_window_into_whole_months_and_partial_ends():
+    d = date
+    # a year to the 25th: the 25th-30th of November and 1st-25th of next November are
+    # partial, the eleven months between are whole
+    months, partial = basket.window_months(d(2025, 11, 25), d(2026, 11, 26))
+    assert months == [d(2025, 12, 1)] + [d(2026, m, 1) for m in range(1, 11)]
+    assert partial == [(d(2025, 11, 25), d(2025, 12, 1)), (d(2026, 11, 1), d(2026, 11, 26))]
+    # starting on the 1st and ending with a month's last day: whole months only
+    assert basket.window_months(d(2019, 7, 1), d(2020, 7, 1)) == (
+        [d(2019, m, 1) for m in range(7, 13)] + [d(2020, m, 1) for m in range(1, 7)],
+        [],
+    )
+    # inside one month, or across a month's end without a whole month
+    assert basket.window_months(d(2024, 2, 3), d(2024, 2, 20)) == (
+        [],
+        [(d(2024, 2, 3), d(2024, 2, 20))],
+    )
+    assert basket.window_months(d(2024, 1, 20), d(2024, 2, 10)) == (
+        [],
+        [(d(2024, 1, 20), d(2024, 2, 10))],
+    )
+    assert basket.window_months(d(2024, 1, 1), d(2024, 1, 1)) == ([], [])
+    # every day of a window is in exactly one whole month or one partial range
+    rng = random.Random(7)
+    for _ in range(200):
+        start = d(2023, 1, 1) + timedelta(days=rng.randrange(800))
+        end = start + timedelta(days=rng.randrange(500))
+        months, partial = basket.window_months(start, end)
+        covered = [
+            m + timedelta(days=k)
+            for m in months
+            for k in range(31)
+            if (m + timedelta(days=k)).month == m.month
+        ]
+        covered += [a + timedelta(days=k) for a, b in partial for k in range((b - a).days)]
+        assert sorted(covered) == [start + timedelta(days=k) for k in range((end - start).days)]
 
 
 # ---------------------------------------------------------------- lifetime value

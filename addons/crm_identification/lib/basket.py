@@ -7,6 +7,7 @@ For products A -> B over N baskets (orders):
 """
 
 from collections import Counter
+from datetime import timedelta
 from itertools import permutations
 
 
@@ -32,3 +33,41 @@ def association_rules(baskets, min_support=0.0, min_confidence=0.0, min_lift=0.0
         ):
             rules[(a, b)] = (count, support, confidence, lift)
     return rules
+
+
+def window_months(start, end):
+    """Split the days [start, end) into the calendar months wholly inside them and the
+    partial ranges left at either end: (first days of the whole months, [(from, to)]).
+    The refresh keeps the pair counts of whole months and counts the partial ranges from
+    the order lines each time."""
+    first_whole = start if start.day == 1 else next_month(start)
+    end_whole = end.replace(day=1)
+    if first_whole >= end_whole:
+        return [], [(start, end)] if start < end else []
+    months = []
+    month = first_whole
+    while month < end_whole:
+        months.append(month)
+        month = next_month(month)
+    partial = []
+    if start < first_whole:
+        partial.append((start, first_whole))
+    if end_whole < end:
+        partial.append((end_whole, end))
+    return months, partial
+
+
+def next_month(day):
+    """The first day of the month after the one of `day`."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def merge_ranges(ranges):
+    """Day ranges [(from, to)] with the ranges that touch or overlap joined, in order."""
+    merged = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged

@@ -1,4 +1,5 @@
 from . import (
+    crm_basket_month,
     crm_customer_score,
     crm_customer_segment,
     crm_customer_segment_history,
@@ -8,4 +9,5 @@ from . import (
     res_config_settings,
     res_partner,
     sale_order,
+    sale_order_line,
 )

@@ -297,7 +297,7 @@ class CrmCustomerScore(models.Model):
         """Button: recompute everything for the current company now."""
         self._check_refresh_rights()
         company = self.env.company
-        stats = self.sudo()._refresh_company(company)
+        stats = self.sudo()._refresh_company(company, recount=True)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -317,9 +317,11 @@ class CrmCustomerScore(models.Model):
         }
 
     @api.model
-    def _refresh_company(self, company, as_of=None):
+    def _refresh_company(self, company, as_of=None, recount=False):
         """Recompute every figure of one company, set-based. Safe to run again: the same data
-        gives the same rows, and history only records segment changes."""
+        gives the same rows, and history only records segment changes. The basket analysis
+        reuses the product pairs counted for the whole months of the window, except those
+        whose orders changed since; with recount, it counts them all again."""
         if isinstance(company, int):  # called from XML data (<function>)
             company = self.env["res.company"].browse(company)
         started = time.monotonic()
@@ -342,7 +344,11 @@ class CrmCustomerScore(models.Model):
         stats["moved"] = step("write", self._write_scores, company)
         step("labels", self._write_partner_labels, company)
         stats["associations"] = step(
-            "basket", self.env["crm.product.association"]._refresh_company, company, as_of
+            "basket",
+            self.env["crm.product.association"]._refresh_company,
+            company,
+            as_of,
+            recount,
         )
         self.env.cr.execute(DROP_REFRESH_TABLES)
         self._set_local(previous_settings)

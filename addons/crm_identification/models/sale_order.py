@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .crm_basket_month import ORDER_BASKET_FIELDS
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -22,3 +24,26 @@ class SaleOrder(models.Model):
             order.crm_suggested_product_ids = suggestions.get(
                 order.partner_id.commercial_partner_id.id, []
             )
+
+    def write(self, vals):
+        if ORDER_BASKET_FIELDS.isdisjoint(vals):
+            return super().write(vals)
+        # the months the orders leave and the months they join
+        self._crm_mark_basket_months_stale()
+        result = super().write(vals)
+        self._crm_mark_basket_months_stale()
+        return result
+
+    def unlink(self):
+        self._crm_mark_basket_months_stale()
+        return super().unlink()
+
+    def _crm_mark_basket_months_stale(self):
+        """The basket analysis counts the months of these confirmed orders again."""
+        self.env["crm.basket.month"]._mark_stale(
+            {
+                (order.company_id.id, order.date_order.date().replace(day=1))
+                for order in self
+                if order.state == "sale" and order.date_order
+            }
+        )

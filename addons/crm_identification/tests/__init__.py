@@ -1,1 +1,9 @@
-from . import test_churn_clv_basket, test_i18n, test_rfm, test_security, test_segment, test_tour
+from . import (
+    test_basket_months,
+    test_churn_clv_basket,
+    test_i18n,
+    test_rfm,
+    test_security,
+    test_segment,
+    test_tour,
+)

@@ -90,9 +90,9 @@ class InsightCase(TransactionCase):
         order.date_order = datetime.combine(when, datetime.min.time()) + timedelta(hours=10)
         return order
 
-    def refresh(self, as_of=None, company=None):
+    def refresh(self, as_of=None, company=None, recount=False):
         return self.env["crm.customer.score"]._refresh_company(
-            company or self.company, as_of=as_of or self.AS_OF
+            company or self.company, as_of=as_of or self.AS_OF, recount=recount
         )
 
     def score(self, partner, company=None):
