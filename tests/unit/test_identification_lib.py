@@ -96,6 +96,47 @@ def test_value_tiers_by_cumulative_share():
     assert rfm.value_tiers([0, 0], 80, 95) == ["c", "c"]
 
 
+def test_tier_cut_offs_give_the_tiers_of_the_cumulative_share():
+    def tiers_by_cut_offs(monetary, ids, a_share, b_share):
+        cuts = rfm.tier_cut_offs(monetary, ids, (a_share, b_share))
+
+        def within(cut, value, partner):
+            return cut is not None and (value > cut[0] or (value == cut[0] and partner <= cut[1]))
+
+        return [
+            "a"
+            if v > 0 and within(cuts[0], v, p)
+            else "b"
+            if v > 0 and within(cuts[1], v, p)
+            else "c"
+            for v, p in zip(monetary, ids, strict=True)
+        ]
+
+    def tiers_in_order(monetary, ids, a_share, b_share):
+        # value_tiers takes equal values in list order: list them by partner id
+        by_id = sorted(range(len(ids)), key=lambda i: ids[i])
+        tiers = rfm.value_tiers([monetary[i] for i in by_id], a_share, b_share)
+        return [tiers[by_id.index(i)] for i in range(len(ids))]
+
+    assert rfm.tier_cut_offs([50, 30, 10, 5, 5, 0, -20], range(7), (80, 95)) == [
+        (30.0, 1),
+        (5.0, 3),
+    ]
+    assert rfm.tier_cut_offs([0, -1], [1, 2], (80, 95)) == [None, None]
+    assert rfm.tier_cut_offs([10], [4], (0, 95)) == [None, (10.0, 4)]
+    rng = random.Random(11)
+    for _ in range(300):
+        n = rng.randrange(1, 40)
+        monetary = [
+            rng.choice([0, -5, 1, 2, 2.5, 7, 10, 0.1 * rng.randrange(1, 90)]) for _ in range(n)
+        ]
+        ids = rng.sample(range(1, 1000), n)
+        a_share, b_share = sorted(rng.choice([0, 20, 50, 80, 95, 100]) for _ in range(2))
+        assert tiers_by_cut_offs(monetary, ids, a_share, b_share) == tiers_in_order(
+            monetary, ids, a_share, b_share
+        )
+
+
 def test_churn_relative_and_fixed():
     rule = {
         "method": "relative",

@@ -3,6 +3,8 @@ so that the rules can be read, validated and unit-tested on their own."""
 
 import math
 
+import numpy as np
+
 SCORES = 5
 
 
@@ -68,6 +70,37 @@ def value_tiers(monetary, a_share, b_share):
         tiers[i] = "a" if share < a_share else "b" if share < b_share else "c"
         before += monetary[i]
     return tiers
+
+
+def tier_cut_offs(monetary, partner_ids, shares):
+    """The last customer of each value tier, for SQL to compare every customer with instead
+    of sorting them all: per share (%), the (value, partner id) of the last customer whose
+    share of revenue before it is below that share, or None when there is none. The
+    customers who brought something are taken highest value first, equal values by partner
+    id. A customer is within the tier when its value is above the last one's, or equal with
+    a partner id not above it.
+
+    The shares are computed as PostgreSQL computes them in a window over that order (a
+    running float sum, one addition after another, the total being its last value), so
+    the tiers are those the window function gave, to the last bit; they are the tiers of
+    `value_tiers` for customers listed in that order."""
+    monetary = np.asarray(monetary, dtype=float)
+    partner_ids = np.asarray(partner_ids, dtype=np.int64)
+    spent = monetary > 0
+    monetary, partner_ids = monetary[spent], partner_ids[spent]
+    if not len(monetary):
+        return [None for _share in shares]
+    order = np.lexsort((partner_ids, -monetary))
+    monetary, partner_ids = monetary[order], partner_ids[order]
+    running = np.cumsum(monetary)
+    before = 100 * (running - monetary) / running[-1]
+    cut_offs = []
+    for share in shares:
+        within = int(np.searchsorted(before, share, side="left"))
+        cut_offs.append(
+            (float(monetary[within - 1]), int(partner_ids[within - 1])) if within else None
+        )
+    return cut_offs
 
 
 def churn_status(days_since_last, usual_interval, rule):

@@ -147,6 +147,14 @@ class TestRfm(InsightCase):
             expected = rfm.quintile_scores(scores.mapped(field), higher_is_better=better)
             self.assertEqual(scores.mapped(column), expected, column)
         self.assertEqual(self.score(self.gone).rfm_code, "111")
+        # tiers: A while the revenue of the customers before is under 80 %, B under 95 %,
+        # equal values taken by partner id, as rfm.value_tiers gives them in that order
+        by_partner = scores.sorted(lambda score: score.partner_id.id)
+        self.assertEqual(
+            by_partner.mapped("value_tier"),
+            rfm.value_tiers(by_partner.mapped("monetary"), 80.0, 95.0),
+        )
+        self.assertEqual(set(by_partner.mapped("value_tier")), {"a", "b", "c"})
 
     def test_refunds_zero_orders_currencies_archived(self):
         # a refund of 600 on the newbie: monetary 100 - 600 = -500 -> M=1, tier C
