@@ -1,5 +1,6 @@
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
@@ -332,7 +333,7 @@ class CrmCustomerScore(models.Model):
         def step(name, function, *args):
             begun = time.monotonic()
             result = function(*args)
-            steps[name] = time.monotonic() - begun
+            steps[name] = steps.get(name, 0.0) + time.monotonic() - begun
             return result
 
         previous_settings = self._set_local(REFRESH_SETTINGS)
@@ -340,16 +341,20 @@ class CrmCustomerScore(models.Model):
             "customers": step("figures", self._compute_figures, company, as_of),
             "steps": steps,
         }
-        step("clv", self._compute_clv, company, as_of)
+        # the lifetime-value model is fitted on a thread while the database counts the
+        # baskets: on two cores, both at once (full size: 1.6 s of Python no longer waited for)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crm_clv") as pool:
+            pending = step("clv", self._start_clv, company, as_of, pool)
+            stats["associations"] = step(
+                "basket",
+                self.env["crm.product.association"]._refresh_company,
+                company,
+                as_of,
+                recount,
+            )
+            step("clv", self._store_clv, company, pending)
         stats["moved"] = step("write", self._write_scores, company)
         step("labels", self._write_partner_labels, company)
-        stats["associations"] = step(
-            "basket",
-            self.env["crm.product.association"]._refresh_company,
-            company,
-            as_of,
-            recount,
-        )
         self.env.cr.execute(DROP_REFRESH_TABLES)
         self._set_local(previous_settings)
         company.sudo().crm_insight_refreshed_at = fields.Datetime.now()
@@ -621,11 +626,12 @@ class CrmCustomerScore(models.Model):
         terms = [SQL("(%s > %s)::int", SQL.identifier(column), t) for t in thresholds]
         return SQL("(5 - (%s))", SQL(" + ").join(terms))
 
-    def _compute_clv(self, company, as_of):
-        """Step 2: fit BG/NBD + Gamma-Gamma on the company's history (or fall back to the
-        historical value, saying why) and put P(alive), expected orders and lifetime value
-        of every customer in the temporary table crm_clv."""
-        horizon = company.crm_clv_horizon_days
+    def _start_clv(self, company, as_of, pool):
+        """Step 2, begun: read every customer's history for the lifetime-value model and
+        hand it to `pool` (a thread), which fits BG/NBD + Gamma-Gamma on it (or falls back to
+        the historical value, saying why) and predicts, with no database, while the
+        database goes on with the next step. Returns the pending prediction for
+        `_store_clv`, None when there is no customer."""
         self.env.cr.execute(
             """
             CREATE TEMP TABLE crm_clv (partner_id int, p_alive float8, expected_orders float8,
@@ -648,25 +654,19 @@ class CrmCustomerScore(models.Model):
         )
         row = self.env.cr.fetchone()
         if not row or not row[0]:
+            return None
+        return pool.submit(_predict_lifetime_values, row, company.crm_clv_horizon_days)
+
+    def _store_clv(self, company, pending):
+        """Step 2, ended: wait for the prediction begun by `_start_clv`, note on the company
+        how it was made and put P(alive), expected orders and lifetime value of every
+        customer in the temporary table crm_clv."""
+        if pending is None:
             company.sudo().write(
                 {"crm_clv_method": False, "crm_clv_reason": False, "crm_clv_repeat_customers": 0}
             )
             return
-        ids, x, t_x, T, n, total = (np.fromstring(col, sep=",") for col in row)
-        del row
-        m = np.divide(total, n, out=np.zeros_like(total), where=n > 0)
-        result = clv.fit(x, t_x, T, n, m)
-        if result.method == "model":
-            p_alive = clv.probability_alive(result.params, x, t_x, T)
-            orders = clv.expected_purchases(result.params, horizon, x, t_x, T)
-            value = clv.expected_spend(result.params, n, m)
-            hist = clv.historical_value(horizon, total, T)
-            clv_value = np.where(np.isnan(orders), hist, np.nan_to_num(orders) * value)
-            orders = np.nan_to_num(orders)
-        else:
-            p_alive = np.zeros_like(x)
-            orders = np.zeros_like(x)
-            clv_value = clv.historical_value(horizon, total, T)
+        result, chunks = pending.result()
         company.sudo().write(
             {
                 "crm_clv_method": result.method,
@@ -674,8 +674,7 @@ class CrmCustomerScore(models.Model):
                 "crm_clv_repeat_customers": result.repeat_customers,
             }
         )
-        for start in range(0, len(ids), CLV_BATCH):
-            chunk = slice(start, start + CLV_BATCH)
+        for ids, p_alive, orders, clv_value in chunks:
             self.env.cr.execute(
                 SQL(
                     """
@@ -689,10 +688,10 @@ class CrmCustomerScore(models.Model):
                     method=result.method,
                     scale=CLV_SCALE,
                     value_scale=VALUE_SCALE,
-                    ids=",".join(map(str, ids[chunk].astype(int).tolist())),
-                    p=_join_scaled(p_alive[chunk]),
-                    o=_join_scaled(orders[chunk]),
-                    c=_join_scaled(clv_value[chunk], VALUE_SCALE),
+                    ids=ids,
+                    p=p_alive,
+                    o=orders,
+                    c=clv_value,
                 )
             )
         self.env.cr.execute("ANALYZE crm_clv")
@@ -815,6 +814,17 @@ class CrmCustomerScore(models.Model):
                 now=now,
             )
         )
+        # every customer of crm_seg has its row now: more rows than customers means some
+        # are gone (counting is cheaper than the anti-join, on the nights nobody left)
+        self.env.cr.execute(
+            SQL(
+                "SELECT (SELECT count(*) FROM crm_customer_score WHERE company_id = %s)"
+                "     > (SELECT count(*) FROM crm_seg)",
+                company.id,
+            )
+        )
+        if not self.env.cr.fetchone()[0]:
+            return moved
         self.env.cr.execute(
             SQL(
                 """
@@ -924,6 +934,41 @@ class CrmCustomerScore(models.Model):
             # mark it done for today so that one broken company does not block the others
             company.sudo().crm_insight_refreshed_at = fields.Datetime.now()
         self.env["ir.cron"]._notify_progress(done=1, remaining=len(stale) - 1)
+
+
+def _predict_lifetime_values(columns, horizon):
+    """The part of the lifetime-value step that needs no database, run on a thread: from the
+    comma-separated columns (partner ids, repeat purchases, days from first to last
+    purchase, days since the first purchase, orders, total value), fit the model and
+    predict P(alive), expected orders and lifetime value of each customer over `horizon`
+    days. Returns the fit result and, per batch of CLV_BATCH customers, the texts of the
+    partner ids and of the three predictions, scaled to integers, for string_to_array."""
+    ids, x, t_x, T, n, total = (np.fromstring(column, sep=",") for column in columns)
+    m = np.divide(total, n, out=np.zeros_like(total), where=n > 0)
+    result = clv.fit(x, t_x, T, n, m)
+    if result.method == "model":
+        p_alive = clv.probability_alive(result.params, x, t_x, T)
+        orders = clv.expected_purchases(result.params, horizon, x, t_x, T)
+        value = clv.expected_spend(result.params, n, m)
+        hist = clv.historical_value(horizon, total, T)
+        clv_value = np.where(np.isnan(orders), hist, np.nan_to_num(orders) * value)
+        orders = np.nan_to_num(orders)
+    else:
+        p_alive = np.zeros_like(x)
+        orders = np.zeros_like(x)
+        clv_value = clv.historical_value(horizon, total, T)
+    chunks = []
+    for start in range(0, len(ids), CLV_BATCH):
+        chunk = slice(start, start + CLV_BATCH)
+        chunks.append(
+            (
+                ",".join(map(str, ids[chunk].astype(int).tolist())),
+                _join_scaled(p_alive[chunk]),
+                _join_scaled(orders[chunk]),
+                _join_scaled(clv_value[chunk], VALUE_SCALE),
+            )
+        )
+    return result, chunks
 
 
 def _join_scaled(values, scale=CLV_SCALE):
