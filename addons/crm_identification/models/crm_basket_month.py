@@ -16,8 +16,8 @@ class CrmBasketMonth(models.Model):
     reading a year of order lines each night. A month is counted when the window first
     covers it and again after an order of it changed: a change of a confirmed order's
     state, date or company, or of one of its lines (see sale.order and sale.order.line),
-    marks its month stale. "Refresh now" recounts every month, which also picks up orders
-    changed in SQL behind the ORM's back.
+    marks its month stale. "Refresh now", and the nightly cron on Sundays, recount every
+    month, which also picks up orders changed in SQL behind the ORM's back.
 
     The counts are three parallel arrays of the row, outside the ORM: each (pair_a[i],
     pair_b[i]) with pair_a[i] <= pair_b[i] was in pair_count[i] baskets of the month, and

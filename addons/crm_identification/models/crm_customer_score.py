@@ -37,6 +37,8 @@ REFRESH_SETTINGS = {
     "parallel_tuple_cost": "0.001",
     "enable_nestloop": "off",
 }
+# the nightly cron counts every month's product pairs again on Sundays
+RECOUNT_WEEKDAY = 6
 # the refresh's temporary tables go at commit, and as soon as the refresh is done
 DROP_REFRESH_TABLES = "DROP VIEW IF EXISTS crm_new; DROP TABLE IF EXISTS crm_fig, crm_clv, crm_seg"
 
@@ -926,9 +928,12 @@ class CrmCustomerScore(models.Model):
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return
         company = stale[0]
+        # once a week every month's product pairs are counted again, so that orders
+        # changed in SQL, behind the ORM's back, are counted within the week
+        recount = today.weekday() == RECOUNT_WEEKDAY
         try:
             with self.env.cr.savepoint():
-                self.with_company(company)._refresh_company(company)
+                self.with_company(company)._refresh_company(company, recount=recount)
         except Exception:
             _logger.exception("Customer insight refresh of %s failed", company.name)
             # mark it done for today so that one broken company does not block the others

@@ -1,6 +1,6 @@
 from datetime import date, datetime, timedelta
 
-from odoo.tests import tagged
+from odoo.tests import freeze_time, tagged
 
 from ..lib import basket
 from .common import InsightCase
@@ -23,13 +23,15 @@ class TestBasketMonths(InsightCase):
             [("company_id", "=", self.company.id)] + [(k, "=", v) for k, v in domain.items()]
         )
 
-    def assertRulesOf(self, baskets):
+    def assertRulesOf(self, baskets, company=None):
         """The stored rules are those of these baskets (product names), computed by the
         plain-Python definition."""
         expected = basket.association_rules(
             [{self.products[name].id for name in names} for names in baskets]
         )
-        rules = self.env["crm.product.association"].search([("company_id", "=", self.company.id)])
+        rules = self.env["crm.product.association"].search(
+            [("company_id", "=", (company or self.company).id)]
+        )
         found = {(r.product_id.id, r.associated_product_id.id): r for r in rules}
         self.assertEqual(set(found), set(expected))
         for pair, (count, support, confidence, lift) in expected.items():
@@ -122,3 +124,45 @@ class TestBasketMonths(InsightCase):
         self.assertRulesOf([("A", "B")])
         self.refresh(recount=True)  # as "Refresh now" does
         self.assertRulesOf([("A", "C")])
+
+    def test_the_cron_recounts_every_month_on_sundays(self):
+        # a company of its own: the cron refreshes up to today, where the demo sales are
+        company = self.env["res.company"].create({"name": "Weekly Recount Co"})
+        company.write(
+            {
+                "crm_basket_min_orders": 1,
+                "crm_basket_min_support": 0.0,
+                "crm_basket_min_confidence": 0.0,
+                "crm_basket_min_lift": 0.0,
+            }
+        )
+        others = self.env["res.company"].search([("id", "!=", company.id)])
+        Score = self.env["crm.customer.score"]
+
+        def nightly_cron():
+            others.crm_insight_refreshed_at = datetime(2100, 1, 1)
+            company.crm_insight_refreshed_at = False
+            Score._cron_refresh()
+
+        with freeze_time("2026-11-20 12:00:00"):  # a Friday
+            order = self.order(
+                self.buyer,
+                days_ago=40,
+                amount=30,
+                products=("A", "B"),
+                as_of=date(2026, 11, 20),
+                company=company,
+            )
+            nightly_cron()
+        self.assertRulesOf([("A", "B")], company)
+        line = order.order_line.filtered(lambda line: line.product_id == self.products["B"])
+        self.env.cr.execute(
+            "UPDATE sale_order_line SET product_id = %s WHERE id = %s",
+            [self.products["C"].id, line.id],
+        )
+        with freeze_time("2026-11-21 12:00:00"):  # Saturday: the kept October is trusted
+            nightly_cron()
+        self.assertRulesOf([("A", "B")], company)
+        with freeze_time("2026-11-22 12:00:00"):  # Sunday: every month counted again
+            nightly_cron()
+        self.assertRulesOf([("A", "C")], company)
