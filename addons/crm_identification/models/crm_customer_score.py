@@ -833,7 +833,7 @@ class CrmCustomerScore(models.Model):
             WITH gone AS (
                 DELETE FROM crm_customer_score s
                  WHERE s.company_id = %(company)s
-                   AND NOT EXISTS (SELECT 1 FROM crm_new n WHERE n.partner_id = s.partner_id)
+                   AND NOT EXISTS (SELECT 1 FROM crm_seg n WHERE n.partner_id = s.partner_id)
              RETURNING s.partner_id, s.segment_id
             )
             INSERT INTO crm_customer_segment_history (
