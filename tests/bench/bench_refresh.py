@@ -6,7 +6,9 @@ import resource
 import time
 from datetime import timedelta
 
-from odoo import fields
+import psycopg2
+
+from odoo import fields, sql_db
 
 SIZES = {
     "quick": (10_000, 100_000),
@@ -55,7 +57,7 @@ if not cr.fetchone()[0]:
         INSERT INTO res_partner (name, complete_name, active, type, is_company, customer_rank,
                                  autopost_bills, lang, create_date, write_date)
         SELECT 'Bench customer ' || g, 'Bench customer ' || g, TRUE, 'contact', TRUE, 1,
-               'ask', 'en_US', now(), now()
+               'ask', 'en_US', now() - INTERVAL '3 years', now() - INTERVAL '3 years'
           FROM generate_series(1, %s) g
         """,
         [customers],
@@ -126,8 +128,86 @@ for _attempt in range(2):
         "GROUP BY order_partner_id",
     )
     cr.fetchall()
+
+
+def add_a_day_of_orders(day):
+    """As many orders as an average day of the generated three years, dated `day`, as
+    the ORM would record them: the customers of new confirmed orders are noted for the
+    next refresh (crm.customer.touch). Returns their ids."""
+    cr.execute(
+        """
+        INSERT INTO sale_order (name, company_id, partner_id, partner_invoice_id,
+                                partner_shipping_id, date_order, picking_policy, state,
+                                currency_id, currency_rate, amount_untaxed, amount_total,
+                                create_date, write_date)
+        SELECT 'BENCH/DAY/' || g, %(company)s, p, p, p, %(day)s + INTERVAL '10 hours',
+               'direct', 'sale', %(currency)s, 1, 0, 0, now(), now()
+          FROM (SELECT g, min_id + floor(n * power(random(), 2))::int AS p
+                  FROM generate_series(1, %(orders)s) g,
+                       (SELECT min(id) AS min_id, count(*) AS n FROM res_partner
+                         WHERE name LIKE 'Bench customer %%') c) s
+        RETURNING id
+        """,
+        {
+            "company": company.id,
+            "currency": company.currency_id.id,
+            "day": day,
+            "orders": max(1, orders // 1095),
+        },
+    )
+    ids = [row[0] for row in cr.fetchall()]
+    cr.execute(
+        "SELECT array_agg(pp.id ORDER BY pp.id) FROM product_product pp"
+        "  JOIN product_template pt ON pt.id = pp.product_tmpl_id"
+        " WHERE pt.name->>'en_US' LIKE 'Bench product %%'"
+    )
+    products = cr.fetchone()[0]
+    cr.execute(
+        """
+        INSERT INTO sale_order_line (order_id, name, product_id, product_uom_qty, price_unit,
+                                     price_subtotal, customer_lead, company_id, currency_id,
+                                     order_partner_id, state, create_date, write_date)
+        SELECT o.id, 'line',
+               (%(products)s::int[])[1 + floor(random() * random() * %(np)s)::int], 1,
+               10 + (k * 7 + o.id) %% 90, 10 + (k * 7 + o.id) %% 90, 0, o.company_id,
+               o.currency_id, o.partner_id, 'sale', now(), now()
+          FROM sale_order o CROSS JOIN generate_series(1, %(per)s) k
+         WHERE o.id = ANY(%(ids)s)
+        """,
+        {"per": LINES_PER_ORDER, "ids": ids, "products": products, "np": len(products)},
+    )
+    cr.execute(
+        """
+        UPDATE sale_order o SET amount_untaxed = t.total, amount_total = t.total
+          FROM (SELECT order_id, sum(price_subtotal) AS total FROM sale_order_line
+                 WHERE order_id = ANY(%(ids)s) GROUP BY order_id) t
+         WHERE t.order_id = o.id
+        """,
+        {"ids": ids},
+    )
+    env["crm.customer.touch"]._touch_orders(ids)
+    return ids
+
+
+def vacuum(*tables):
+    """What autovacuum does in the hours between two nightly refreshes."""
+    _db, info = sql_db.connection_info_for(cr.dbname)
+    connection = psycopg2.connect(**info)
+    connection.autocommit = True
+    with connection.cursor() as vacuum_cursor:
+        vacuum_cursor.execute("VACUUM ANALYZE " + ", ".join(tables))
+    connection.close()
+
+
 # the first run below starts from nothing, as on the day the addon is installed
 cr.execute("DELETE FROM crm_customer_score WHERE company_id = %s", [company.id])
+cr.execute("DELETE FROM crm_customer_touch WHERE company_id = %s", [company.id])
+cr.execute(
+    "DELETE FROM sale_order_line WHERE order_id IN "
+    "(SELECT id FROM sale_order WHERE name LIKE 'BENCH/DAY/%%')"
+)
+cr.execute("DELETE FROM sale_order WHERE name LIKE 'BENCH/DAY/%%'")
+company.write({"crm_figures_as_of": False, "crm_figures_basis": False})
 cr.execute("DELETE FROM crm_customer_segment_history WHERE company_id = %s", [company.id])
 cr.execute("DELETE FROM crm_basket_month WHERE company_id = %s", [company.id])
 labels = list(env["crm.customer.score"].PARTNER_LABELS)
@@ -142,8 +222,9 @@ company.write({"crm_basket_min_support": 0.05, "crm_basket_min_orders": 3})
 rss_before = rss_mb()
 print(
     "Full refresh: first run; again the same day (nothing changed); the next day (as the "
-    "nightly cron: every recency grows by a day); the next day again with every month's "
-    'product pairs counted anew (as "Refresh now")'
+    "nightly cron, after a day of new orders and autovacuum's night: every recency grows "
+    'by a day); the next day again computing every customer and month anew (as "Refresh '
+    'now" and the Sunday cron)'
 )
 today = fields.Date.context_today(env.user)
 for run, as_of, recount in (
@@ -152,6 +233,11 @@ for run, as_of, recount in (
     (3, today + timedelta(days=1), False),
     (4, today + timedelta(days=1), True),
 ):
+    if run == 3:
+        new_orders = add_a_day_of_orders(as_of)
+        cr.commit()
+        vacuum("crm_customer_score", "res_partner", "sale_order", "sale_order_line")
+        print(f"  a day of {len(new_orders):,} new orders added")
     started = time.perf_counter()
     stats = env["crm.customer.score"]._refresh_company(company, as_of=as_of, recount=recount)
     cr.commit()
@@ -166,3 +252,8 @@ print(
     f"Peak memory of the Odoo process: {rss_mb():.0f} MB (before the refresh {rss_before:.0f} MB)"
 )
 print(f"Lifetime value: {company.crm_clv_method} - {company.crm_clv_note}")
+
+# the day's orders go, so that a kept database starts the next benchmark as generated
+cr.execute("DELETE FROM sale_order_line WHERE order_id = ANY(%s)", [new_orders])
+cr.execute("DELETE FROM sale_order WHERE id = ANY(%s)", [new_orders])
+cr.commit()

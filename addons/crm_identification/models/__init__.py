@@ -1,8 +1,11 @@
 from . import (
+    account_move,
+    base_partner_merge,
     crm_basket_month,
     crm_customer_score,
     crm_customer_segment,
     crm_customer_segment_history,
+    crm_customer_touch,
     crm_lead,
     crm_product_association,
     res_company,

@@ -37,10 +37,30 @@ REFRESH_SETTINGS = {
     "parallel_tuple_cost": "0.001",
     "enable_nestloop": "off",
 }
-# the nightly cron counts every month's product pairs again on Sundays
+# the nightly cron counts every month's product pairs, and every customer's figures, again
+# on Sundays
 RECOUNT_WEEKDAY = 6
+# above this many customers with changed sales, one pass over every sale is cheaper than
+# reading theirs through the indexes
+INCREMENTAL_MAX_CUSTOMERS = 100_000
+# what crm_fig carries of each customer's stored row, for the write step (segment history,
+# labels to copy) without another join of every stored row
+STORED_COLUMNS = (
+    "id",
+    "segment_id",
+    "segment_since",
+    "computed_at",
+    "value_tier",
+    "churn_status",
+    "recency_score",
+    "frequency_score",
+    "monetary_score",
+)
 # the refresh's temporary tables go at commit, and as soon as the refresh is done
-DROP_REFRESH_TABLES = "DROP VIEW IF EXISTS crm_new; DROP TABLE IF EXISTS crm_fig, crm_clv, crm_seg"
+DROP_REFRESH_TABLES = (
+    "DROP VIEW IF EXISTS crm_new;"
+    " DROP TABLE IF EXISTS crm_fig, crm_clv, crm_seg, crm_touched, crm_leaving"
+)
 
 
 class CrmCustomerScore(models.Model):
@@ -69,6 +89,9 @@ class CrmCustomerScore(models.Model):
     first_order_date = fields.Date(readonly=True)
     last_order_date = fields.Date(readonly=True)
     order_count = fields.Integer(string="Orders (all time)", readonly=True)
+    purchase_days = fields.Integer(
+        string="Days With Orders", readonly=True, help="Days with at least one order, all time."
+    )
     total_value = fields.Monetary(string="Value (all time)", readonly=True)
     recency_days = fields.Integer(string="Days Since Last Order", readonly=True, aggregator="avg")
     frequency = fields.Integer(string="Orders in Window", readonly=True)
@@ -339,8 +362,10 @@ class CrmCustomerScore(models.Model):
             return result
 
         previous_settings = self._set_local(REFRESH_SETTINGS)
+        figures = step("figures", self._compute_figures, company, as_of, recount)
         stats = {
-            "customers": step("figures", self._compute_figures, company, as_of),
+            "customers": figures["customers"],
+            "recomputed": figures["recomputed"],
             "steps": steps,
         }
         # the lifetime-value model is fitted on a thread while the database counts the
@@ -355,11 +380,32 @@ class CrmCustomerScore(models.Model):
                 recount,
             )
             step("clv", self._store_clv, company, pending)
-        stats["moved"] = step("write", self._write_scores, company)
-        step("labels", self._write_partner_labels, company)
+        # the contacts written since the day before the last refresh have their labels
+        # checked one by one (new contacts of a customer, contacts moved to another)
+        since = None
+        if company.crm_figures_as_of and not recount:
+            since = datetime.combine(
+                company.crm_figures_as_of - timedelta(days=1), datetime.min.time()
+            )
+        stats["moved"], anyone_left = step(
+            "write", self._write_scores, company, figures["anyone_left"]
+        )
+        step(
+            "labels",
+            self._write_partner_labels,
+            company,
+            since,
+            anyone_left,
+        )
         self.env.cr.execute(DROP_REFRESH_TABLES)
         self._set_local(previous_settings)
-        company.sudo().crm_insight_refreshed_at = fields.Datetime.now()
+        company.sudo().write(
+            {
+                "crm_insight_refreshed_at": fields.Datetime.now(),
+                "crm_figures_as_of": as_of,
+                "crm_figures_basis": self._figures_basis(company),
+            }
+        )
         self.env.invalidate_all()
         stats["seconds"] = time.monotonic() - started
         _logger.info(
@@ -389,10 +435,17 @@ class CrmCustomerScore(models.Model):
         )
         return previous
 
-    def _sales_source_sql(self, company, as_of):
-        """(partner, day, amount in company currency) of every sale up to as_of, zero-amount
-        sales left out, refunds as negative amounts."""
+    def _sales_source_sql(self, company, last_day, first_day=None, touched=False):
+        """(partner, day, amount in company currency) of every sale dated up to last_day
+        (and from first_day, if given), zero-amount sales left out, refunds as negative
+        amounts. With touched, only the sales of the customers in crm_touched."""
+        since = SQL("TRUE")
+        customers = SQL("TRUE")
         if company.crm_sales_source == "invoices":
+            if first_day:
+                since = SQL("m.invoice_date >= %s", first_day)
+            if touched:
+                customers = SQL("m.commercial_partner_id IN (SELECT partner_id FROM crm_touched)")
             return SQL(
                 """
                 SELECT m.commercial_partner_id AS partner_id, m.invoice_date AS day,
@@ -401,11 +454,18 @@ class CrmCustomerScore(models.Model):
                   FROM account_move m
                  WHERE m.company_id = %(company)s AND m.state = 'posted'
                    AND m.move_type IN ('out_invoice', 'out_refund')
-                   AND m.invoice_date <= %(as_of)s AND m.amount_untaxed_signed <> 0
+                   AND m.invoice_date <= %(last_day)s AND %(since)s
+                   AND m.amount_untaxed_signed <> 0 AND %(customers)s
                 """,
                 company=company.id,
-                as_of=as_of,
+                last_day=last_day,
+                since=since,
+                customers=customers,
             )
+        if first_day:
+            since = SQL("o.date_order >= %s", first_day)
+        if touched:
+            customers = SQL("p.commercial_partner_id IN (SELECT partner_id FROM crm_touched)")
         amount = SQL.identifier(
             "o", "margin" if company.crm_monetary_basis == "margin" else "amount_untaxed"
         )
@@ -417,25 +477,42 @@ class CrmCustomerScore(models.Model):
               FROM sale_order o
               JOIN res_partner p ON p.id = o.partner_id
              WHERE o.company_id = %(company)s AND o.state = 'sale'
-               AND o.date_order < %(next_day)s AND o.amount_untaxed <> 0
+               AND o.date_order < %(next_day)s AND %(since)s
+               AND o.amount_untaxed <> 0 AND %(customers)s
             UNION ALL
             SELECT m.commercial_partner_id, m.invoice_date, m.amount_untaxed_signed::float8, FALSE
               FROM account_move m
              WHERE m.company_id = %(company)s AND m.state = 'posted'
-               AND m.move_type = 'out_refund' AND m.invoice_date <= %(as_of)s
-               AND m.amount_untaxed_signed <> 0
+               AND m.move_type = 'out_refund' AND m.invoice_date <= %(last_day)s
+               AND %(refund_since)s AND m.amount_untaxed_signed <> 0
+               AND %(refund_customers)s
             """,
             amount=amount,
             company=company.id,
-            as_of=as_of,
-            next_day=as_of + timedelta(days=1),
+            last_day=last_day,
+            next_day=last_day + timedelta(days=1),
+            since=since,
+            customers=customers,
+            refund_since=SQL("m.invoice_date >= %s", first_day) if first_day else SQL("TRUE"),
+            refund_customers=SQL("m.commercial_partner_id IN (SELECT partner_id FROM crm_touched)")
+            if touched
+            else SQL("TRUE"),
         )
 
-    def _compute_figures(self, company, as_of):
-        """Step 1: one aggregate pass over the sales into the temporary table crm_fig (the
-        figures of each customer), then the temporary view crm_new: the figures with the
-        R/F/M scores (customers with no sale in the window get 1, 1, 1), the A/B/C tier by
-        cumulative share of revenue and the churn status. Returns the number of customers."""
+    @api.model
+    def _figures_basis(self, company):
+        """What the stored figures depend on besides the sales: another basis than the
+        last refresh's means every customer is computed from the sales again."""
+        return (
+            f"{company.crm_sales_source}/{company.crm_monetary_basis}/{company.crm_lookback_days}"
+        )
+
+    def _compute_figures(self, company, as_of, recount=False):
+        """Step 1: the figures of each customer into the temporary table crm_fig (see
+        `_build_figures`), then the temporary view crm_new: the figures with the R/F/M
+        scores (customers with no sale in the window get 1, 1, 1), the A/B/C tier by
+        cumulative share of revenue and the churn status. Returns what `_build_figures`
+        returns."""
         window_start = as_of - timedelta(days=company.crm_lookback_days)
         rule = company._crm_churn_rule()
         interval = SQL(
@@ -459,37 +536,7 @@ class CrmCustomerScore(models.Model):
             lost_after = SQL("%s::float", rule["lost_days"])
             at_risk_after = SQL("%s::float", rule["at_risk_days"])
         self.env.cr.execute(DROP_REFRESH_TABLES)
-        # amounts are summed and sorted as float8 (numeric arithmetic is several times
-        # slower), rounded back to numeric for storage so that a second run compares equal
-        self.env.cr.execute(
-            SQL(
-                """
-            CREATE TEMP TABLE crm_fig ON COMMIT DROP AS
-            WITH tx AS (%(source)s),
-            agg AS (
-                SELECT tx.partner_id,
-                       MIN(day) FILTER (WHERE is_sale) AS first_day,
-                       MAX(day) FILTER (WHERE is_sale) AS last_day,
-                       COUNT(DISTINCT day) FILTER (WHERE is_sale) AS purchase_days,
-                       COUNT(*) FILTER (WHERE is_sale) AS order_count,
-                       SUM(amount) AS total_value,
-                       COUNT(*) FILTER (WHERE is_sale AND day >= %(window_start)s) AS frequency,
-                       COALESCE(SUM(amount) FILTER (WHERE day >= %(window_start)s), 0) AS monetary
-                  FROM tx
-                 GROUP BY tx.partner_id
-            )
-            SELECT a.*, %(as_of)s - a.last_day AS recency_days, a.frequency > 0 AS in_window,
-                   a.monetary > 0 AS spent, cp.user_id
-              FROM agg a
-              JOIN res_partner cp ON cp.id = a.partner_id AND cp.active
-             WHERE a.order_count > 0
-            """,
-                source=self._sales_source_sql(company, as_of),
-                window_start=window_start,
-                as_of=as_of,
-            )
-        )
-        customers = self.env.cr.rowcount
+        figures = self._build_figures(company, as_of, window_start, recount)
         self.env.cr.execute("ANALYZE crm_fig")
         r, f, m = self._score_sqls(company)
         # a view, not a table: its rows are read once, by the write step (writing them
@@ -512,7 +559,8 @@ class CrmCustomerScore(models.Model):
                         WHEN a.recency_days > %(at_risk_after)s THEN 'at_risk'
                         ELSE 'active' END AS churn_status,
                    CASE WHEN a.recency_days > %(lost_after)s
-                        THEN a.last_day + CEIL(%(lost_after)s)::int END AS lost_date
+                        THEN a.last_day + CEIL(%(lost_after)s)::int END AS lost_date,
+                   %(stored)s
               FROM (SELECT f.*,
                            CASE WHEN in_window THEN %(r)s ELSE 1 END AS r,
                            CASE WHEN in_window THEN %(f)s ELSE 1 END AS f,
@@ -527,9 +575,175 @@ class CrmCustomerScore(models.Model):
                 interval=interval,
                 lost_after=lost_after,
                 at_risk_after=at_risk_after,
+                stored=SQL(", ").join(SQL.identifier("a", f"old_{c}") for c in STORED_COLUMNS),
             )
         )
-        return customers
+        return figures
+
+    def _build_figures(self, company, as_of, window_start, recount):
+        """The temporary table crm_fig: per customer (active commercial partner with a
+        sale), first and last day of purchase, days with a purchase, orders and value of
+        all time and of the window, days since the last order, salesperson.
+
+        When the stored rows hold the figures of an earlier day on the same basis, only
+        the customers whose sales changed since (crm.customer.touch) and those with sales
+        dated after that day are computed from their sales; every other customer keeps
+        its stored figures, less the sales that left the window since. Otherwise (first
+        refresh, another basis, `recount`, or so many changed customers that one pass
+        over every sale is cheaper), every customer is computed from the sales. Returns
+        the number of customers ("customers"), how many of them were computed from their
+        sales ("recomputed") and, when not all of them were, whether a customer with a
+        stored row has none now ("anyone_left"; None: not known)."""
+        previous = company.crm_figures_as_of
+        self.env["crm.customer.touch"]._take(company)
+        incremental = bool(
+            not recount
+            and previous
+            and previous <= as_of
+            and company.crm_figures_basis == self._figures_basis(company)
+        )
+        if not incremental:
+            return self._build_all_figures(company, as_of, window_start)
+        # a few thousand sales and customers, read through the indexes (nested loops,
+        # which the refresh settings otherwise rule out)
+        previous_settings = self._set_local({"enable_nestloop": "on"})
+        # the sales dated after the day of the stored figures count from now on
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO crm_touched SELECT DISTINCT partner_id FROM (%s) dated"
+                " ON CONFLICT DO NOTHING",
+                self._sales_source_sql(company, as_of, previous + timedelta(days=1)),
+            )
+        )
+        self.env.cr.execute("SELECT count(*) FROM crm_touched")
+        if self.env.cr.fetchone()[0] > INCREMENTAL_MAX_CUSTOMERS:
+            self._set_local(previous_settings)
+            return self._build_all_figures(company, as_of, window_start)
+        self.env.cr.execute("ANALYZE crm_touched")
+        self.env.cr.execute(
+            SQL(
+                "CREATE TEMP TABLE crm_fig ON COMMIT DROP AS %s",
+                self._fresh_figures_sql(company, as_of, window_start, touched=True),
+            )
+        )
+        recomputed = self.env.cr.rowcount
+        # only a customer computed anew can have left (archived, merged, sales gone)
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT EXISTS (
+                SELECT 1 FROM crm_touched t
+                  JOIN crm_customer_score s
+                    ON s.partner_id = t.partner_id AND s.company_id = %s
+                 WHERE NOT EXISTS (SELECT 1 FROM crm_fig f WHERE f.partner_id = t.partner_id))
+            """,
+                company.id,
+            )
+        )
+        anyone_left = self.env.cr.fetchone()[0]
+        # the sales that left the window since, per customer
+        self.env.cr.execute(
+            SQL(
+                """
+            CREATE TEMP TABLE crm_leaving ON COMMIT DROP AS
+            SELECT partner_id, COUNT(*) FILTER (WHERE is_sale) AS orders, SUM(amount) AS amount
+              FROM (%s) leaving
+             GROUP BY partner_id;
+            ANALYZE crm_leaving
+            """,
+                self._sales_source_sql(
+                    company,
+                    window_start - timedelta(days=1),
+                    previous - timedelta(days=company.crm_lookback_days),
+                ),
+            )
+        )
+        self._set_local(previous_settings)
+        # the other customers' stored figures, less the sales that left the window
+        self.env.cr.execute(
+            SQL(
+                """
+            INSERT INTO crm_fig
+            SELECT k.partner_id, k.first_order_date, k.last_order_date, k.purchase_days,
+                   k.order_count, k.total_value::float8, k.frequency_now, k.monetary_now,
+                   %(as_of)s - k.last_order_date, k.frequency_now > 0, k.monetary_now > 0,
+                   k.user_id,
+                   %(kept)s
+              FROM (SELECT s.*,
+                           s.frequency - COALESCE(l.orders, 0) AS frequency_now,
+                           CASE WHEN l.partner_id IS NULL THEN s.monetary::float8
+                                ELSE ROUND(s.monetary - l.amount::numeric, 6)::float8
+                           END AS monetary_now
+                      FROM crm_customer_score s
+                      LEFT JOIN crm_leaving l ON l.partner_id = s.partner_id
+                     WHERE s.company_id = %(company)s
+                       AND NOT EXISTS (SELECT 1 FROM crm_touched t
+                                        WHERE t.partner_id = s.partner_id)) k
+            """,
+                as_of=as_of,
+                company=company.id,
+                kept=SQL(", ").join(SQL.identifier("k", c) for c in STORED_COLUMNS),
+            )
+        )
+        return {
+            "customers": recomputed + self.env.cr.rowcount,
+            "recomputed": recomputed,
+            "anyone_left": anyone_left,
+        }
+
+    def _build_all_figures(self, company, as_of, window_start):
+        """crm_fig from every sale (see `_build_figures`)."""
+        self.env.cr.execute(
+            SQL(
+                "CREATE TEMP TABLE crm_fig ON COMMIT DROP AS %s",
+                self._fresh_figures_sql(company, as_of, window_start),
+            )
+        )
+        customers = self.env.cr.rowcount
+        return {"customers": customers, "recomputed": customers, "anyone_left": None}
+
+    def _fresh_figures_sql(self, company, as_of, window_start, touched=False):
+        """SELECT of the crm_fig rows of every customer (with touched, of the customers in
+        crm_touched) from their sales. Amounts are summed as float8 (numeric arithmetic is
+        several times slower) and rounded to the six decimals they are stored with, so
+        that figures kept from the stored rows compare equal with figures computed anew."""
+        return SQL(
+            """
+            WITH tx AS (%(source)s),
+            agg AS (
+                SELECT tx.partner_id,
+                       MIN(day) FILTER (WHERE is_sale) AS first_day,
+                       MAX(day) FILTER (WHERE is_sale) AS last_day,
+                       COUNT(DISTINCT day) FILTER (WHERE is_sale) AS purchase_days,
+                       COUNT(*) FILTER (WHERE is_sale) AS order_count,
+                       ROUND(SUM(amount)::numeric, 6)::float8 AS total_value,
+                       COUNT(*) FILTER (WHERE is_sale AND day >= %(window_start)s) AS frequency,
+                       ROUND(COALESCE(SUM(amount) FILTER (WHERE day >= %(window_start)s), 0)
+                             ::numeric, 6)::float8 AS monetary
+                  FROM tx
+                 GROUP BY tx.partner_id
+            )
+            SELECT a.*, %(as_of)s - a.last_day AS recency_days, a.frequency > 0 AS in_window,
+                   a.monetary > 0 AS spent, cp.user_id, %(stored)s
+              FROM agg a
+              JOIN res_partner cp ON cp.id = a.partner_id AND cp.active
+              LEFT JOIN crm_customer_score s
+                     ON s.partner_id = a.partner_id AND s.company_id = %(company)s
+             WHERE a.order_count > 0
+            """,
+            source=self._sales_source_sql(company, as_of, touched=touched),
+            window_start=window_start,
+            as_of=as_of,
+            stored=self._stored_columns_sql(),
+            company=company.id,
+        )
+
+    def _stored_columns_sql(self):
+        """The STORED_COLUMNS of the stored row s, as old_<column>."""
+        return SQL(", ").join(
+            SQL("s.%s AS %s", SQL.identifier(c), SQL.identifier(f"old_{c}"))
+            for c in STORED_COLUMNS
+        )
 
     def _tier_sql(self, company):
         """SQL giving the A/B/C tier of a crm_fig row: A while the share of revenue of the
@@ -724,11 +938,13 @@ class CrmCustomerScore(models.Model):
         self.env.flush_all()
         return SQL("CASE %s END", SQL(" ").join(cases)) if cases else SQL("NULL::int")
 
-    def _write_scores(self, company):
+    def _write_scores(self, company, anyone_left=None):
         """Step 3: every customer joins the first segment whose rule matches; changes of
         segment go to the history; rows that changed are updated and new customers inserted;
         customers gone since (archived, merged, no sale left) leave, with a history row.
-        Returns the number of customers who changed segment."""
+        `anyone_left` False says no customer left (known from the figures step), None
+        that it is not known. Returns the number of customers who changed segment and
+        whether any left."""
         now = datetime.now(timezone.utc).replace(tzinfo=None)
         # OFFSET 0: each figure is computed once per row, then read by the segment rules
         # (inlined, the scores were computed again in each rule that reads them)
@@ -737,17 +953,24 @@ class CrmCustomerScore(models.Model):
                 """
             CREATE TEMP TABLE crm_seg ON COMMIT DROP AS
             SELECT crm_customer_score.*, %(case)s AS new_segment
-              FROM (SELECT old.id, n.partner_id, %(company)s AS company_id, n.user_id,
-                           n.first_order_date, n.last_order_date, n.order_count,
-                           n.total_value, n.recency_days, n.frequency, n.monetary,
-                           n.recency_score, n.frequency_score, n.monetary_score, n.rfm_code,
-                           old.segment_id, old.segment_since, n.value_tier, n.churn_status,
-                           n.usual_interval_days, n.lost_date, c.p_alive, c.expected_orders,
-                           c.clv, c.clv_method, old.computed_at
+              FROM (SELECT n.old_id AS id, n.partner_id, %(company)s AS company_id,
+                           n.user_id, n.first_order_date, n.last_order_date, n.order_count,
+                           n.purchase_days, n.total_value, n.recency_days, n.frequency,
+                           n.monetary, n.recency_score, n.frequency_score, n.monetary_score,
+                           n.rfm_code, n.old_segment_id AS segment_id,
+                           n.old_segment_since AS segment_since, n.value_tier,
+                           n.churn_status, n.usual_interval_days, n.lost_date, c.p_alive,
+                           c.expected_orders, c.clv, c.clv_method,
+                           n.old_computed_at AS computed_at,
+                           -- the labels of the contacts but the segment are as stored
+                           n.old_id IS NOT NULL
+                           AND (n.old_value_tier, n.old_churn_status, n.old_recency_score,
+                                n.old_frequency_score, n.old_monetary_score)
+                               IS NOT DISTINCT FROM (n.value_tier, n.churn_status,
+                                n.recency_score, n.frequency_score, n.monetary_score)
+                               AS labels_kept
                       FROM crm_new n
                       LEFT JOIN crm_clv c ON c.partner_id = n.partner_id
-                      LEFT JOIN crm_customer_score old
-                             ON old.partner_id = n.partner_id AND old.company_id = %(company)s
                     OFFSET 0
                    ) AS crm_customer_score
             """,
@@ -771,7 +994,7 @@ class CrmCustomerScore(models.Model):
         )
         moved = self.env.cr.rowcount
         columns = [
-            "user_id", "first_order_date", "last_order_date", "order_count",
+            "user_id", "first_order_date", "last_order_date", "order_count", "purchase_days",
             "total_value", "recency_days", "frequency", "monetary", "recency_score",
             "frequency_score", "monetary_score", "rfm_code", "value_tier", "churn_status",
             "usual_interval_days", "lost_date", "p_alive", "expected_orders", "clv",
@@ -816,17 +1039,19 @@ class CrmCustomerScore(models.Model):
                 now=now,
             )
         )
-        # every customer of crm_seg has its row now: more rows than customers means some
-        # are gone (counting is cheaper than the anti-join, on the nights nobody left)
-        self.env.cr.execute(
-            SQL(
-                "SELECT (SELECT count(*) FROM crm_customer_score WHERE company_id = %s)"
-                "     > (SELECT count(*) FROM crm_seg)",
-                company.id,
+        if anyone_left is None:
+            # every customer of crm_seg has its row now: more rows than customers means
+            # some are gone (counting is cheaper than the anti-join, on nights nobody left)
+            self.env.cr.execute(
+                SQL(
+                    "SELECT (SELECT count(*) FROM crm_customer_score WHERE company_id = %s)"
+                    "     > (SELECT count(*) FROM crm_seg)",
+                    company.id,
+                )
             )
-        )
-        if not self.env.cr.fetchone()[0]:
-            return moved
+            anyone_left = self.env.cr.fetchone()[0]
+        if not anyone_left:
+            return moved, False
         self.env.cr.execute(
             SQL(
                 """
@@ -846,7 +1071,7 @@ class CrmCustomerScore(models.Model):
                 now=now,
             )
         )
-        return moved
+        return moved, True
 
     # the labels copied onto res.partner (company-dependent columns) from crm_seg
     PARTNER_LABELS = {
@@ -858,11 +1083,17 @@ class CrmCustomerScore(models.Model):
         "crm_monetary_score": "monetary_score",
     }
 
-    def _write_partner_labels(self, company):
+    def _write_partner_labels(self, company, since=None, anyone_left=True):
         """Copy segment, tier, churn status and R/F/M scores onto every contact of each
         customer, under the company's key of the company-dependent columns; only contacts
-        whose stored labels differ are written (hand edits are put right too). Contacts of
-        customers no longer scored lose the company's key."""
+        whose stored labels differ are written. Contacts of customers no longer scored
+        lose the company's key.
+
+        With `since` (a datetime), the contacts compared are those of the customers whose
+        labels changed in this refresh and those written since (new contacts of a
+        customer, contacts moved to another); and contacts lose their labels only if a
+        customer left or they were written since. Without, every contact is compared: labels
+        edited in SQL are put right too (Refresh now, and the cron on Sundays)."""
         key = str(company.id)
         columns = list(self.PARTNER_LABELS)
         # compared as text, half the cost of building and comparing jsonb values (full
@@ -882,11 +1113,56 @@ class CrmCustomerScore(models.Model):
             )
             for column, source in self.PARTNER_LABELS.items()
         )
+        removals = SQL(", ").join(
+            SQL("%(column)s = p.%(column)s - %(key)s", column=SQL.identifier(c), key=key)
+            for c in columns
+        )
+        if since is None or anyone_left:
+            # contacts of customers no longer scored lose their labels
+            self.env.cr.execute(
+                SQL(
+                    """
+                UPDATE res_partner p SET %(removals)s
+                 WHERE p.crm_value_tier ? %(key)s
+                   AND NOT EXISTS (SELECT 1 FROM crm_seg n
+                                    WHERE n.partner_id = p.commercial_partner_id)
+                """,
+                    removals=removals,
+                    key=key,
+                )
+            )
+        if since is None:
+            self.env.cr.execute(
+                SQL(
+                    """
+                UPDATE res_partner p SET %(assignments)s
+                  FROM crm_seg n
+                 WHERE p.commercial_partner_id = n.partner_id
+                   AND (%(stored)s) IS DISTINCT FROM (%(fresh)s)
+                """,
+                    assignments=assignments,
+                    stored=stored,
+                    fresh=fresh,
+                )
+            )
+            return
+        # the few contacts concerned are reached through the indexes (nested loops)
+        previous_settings = self._set_local({"enable_nestloop": "on"})
+        # the contacts of the customers whose labels changed (a table of their own, whose
+        # size the planner knows: a few thousand of a million customers, most nights)
+        self.env.cr.execute(
+            """
+            CREATE TEMP TABLE crm_relabel ON COMMIT DROP AS
+            SELECT * FROM crm_seg
+             WHERE NOT (labels_kept AND segment_id IS NOT DISTINCT FROM new_segment);
+            ANALYZE crm_relabel
+            """
+        )
         self.env.cr.execute(
             SQL(
                 """
             UPDATE res_partner p SET %(assignments)s
-              FROM crm_seg n
+              FROM crm_relabel n
              WHERE p.commercial_partner_id = n.partner_id
                AND (%(stored)s) IS DISTINCT FROM (%(fresh)s)
             """,
@@ -895,22 +1171,49 @@ class CrmCustomerScore(models.Model):
                 fresh=fresh,
             )
         )
-        removals = SQL(", ").join(
-            SQL("%(column)s = p.%(column)s - %(key)s", column=SQL.identifier(c), key=key)
-            for c in columns
+        # the contacts written since: new contacts of a customer, contacts moved to another
+        self.env.cr.execute(
+            SQL(
+                """
+            CREATE TEMP TABLE crm_written ON COMMIT DROP AS
+            SELECT id, commercial_partner_id FROM res_partner WHERE write_date >= %s;
+            ANALYZE crm_written
+            """,
+                since,
+            )
         )
         self.env.cr.execute(
             SQL(
                 """
-            UPDATE res_partner p SET %(removals)s
-             WHERE p.crm_value_tier ? %(key)s
-               AND NOT EXISTS (SELECT 1 FROM crm_seg n
-                                WHERE n.partner_id = p.commercial_partner_id)
+            UPDATE res_partner p SET %(assignments)s
+              FROM crm_written w, crm_seg n
+             WHERE p.id = w.id AND n.partner_id = w.commercial_partner_id
+               AND (%(stored)s) IS DISTINCT FROM (%(fresh)s)
             """,
-                removals=removals,
-                key=key,
+                assignments=assignments,
+                stored=stored,
+                fresh=fresh,
             )
         )
+        if not anyone_left:
+            # moved to a company that is not a customer: no labels
+            self.env.cr.execute(
+                SQL(
+                    """
+                UPDATE res_partner p SET %(removals)s
+                  FROM crm_written w
+                 WHERE p.id = w.id AND p.crm_value_tier ? %(key)s
+                   AND NOT EXISTS (SELECT 1 FROM crm_customer_score s
+                                    WHERE s.partner_id = w.commercial_partner_id
+                                      AND s.company_id = %(company)s)
+                """,
+                    removals=removals,
+                    key=key,
+                    company=company.id,
+                )
+            )
+        self.env.cr.execute("DROP TABLE crm_relabel, crm_written")
+        self._set_local(previous_settings)
 
     # ------------------------------------------------------------------ cron
 

@@ -79,6 +79,14 @@ class ResCompany(models.Model):
     crm_insight_refreshed_at = fields.Datetime(
         string="Customer Insight Computed On", readonly=True
     )
+    # what the customers' stored figures were computed for, so that the next refresh can
+    # start from them (see crm.customer.touch)
+    crm_figures_as_of = fields.Date(string="Customer Figures Day", readonly=True)
+    crm_figures_basis = fields.Char(
+        string="Customer Figures Basis",
+        readonly=True,
+        help="Sales source, monetary value and look-back window of the stored figures.",
+    )
     crm_clv_method = fields.Selection(
         [("model", "BG/NBD + Gamma-Gamma"), ("historical", "Historical value")],
         string="Lifetime Value Method",

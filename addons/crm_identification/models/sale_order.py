@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from .crm_basket_month import ORDER_BASKET_FIELDS
+from .crm_customer_touch import ORDER_FIGURE_FIELDS
 
 
 class SaleOrder(models.Model):
@@ -25,6 +26,24 @@ class SaleOrder(models.Model):
                 order.partner_id.commercial_partner_id.id, []
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        # orders are seldom created confirmed (imports); when they are, count them
+        self.env["crm.customer.touch"]._touch_orders(orders.ids)
+        return orders
+
+    def _write_multi(self, vals_list):
+        # every write of stored fields goes through here, recomputed totals included: the
+        # customers of the orders before the change and after
+        if not any(ORDER_FIGURE_FIELDS.intersection(vals) for vals in vals_list):
+            return super()._write_multi(vals_list)
+        touch = self.env["crm.customer.touch"]
+        touch._touch_orders(self.ids)
+        result = super()._write_multi(vals_list)
+        touch._touch_orders(self.ids)
+        return result
+
     def write(self, vals):
         if ORDER_BASKET_FIELDS.isdisjoint(vals):
             return super().write(vals)
@@ -36,6 +55,7 @@ class SaleOrder(models.Model):
 
     def unlink(self):
         self._crm_mark_basket_months_stale()
+        self.env["crm.customer.touch"]._touch_orders(self.ids)
         return super().unlink()
 
     def _crm_mark_basket_months_stale(self):

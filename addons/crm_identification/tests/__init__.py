@@ -2,6 +2,7 @@ from . import (
     test_basket_months,
     test_churn_clv_basket,
     test_i18n,
+    test_incremental_figures,
     test_rfm,
     test_security,
     test_segment,
