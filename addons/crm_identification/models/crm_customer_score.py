@@ -1131,20 +1131,26 @@ class CrmCustomerScore(models.Model):
                     key=key,
                 )
             )
-        if since is None:
+
+        def copy_labels(customers):
+            """Write the labels of the customers of this table on their contacts."""
             self.env.cr.execute(
                 SQL(
                     """
                 UPDATE res_partner p SET %(assignments)s
-                  FROM crm_seg n
+                  FROM %(customers)s n
                  WHERE p.commercial_partner_id = n.partner_id
                    AND (%(stored)s) IS DISTINCT FROM (%(fresh)s)
                 """,
                     assignments=assignments,
+                    customers=SQL.identifier(customers),
                     stored=stored,
                     fresh=fresh,
                 )
             )
+
+        if since is None:
+            copy_labels("crm_seg")
             return
         # the few contacts concerned are reached through the indexes (nested loops)
         previous_settings = self._set_local({"enable_nestloop": "on"})
@@ -1158,19 +1164,7 @@ class CrmCustomerScore(models.Model):
             ANALYZE crm_relabel
             """
         )
-        self.env.cr.execute(
-            SQL(
-                """
-            UPDATE res_partner p SET %(assignments)s
-              FROM crm_relabel n
-             WHERE p.commercial_partner_id = n.partner_id
-               AND (%(stored)s) IS DISTINCT FROM (%(fresh)s)
-            """,
-                assignments=assignments,
-                stored=stored,
-                fresh=fresh,
-            )
-        )
+        copy_labels("crm_relabel")
         # the contacts written since: new contacts of a customer, contacts moved to another
         self.env.cr.execute(
             SQL(
