@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from .crm_customer_touch import MOVE_FIGURE_FIELDS
+from .crm_customer_touch import MOVE_FIGURE_FIELDS, write_noting_customers
 
 
 class AccountMove(models.Model):
@@ -9,16 +9,17 @@ class AccountMove(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         moves = super().create(vals_list)
-        self.env["crm.customer.touch"]._touch_moves(moves.ids)
+        # moves are created in draft, save by imports: those created posted count at once
+        posted = moves.filtered(lambda move: move.state == "posted")
+        self.env["crm.customer.touch"]._touch_moves(posted.ids)
         return moves
 
     def _write_multi(self, vals_list):
-        # posted, reset to draft, cancelled, re-dated or re-amounted invoices and refunds:
-        # their customers before the change and after
-        if not any(MOVE_FIGURE_FIELDS.intersection(vals) for vals in vals_list):
-            return super()._write_multi(vals_list)
-        touch = self.env["crm.customer.touch"]
-        touch._touch_moves(self.ids)
-        result = super()._write_multi(vals_list)
-        touch._touch_moves(self.ids)
-        return result
+        # posted, reset to draft, cancelled, re-dated or re-amounted invoices and refunds
+        return write_noting_customers(
+            self,
+            vals_list,
+            MOVE_FIGURE_FIELDS,
+            self.env["crm.customer.touch"]._touch_moves,
+            super()._write_multi,
+        )

@@ -439,13 +439,19 @@ class CrmCustomerScore(models.Model):
         """(partner, day, amount in company currency) of every sale dated up to last_day
         (and from first_day, if given), zero-amount sales left out, refunds as negative
         amounts. With touched, only the sales of the customers in crm_touched."""
-        since = SQL("TRUE")
-        customers = SQL("TRUE")
+
+        def only(day, customer):
+            """The conditions of first_day and touched on these columns."""
+            return SQL(
+                "%s AND %s",
+                SQL("%s >= %s", SQL(day), first_day) if first_day else SQL("TRUE"),
+                SQL("%s IN (SELECT partner_id FROM crm_touched)", SQL(customer))
+                if touched
+                else SQL("TRUE"),
+            )
+
+        moves_only = only("m.invoice_date", "m.commercial_partner_id")
         if company.crm_sales_source == "invoices":
-            if first_day:
-                since = SQL("m.invoice_date >= %s", first_day)
-            if touched:
-                customers = SQL("m.commercial_partner_id IN (SELECT partner_id FROM crm_touched)")
             return SQL(
                 """
                 SELECT m.commercial_partner_id AS partner_id, m.invoice_date AS day,
@@ -454,18 +460,13 @@ class CrmCustomerScore(models.Model):
                   FROM account_move m
                  WHERE m.company_id = %(company)s AND m.state = 'posted'
                    AND m.move_type IN ('out_invoice', 'out_refund')
-                   AND m.invoice_date <= %(last_day)s AND %(since)s
-                   AND m.amount_untaxed_signed <> 0 AND %(customers)s
+                   AND m.invoice_date <= %(last_day)s AND m.amount_untaxed_signed <> 0
+                   AND %(moves_only)s
                 """,
                 company=company.id,
                 last_day=last_day,
-                since=since,
-                customers=customers,
+                moves_only=moves_only,
             )
-        if first_day:
-            since = SQL("o.date_order >= %s", first_day)
-        if touched:
-            customers = SQL("p.commercial_partner_id IN (SELECT partner_id FROM crm_touched)")
         amount = SQL.identifier(
             "o", "margin" if company.crm_monetary_basis == "margin" else "amount_untaxed"
         )
@@ -477,26 +478,21 @@ class CrmCustomerScore(models.Model):
               FROM sale_order o
               JOIN res_partner p ON p.id = o.partner_id
              WHERE o.company_id = %(company)s AND o.state = 'sale'
-               AND o.date_order < %(next_day)s AND %(since)s
-               AND o.amount_untaxed <> 0 AND %(customers)s
+               AND o.date_order < %(next_day)s AND o.amount_untaxed <> 0
+               AND %(orders_only)s
             UNION ALL
             SELECT m.commercial_partner_id, m.invoice_date, m.amount_untaxed_signed::float8, FALSE
               FROM account_move m
              WHERE m.company_id = %(company)s AND m.state = 'posted'
                AND m.move_type = 'out_refund' AND m.invoice_date <= %(last_day)s
-               AND %(refund_since)s AND m.amount_untaxed_signed <> 0
-               AND %(refund_customers)s
+               AND m.amount_untaxed_signed <> 0 AND %(moves_only)s
             """,
             amount=amount,
             company=company.id,
             last_day=last_day,
             next_day=last_day + timedelta(days=1),
-            since=since,
-            customers=customers,
-            refund_since=SQL("m.invoice_date >= %s", first_day) if first_day else SQL("TRUE"),
-            refund_customers=SQL("m.commercial_partner_id IN (SELECT partner_id FROM crm_touched)")
-            if touched
-            else SQL("TRUE"),
+            orders_only=only("o.date_order", "p.commercial_partner_id"),
+            moves_only=moves_only,
         )
 
     @api.model

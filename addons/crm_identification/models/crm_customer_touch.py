@@ -27,6 +27,17 @@ MOVE_FIGURE_FIELDS = frozenset(
 PARTNER_FIGURE_FIELDS = frozenset({"active", "commercial_partner_id"})
 
 
+def write_noting_customers(records, vals_list, watched, note, write):
+    """For a `_write_multi` override: write(vals_list) and, when it changes one of the
+    `watched` fields, note(ids) the customers of the records before the change and after."""
+    if not any(watched.intersection(vals) for vals in vals_list):
+        return write(vals_list)
+    note(records.ids)
+    result = write(vals_list)
+    note(records.ids)
+    return result
+
+
 class CrmCustomerTouch(models.Model):
     """A customer whose sales changed since the last refresh of a company.
 

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 from .crm_customer_score import CHURN_STATUSES, VALUE_TIERS
-from .crm_customer_touch import PARTNER_FIGURE_FIELDS
+from .crm_customer_touch import PARTNER_FIGURE_FIELDS, write_noting_customers
 
 _GROUP = "crm_identification.group_crm_identification_user"
 # a label of the insight stored on the contact: one value per company, written by the
@@ -61,14 +61,14 @@ class ResPartner(models.Model):
 
     def _write_multi(self, vals_list):
         # archived, restored, or moved under another company: the customers whose sales
-        # these contacts carry before and after
-        if not any(PARTNER_FIGURE_FIELDS.intersection(vals) for vals in vals_list):
-            return super()._write_multi(vals_list)
-        touch = self.env["crm.customer.touch"]
-        touch._touch_partners(self.ids)
-        result = super()._write_multi(vals_list)
-        touch._touch_partners(self.ids)
-        return result
+        # these contacts carry
+        return write_noting_customers(
+            self,
+            vals_list,
+            PARTNER_FIGURE_FIELDS,
+            self.env["crm.customer.touch"]._touch_partners,
+            super()._write_multi,
+        )
 
     @api.depends_context("company", "uid")
     @api.depends("commercial_partner_id")

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 from .crm_basket_month import ORDER_BASKET_FIELDS
-from .crm_customer_touch import ORDER_FIGURE_FIELDS
+from .crm_customer_touch import ORDER_FIGURE_FIELDS, write_noting_customers
 
 
 class SaleOrder(models.Model):
@@ -30,19 +30,19 @@ class SaleOrder(models.Model):
     def create(self, vals_list):
         orders = super().create(vals_list)
         # orders are seldom created confirmed (imports); when they are, count them
-        self.env["crm.customer.touch"]._touch_orders(orders.ids)
+        confirmed = orders.filtered(lambda order: order.state == "sale")
+        self.env["crm.customer.touch"]._touch_orders(confirmed.ids)
         return orders
 
     def _write_multi(self, vals_list):
-        # every write of stored fields goes through here, recomputed totals included: the
-        # customers of the orders before the change and after
-        if not any(ORDER_FIGURE_FIELDS.intersection(vals) for vals in vals_list):
-            return super()._write_multi(vals_list)
-        touch = self.env["crm.customer.touch"]
-        touch._touch_orders(self.ids)
-        result = super()._write_multi(vals_list)
-        touch._touch_orders(self.ids)
-        return result
+        # every write of stored fields goes through here, recomputed totals included
+        return write_noting_customers(
+            self,
+            vals_list,
+            ORDER_FIGURE_FIELDS,
+            self.env["crm.customer.touch"]._touch_orders,
+            super()._write_multi,
+        )
 
     def write(self, vals):
         if ORDER_BASKET_FIELDS.isdisjoint(vals):
@@ -52,11 +52,6 @@ class SaleOrder(models.Model):
         result = super().write(vals)
         self._crm_mark_basket_months_stale()
         return result
-
-    def unlink(self):
-        self._crm_mark_basket_months_stale()
-        self.env["crm.customer.touch"]._touch_orders(self.ids)
-        return super().unlink()
 
     def _crm_mark_basket_months_stale(self):
         """The basket analysis counts the months of these confirmed orders again."""
