@@ -207,7 +207,7 @@ cr.execute(
     "(SELECT id FROM sale_order WHERE name LIKE 'BENCH/DAY/%%')"
 )
 cr.execute("DELETE FROM sale_order WHERE name LIKE 'BENCH/DAY/%%'")
-company.write({"crm_figures_as_of": False, "crm_figures_basis": False})
+company.write({"crm_figures_as_of": False, "crm_figures_basis": False, "crm_clv_params": False})
 cr.execute("DELETE FROM crm_customer_segment_history WHERE company_id = %s", [company.id])
 cr.execute("DELETE FROM crm_basket_month WHERE company_id = %s", [company.id])
 labels = list(env["crm.customer.score"].PARTNER_LABELS)
@@ -245,7 +245,8 @@ for run, as_of, recount in (
     steps = ", ".join(f"{k} {v:.1f}" for k, v in stats["steps"].items())
     print(
         f"  run {run}: {wall:.1f} s wall ({wall / floor:.1f}x the floor); "
-        f"{stats['customers']:,} customers, {stats['moved']:,} moved segment, "
+        f"{stats['customers']:,} customers ({stats['recomputed']:,} from their sales, "
+        f"{stats['written']:,} rows written), {stats['moved']:,} moved segment, "
         f"{stats['associations']:,} associations; steps (s): {steps}"
     )
 print(

@@ -102,6 +102,9 @@ class ResCompany(models.Model):
         readonly=True,
     )
     crm_clv_repeat_customers = fields.Integer(string="Repeat Customers", readonly=True)
+    # the fitted lifetime-value model and the horizon it predicted for: the nightly refresh
+    # predicts the customers whose sales changed with it; the weekly recount fits it again
+    crm_clv_params = fields.Json(string="Lifetime Value Model", readonly=True)
     crm_clv_note = fields.Char(string="Lifetime Value Note", compute="_compute_crm_clv_note")
 
     @api.depends("crm_clv_reason", "crm_clv_repeat_customers")

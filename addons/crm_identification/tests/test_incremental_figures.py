@@ -1,10 +1,14 @@
 from datetime import timedelta
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import InsightCase
 
-# every stored figure but the dates of the refresh itself
+# the lifetime value: predicted again for the customers whose figures changed, the others'
+# kept until the weekly recount
+CLV = ["p_alive", "expected_orders", "clv", "clv_method", "clv_date"]
+# every figure but the dates of the refresh itself
 FIGURES = [
     "user_id",
     "first_order_date",
@@ -24,10 +28,7 @@ FIGURES = [
     "churn_status",
     "usual_interval_days",
     "lost_date",
-    "p_alive",
-    "expected_orders",
-    "clv",
-    "clv_method",
+    *CLV,
 ]
 LABELS = [
     "crm_segment_id",
@@ -90,14 +91,25 @@ class TestIncrementalFigures(InsightCase):
 
     def assertSameAsRecount(self, as_of):
         """Refresh incrementally on as_of, then compare every row and every contact's
-        labels with a refresh that computes every customer from the sales."""
+        labels with a refresh that computes every customer from the sales. Lifetime values
+        are compared where the incremental refresh predicted them again (the model is the
+        same: too few customers for BG/NBD, the historical value); the recount predicts
+        everyone's. Returns the refresh's stats, its rows and the customers predicted."""
         stats = self.refresh(as_of=as_of)
         rows, labels = self.stored(), self.labels()
         everyone = self.refresh(as_of=as_of, recount=True)
+        recounted = self.stored()
         self.assertEqual(everyone["recomputed"], everyone["customers"])
-        self.assertEqual(self.stored(), rows)
+
+        def without_clv(rows):
+            return {p: {k: v for k, v in row.items() if k not in CLV} for p, row in rows.items()}
+
+        self.assertEqual(without_clv(recounted), without_clv(rows))
+        predicted = {p for p, row in rows.items() if row["clv_date"] == as_of}
+        self.assertEqual({p: recounted[p] for p in predicted}, {p: rows[p] for p in predicted})
+        self.assertEqual({row["clv_date"] for row in recounted.values()}, {as_of})
         self.assertEqual(self.labels(), labels)
-        return stats, rows
+        return stats, rows, predicted
 
     def test_changed_customers_are_computed_anew_and_the_others_kept(self):
         first = self.refresh()
@@ -111,9 +123,15 @@ class TestIncrementalFigures(InsightCase):
         self.archived.active = False
         self.moved.parent_id = self.giver
         newcomer = self.customer("Newcomer", parent_id=self.steady[0].id)
-        stats, rows = self.assertSameAsRecount(self.AS_OF + timedelta(days=5))
+        stats, rows, predicted = self.assertSameAsRecount(self.AS_OF + timedelta(days=5))
         # the leaver and most steady customers were kept from their rows
         self.assertLessEqual(stats["recomputed"], stats["customers"] - 6)
+        # lifetime values predicted again for the customers whose figures changed (the
+        # leaver's window too), kept as of the first refresh for the others
+        changed = {self.grower, self.canceller, self.giver, self.taker, self.early}
+        self.assertLessEqual({p.id for p in changed}, predicted)
+        self.assertIn(self.leaver.id, predicted)
+        self.assertEqual(rows[self.steady[1].id]["clv_date"], self.AS_OF)
         self.assertNotIn(self.archived.id, rows)
         self.assertEqual(rows[self.grower.id]["order_count"], 2)
         self.assertEqual(rows[self.canceller.id]["monetary"], 120)
@@ -133,14 +151,71 @@ class TestIncrementalFigures(InsightCase):
         wizard = self.env["base.partner.merge.automatic.wizard"]
         # the merge moves the giver's orders to the taker in SQL
         wizard._merge([self.giver.id, self.taker.id], self.taker, extra_checks=False)
-        stats, rows = self.assertSameAsRecount(self.AS_OF + timedelta(days=1))
+        stats, rows, _predicted = self.assertSameAsRecount(self.AS_OF + timedelta(days=1))
         self.assertEqual(rows[self.taker.id]["order_count"], 3)
         self.assertLess(stats["recomputed"], stats["customers"])
 
     def test_nothing_changed_keeps_every_row(self):
         self.refresh()
-        stats, _rows = self.assertSameAsRecount(self.AS_OF + timedelta(days=1))
+        before = self.stored()
+        stats, rows, predicted = self.assertSameAsRecount(self.AS_OF + timedelta(days=1))
         self.assertEqual(stats["recomputed"], 0)
+        self.assertFalse(predicted)
+        # a row is written only where a figure moved (a score, a churn status): not every
+        # row because a day went by
+        moved = [
+            p
+            for p, row in rows.items()
+            if dict(row, recency_days=0) != dict(before[p], recency_days=0)
+        ]
+        self.assertEqual(stats["written"], len(moved))
+        self.assertLess(stats["written"], stats["customers"])
+        # the days since the last order follow the day of the figures
+        for partner, row in rows.items():
+            self.assertEqual(row["recency_days"], before[partner]["recency_days"] + 1)
+
+    def test_days_since_last_order_search_group_and_sort(self):
+        self.refresh()
+        Score = self.env["crm.customer.score"]
+        mine = [("company_id", "=", self.company.id)]
+        scores = Score.search(mine)
+        days = {score.partner_id.id: score.recency_days for score in scores}
+        self.assertEqual(days[self.taker.id], 15)
+        self.assertNotIn(self.early.id, days, "sales dated after the figures' day wait")
+        for operator, value, expected in [
+            ("<=", 15, lambda d: d <= 15),
+            (">", 15, lambda d: d > 15),
+            ("=", 25, lambda d: d == 25),
+            ("in", [12, 15], lambda d: d in (12, 15)),
+            ("not in", [12, 15], lambda d: d not in (12, 15)),
+        ]:
+            found = Score.search([*mine, ("recency_days", operator, value)])
+            self.assertEqual(
+                set(found.partner_id.ids),
+                {p for p, d in days.items() if expected(d)},
+                (operator, value),
+            )
+        # grouped, averaged and sorted in SQL, from the day of the figures
+        groups = dict(Score._read_group(mine, ["recency_days"], ["__count"]))
+        self.assertEqual(sum(groups.values()), len(scores))
+        self.assertEqual(groups[15], list(days.values()).count(15))
+        [[average]] = Score._read_group(mine, [], ["recency_days:avg"])
+        self.assertAlmostEqual(average, sum(days.values()) / len(days))
+        ordered = Score.search(mine, order="recency_days desc, id")
+        self.assertEqual(ordered.mapped("recency_days"), sorted(days.values(), reverse=True))
+        with self.assertRaisesText(UserError, "whole numbers of days"):
+            Score.search([("recency_days", "<", 1.5)])
+        # a segment rule on them: put the customers of the last 20 days first
+        segment = self.env["crm.customer.segment"].create(
+            {"name": "Recent", "sequence": -1, "rule_domain": "[('recency_days', '<=', 20)]"}
+        )
+        self.refresh(as_of=self.AS_OF + timedelta(days=5))
+        recent = Score.search([*mine, ("segment_id", "=", segment.id)])
+        self.assertEqual(
+            set(recent.partner_id.ids),
+            {p for p, d in days.items() if d + 5 <= 20} | {self.early.id},
+        )
+        self.assertFalse(segment.rule_error)
 
     def test_a_change_made_in_sql_waits_for_the_recount(self):
         self.refresh()
