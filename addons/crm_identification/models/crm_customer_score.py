@@ -488,7 +488,7 @@ class CrmCustomerScore(models.Model):
                 as_of,
                 recount,
             )
-            step("clv", self._store_clv, company, as_of, pending, fitted)
+            step("clv", self._store_clv, company, pending, fitted)
         # the contacts written since the day before the last refresh have their labels
         # checked one by one (new contacts of a customer, contacts moved to another)
         since = None
@@ -1015,7 +1015,7 @@ class CrmCustomerScore(models.Model):
             return None
         return pool.submit(_predict_lifetime_values, row, company.crm_clv_horizon_days, fitted)
 
-    def _store_clv(self, company, as_of, pending, fitted=None):
+    def _store_clv(self, company, pending, fitted=None):
         """Step 2, ended: wait for the prediction begun by `_start_clv`, note on the company
         how a model fitted anew was made, and put P(alive), expected orders and lifetime
         value of the customers predicted in the temporary table crm_clv."""
