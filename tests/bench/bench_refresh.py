@@ -222,9 +222,9 @@ company.write({"crm_basket_min_support": 0.05, "crm_basket_min_orders": 3})
 rss_before = rss_mb()
 print(
     "Full refresh: first run; again the same day (nothing changed); the next day (as the "
-    "nightly cron, after a day of new orders and autovacuum's night: every recency grows "
-    'by a day); the next day again computing every customer and month anew (as "Refresh '
-    'now" and the Sunday cron)'
+    "nightly cron, after a day of new orders and autovacuum's night); the next day again "
+    "computing every customer and month anew and fitting the lifetime-value model again (as "
+    '"Refresh now" and the Sunday cron)'
 )
 today = fields.Date.context_today(env.user)
 for run, as_of, recount in (
