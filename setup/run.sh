@@ -22,8 +22,9 @@ current=$(cd "$SUITE_ROOT/addons" && find . -type f ! -name '*.pyc' -print0 | so
 
 installed=0
 if crm_db_exists "$DB"; then
-    installed=$(psql -d "$DB" -Atqc "SELECT count(*) FROM ir_module_module
-        WHERE name = ANY(string_to_array('$ADDONS', ',')) AND state = 'installed'" 2>/dev/null || echo 0)
+    installed=$(crm_sql "$DB" addons="$ADDONS" <<<"SELECT count(*) FROM ir_module_module
+        WHERE name = ANY(string_to_array(:'addons', ',')) AND state = 'installed'" 2>/dev/null ||
+        echo 0)
 fi
 if [ "$installed" != 4 ]; then
     crm_ensure_template

@@ -1,9 +1,11 @@
 """Take README's screenshots from a running demo (bash setup/run.sh) with headless Chromium.
 
     python setup/screenshots.py [--url http://localhost:8069] [--db crm_suite_demo]
+                                [--only NAME-PREFIX ...] [--debug-port 9333]
 
-Logs in as admin, opens each screen and writes docs/screenshots/<name>.png. Runs with the
-suite's virtual environment (it needs requests and websocket-client, which Odoo's tests use).
+Logs in (as admin, or the shot's own login: a portal user for portal pages), opens each
+screen and writes docs/screenshots/<name>.png. Runs with the suite's virtual environment (it
+needs requests and websocket-client, which Odoo's tests use).
 """
 
 import argparse
@@ -20,9 +22,12 @@ import websocket
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
-DEBUG_PORT = 9333
+BACKEND = ".o_action_manager .o_view_controller"
 
-# (file name, path, JavaScript run once the page has loaded, language)
+# (file name, path, JavaScript run once the page has loaded, language), and optionally a
+# dict of extras: "login" (and "password", default the login), "wait" (the CSS selector the
+# page shows once loaded, default a backend view), "record" ((model, domain): its first id
+# fills {id} in the path). {partner} is a customer with a segment.
 SHOTS = [
     (
         "segment-dashboard",
@@ -47,7 +52,7 @@ SHOTS = [
 
 
 class Browser:
-    def __init__(self):
+    def __init__(self, debug_port):
         self.profile = tempfile.mkdtemp()
         binary = shutil.which("chromium") or shutil.which("chromium-browser")
         self.process = subprocess.Popen(
@@ -62,9 +67,9 @@ class Browser:
                 "--disable-sync",
                 "--hide-scrollbars",
                 f"--user-data-dir={self.profile}",
-                f"--remote-debugging-port={DEBUG_PORT}",
+                f"--remote-debugging-port={debug_port}",
                 # newer Chromium refuses DevTools websockets from an origin it was not told of
-                f"--remote-allow-origins=http://127.0.0.1:{DEBUG_PORT}",
+                f"--remote-allow-origins=http://127.0.0.1:{debug_port}",
                 "--window-size=1440,1250",
                 "about:blank",
             ],
@@ -73,7 +78,7 @@ class Browser:
         )
         for _ in range(50):
             try:
-                pages = requests.get(f"http://127.0.0.1:{DEBUG_PORT}/json", timeout=1).json()
+                pages = requests.get(f"http://127.0.0.1:{debug_port}/json", timeout=1).json()
                 target = next(p for p in pages if p["type"] == "page")
                 break
             except (requests.ConnectionError, StopIteration):
@@ -111,6 +116,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://localhost:8069")
     parser.add_argument("--db", default="crm_suite_demo")
+    parser.add_argument("--only", nargs="*", help="take only the shots whose name starts so")
+    parser.add_argument("--debug-port", type=int, default=9333, help="Chromium's DevTools port")
     args = parser.parse_args()
 
     def rpc(session, model, method, *params):
@@ -124,13 +131,13 @@ def main():
         ).json()
         return response["result"]
 
-    def login():
+    def login(user="admin", password=None):
         session = requests.Session()
         session.post(
             f"{args.url}/web/session/authenticate",
             json={
                 "jsonrpc": "2.0",
-                "params": {"db": args.db, "login": "admin", "password": "admin"},
+                "params": {"db": args.db, "login": user, "password": password or user},
             },
             timeout=60,
         ).raise_for_status()
@@ -150,13 +157,25 @@ def main():
         rpc(session, "base.language.install", "lang_install", [wizard])
 
     OUT.mkdir(parents=True, exist_ok=True)
-    browser = Browser()
+    shots = [
+        (name, path, script, lang, *extra)
+        for name, path, script, lang, *extra in SHOTS
+        if not args.only or name.startswith(tuple(args.only))
+    ]
+    browser = Browser(args.debug_port)
     try:
         browser.call("Network.enable")
-        for name, path, script, lang in SHOTS:
+        for name, path, script, lang, *extra in shots:
+            extra = extra[0] if extra else {}
+            user = extra.get("login", "admin")
             # the session takes the user's language (and its direction) when it logs in
-            rpc(session, "res.users", "write", [admin], {"lang": lang})
-            shot_session = login()
+            users = rpc(session, "res.users", "search", [["login", "=", user]])
+            rpc(session, "res.users", "write", users, {"lang": lang})
+            shot_session = login(user, extra.get("password"))
+            record = 0
+            if extra.get("record"):
+                model, domain = extra["record"]
+                record = rpc(session, model, "search", domain)[0]
             browser.call(
                 "Network.setCookie",
                 name="session_id",
@@ -164,14 +183,16 @@ def main():
                 domain="localhost",
                 path="/",
             )
-            browser.call("Page.navigate", url=args.url + path.format(partner=partner))
-            browser.wait_for(".o_action_manager .o_view_controller")
+            browser.call("Page.navigate", url=args.url + path.format(partner=partner, id=record))
+            browser.wait_for(extra.get("wait", BACKEND))
             if script:
                 browser.call("Runtime.evaluate", expression=script)
             time.sleep(2)
             shot = browser.call("Page.captureScreenshot", format="png")
             (OUT / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
             print(f"wrote docs/screenshots/{name}.png")
+            if user != "admin":
+                rpc(session, "res.users", "write", users, {"lang": "en_US"})
     finally:
         rpc(session, "res.users", "write", [admin], {"lang": "en_US"})
         browser.close()
