@@ -17,7 +17,13 @@ class LoyaltyCase(TransactionCase):
         cls.env["loyalty.program"].search([]).write({"active": False})
         cls.company = cls.env.company
         cls.product = cls.env["product.product"].create(
-            {"name": "Loyalty Widget", "list_price": 100.0, "taxes_id": [Command.clear()]}
+            {
+                "name": "Loyalty Widget",
+                "type": "service",
+                "invoice_policy": "order",
+                "list_price": 100.0,
+                "taxes_id": [Command.clear()],
+            }
         )
         cls.program = cls.env["loyalty.program"].create(
             {
@@ -104,6 +110,34 @@ class LoyaltyCase(TransactionCase):
             )
         card.with_context(crm_loyalty_reason=reason).points = card.points + points
         return card
+
+    def invoice(self, order, post=True):
+        invoice = order._create_invoices()
+        if post:
+            invoice.action_post()
+        return invoice
+
+    def credit_note(self, invoice, amount=None):
+        """A credit note of the whole invoice, or of `amount` (one line at that price)."""
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "Returned"})
+        )
+        reversal.refund_moves()
+        refund = invoice.reversal_move_ids[-1]
+        if amount is not None:
+            refund.invoice_line_ids[1:].unlink()
+            refund.invoice_line_ids.write({"quantity": 1, "price_unit": amount})
+        refund.action_post()
+        return refund
+
+    def pay(self, invoice, amount=None):
+        register = self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        )
+        values = {"amount": amount} if amount is not None else {}
+        return register.create(values)._create_payments()
 
     def redeem(self, order, reward=None, card=None):
         """Claim `reward` (the 10.00 discount) on the order with the partner's card."""
