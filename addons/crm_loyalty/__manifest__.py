@@ -11,9 +11,13 @@
     "data": [
         "security/crm_loyalty_security.xml",
         "security/ir.model.access.csv",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
         "views/crm_loyalty_tier_views.xml",
+        "views/loyalty_card_views.xml",
         "views/loyalty_history_views.xml",
         "views/loyalty_program_views.xml",
+        "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],

@@ -173,7 +173,7 @@ class TestSaleFlow(LoyaltyCase):
         card = self.give(100)
         order = self.redeem(self.order(amount=10, confirm=False))
         # the points are spent elsewhere meanwhile
-        self.env["loyalty.card"]._crm_book(
+        self.env["loyalty.history"]._crm_book(
             [{"card": card, "kind": "redeem", "points": -50, "description": "Elsewhere"}]
         )
         with self.assertRaises(ValidationError):
