@@ -15,6 +15,7 @@
         "data/ir_cron_data.xml",
         "views/crm_loyalty_tier_views.xml",
         "views/loyalty_card_views.xml",
+        "views/crm_loyalty_offer_views.xml",
         "views/loyalty_history_views.xml",
         "views/loyalty_program_views.xml",
         "views/res_partner_views.xml",

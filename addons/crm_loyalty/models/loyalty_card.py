@@ -19,6 +19,14 @@ class LoyaltyCard(models.Model):
     _inherit = "loyalty.card"
 
     crm_enabled = fields.Boolean(related="program_id.crm_enabled", string="Ledger Programme")
+    crm_offer_id = fields.Many2one(
+        "crm.loyalty.offer",
+        string="Segment Offer",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
+        help="The segment offer that created this card.",
+    )
     crm_tier_id = fields.Many2one(
         "crm.loyalty.tier", string="Tier", readonly=True, index="btree_not_null"
     )

@@ -94,6 +94,13 @@ class LoyaltyHistory(models.Model):
     )
     crm_expiry_date = fields.Date(string="Expires On", readonly=True)
     crm_reminded = fields.Boolean(string="Expiry Reminder Sent", readonly=True)
+    crm_offer_id = fields.Many2one(
+        "crm.loyalty.offer",
+        string="Segment Offer",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
+    )
     crm_partner_id = fields.Many2one(related="card_id.partner_id", string="Member")
     crm_program_id = fields.Many2one(related="card_id.program_id", string="Programme")
 

@@ -4,6 +4,7 @@ from . import (
     test_i18n,
     test_ledger,
     test_sale_flow,
+    test_targeting,
     test_tier,
     test_tiers,
 )
