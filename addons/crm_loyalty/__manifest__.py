@@ -19,9 +19,15 @@
         "views/loyalty_history_views.xml",
         "views/loyalty_program_views.xml",
         "views/res_partner_views.xml",
+        "views/portal_templates.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
     "demo": ["demo/crm_loyalty_tier_demo.xml"],
+    "assets": {
+        "web.assets_frontend": ["crm_loyalty/static/src/scss/portal.scss"],
+        "web.assets_backend": ["crm_loyalty/static/src/scss/backend.scss"],
+        "web.assets_tests": ["crm_loyalty/static/tests/tours/*.js"],
+    },
     "installable": True,
 }

@@ -3,6 +3,7 @@ from . import (
     test_expiry,
     test_i18n,
     test_ledger,
+    test_portal,
     test_sale_flow,
     test_targeting,
     test_tier,
