@@ -16,6 +16,7 @@
         "views/crm_loyalty_tier_views.xml",
         "views/loyalty_card_views.xml",
         "views/crm_loyalty_offer_views.xml",
+        "views/crm_loyalty_report_views.xml",
         "views/loyalty_history_views.xml",
         "views/loyalty_program_views.xml",
         "views/res_partner_views.xml",
