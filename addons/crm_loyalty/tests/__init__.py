@@ -1,8 +1,10 @@
 from . import (
     test_compensation_api,
+    test_concurrency,
     test_expiry,
     test_i18n,
     test_ledger,
+    test_performance,
     test_portal,
     test_reports,
     test_sale_flow,
