@@ -24,7 +24,7 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
-    "demo": ["demo/crm_loyalty_tier_demo.xml"],
+    "demo": ["demo/crm_loyalty_demo.xml"],
     "assets": {
         "web.assets_frontend": ["crm_loyalty/static/src/scss/portal.scss"],
         "web.assets_backend": ["crm_loyalty/static/src/scss/backend.scss"],

@@ -149,6 +149,7 @@ class CrmLoyaltyOffer(models.Model):
             issued = self._issue_coupons()
         else:
             issued = self._issue_cards()
+            self._enter_entry_tier()
             if self.action == "points":
                 issued = self._issue_points()
             elif self.points > 0:
@@ -184,11 +185,11 @@ class CrmLoyaltyOffer(models.Model):
             SQL(
                 """
                 INSERT INTO loyalty_card (
-                    program_id, company_id, partner_id, code, points, active, crm_offer_id,
-                    create_uid, create_date, write_uid, write_date)
+                    program_id, company_id, partner_id, code, points, active, crm_enabled,
+                    crm_offer_id, create_uid, create_date, write_uid, write_date)
                 SELECT %(program)s, %(company)s, c.id,
                        '044' || substr(md5(random()::text || c.id::text), 1, 20),
-                       0, TRUE, %(offer)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                       0, TRUE, TRUE, %(offer)s, %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM (%(customers)s) c
                  WHERE NOT EXISTS (
                         SELECT 1 FROM loyalty_card lc
@@ -202,6 +203,43 @@ class CrmLoyaltyOffer(models.Model):
             )
         )
         return self.env.cr.rowcount
+
+    def _enter_entry_tier(self):
+        """The cards this offer created join the programme's entry tier (the one reached
+        from 0), with a tier history line each; set-based."""
+        program = self.program_id
+        today = fields.Date.context_today(self)
+        audit = self._audit_columns()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH entry AS (
+                    SELECT id, name->>'en_US' AS name FROM crm_loyalty_tier
+                     WHERE program_id = %(program)s AND active AND qualify_from <= 0
+                     ORDER BY qualify_from DESC LIMIT 1
+                ), joined AS (
+                    UPDATE loyalty_card c
+                       SET crm_tier_id = entry.id, crm_tier_since = %(today)s,
+                           crm_tier_qualified_on = %(today)s, crm_qualifying = 0
+                      FROM entry
+                     WHERE c.crm_offer_id = %(offer)s AND c.crm_tier_id IS NULL
+                 RETURNING c.id, c.partner_id, entry.id AS tier_id
+                )
+                INSERT INTO crm_loyalty_tier_history (
+                    card_id, partner_id, program_id, company_id, date, new_tier_id, direction,
+                    qualifying, reason, create_uid, create_date, write_uid, write_date)
+                SELECT id, partner_id, %(program)s, %(company)s, %(today)s, tier_id, 'up', 0,
+                       %(reason)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM joined
+                """,
+                program=program.id,
+                company=program.company_id.id or None,
+                offer=self.id,
+                today=today,
+                reason=self.env._("Joined with the offer %(offer)s.", offer=self.name),
+                **audit,
+            )
+        )
 
     def _issue_points(self, own_cards=False):
         """Points on each targeted customer's card that has not had them from this offer
@@ -270,10 +308,11 @@ class CrmLoyaltyOffer(models.Model):
                 WITH cards AS (
                     INSERT INTO loyalty_card (
                         program_id, company_id, partner_id, code, points, expiration_date,
-                        active, crm_offer_id, create_uid, create_date, write_uid, write_date)
+                        active, crm_enabled, crm_offer_id, create_uid, create_date, write_uid,
+                        write_date)
                     SELECT %(program)s, %(company)s, c.id,
                            '044' || substr(md5(random()::text || c.id::text), 1, 20),
-                           %(points)s, %(expiry)s, TRUE, %(offer)s,
+                           %(points)s, %(expiry)s, TRUE, FALSE, %(offer)s,
                            %(uid)s, %(now)s, %(uid)s, %(now)s
                       FROM (%(customers)s) c
                      WHERE NOT EXISTS (SELECT 1 FROM loyalty_card lc
