@@ -247,9 +247,8 @@ class LoyaltyCard(models.Model):
         self.ensure_one()
         History = self.env["loyalty.history"].sudo()
         self.env.flush_all()
-        History._crm_lock_cards((self | target).ids)
-        self.invalidate_recordset(["points"])
-        self.env["loyalty.history"]._crm_check_outgoing(self, "transfer", points, self.points)
+        balance = History._crm_lock_cards((self | target).ids)
+        History._crm_check_outgoing(self, "transfer", points, balance[self.id])
         self.env.cr.execute(
             SQL(
                 "SELECT id, crm_remaining, crm_expiry_date FROM loyalty_history"

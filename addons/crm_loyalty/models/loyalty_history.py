@@ -55,7 +55,7 @@ class LoyaltyHistory(models.Model):
 
     # the ledger reads a card's lines (Odoo does not index them)
     card_id = fields.Many2one(index=True)
-    crm_kind = fields.Selection(LEDGER_KINDS, string="Kind", readonly=True, index=True)
+    crm_kind = fields.Selection(LEDGER_KINDS, string="Kind", readonly=True)
     crm_points = fields.Float(
         string="Points",
         compute="_compute_crm_points",
@@ -65,9 +65,6 @@ class LoyaltyHistory(models.Model):
     crm_balance = fields.Float(string="Balance After", readonly=True)
     crm_date = fields.Datetime(
         string="Date", readonly=True, default=fields.Datetime.now, required=True
-    )
-    crm_user_id = fields.Many2one(
-        "res.users", string="User", readonly=True, default=lambda self: self.env.user
     )
     crm_reason = fields.Char(string="Reason", readonly=True)
     crm_source_model = fields.Char(string="Document Model", readonly=True)
@@ -127,7 +124,7 @@ class LoyaltyHistory(models.Model):
             "loyalty_history_crm_order_index",
             self._table,
             ["order_id", "card_id"],
-            where="crm_kind IS NOT NULL",
+            where="crm_kind IS NOT NULL AND order_id IS NOT NULL",
         )
         return super().init()
 
@@ -215,16 +212,20 @@ class LoyaltyHistory(models.Model):
 
     @api.model
     def _crm_lock_cards(self, card_ids):
-        """Lock the cards' rows until the transaction ends, failing at once when another
-        transaction holds them (Odoo retries such a request): two users spending the same
-        points cannot both see the balance before the other's spending."""
+        """Lock the cards' rows until the transaction ends and return their points,
+        {card id: points}, failing at once when another transaction holds them (Odoo
+        retries such a request): two users spending the same points cannot both see the
+        balance before the other's spending. (Under Odoo's repeatable-read transactions, a
+        card changed by a transaction that committed after this one started cannot be
+        locked either: the retry sees the change.)"""
         self.env.cr.execute(
             SQL(
-                "SELECT id FROM loyalty_card WHERE id = ANY(%s) ORDER BY id "
+                "SELECT id, COALESCE(points, 0) FROM loyalty_card WHERE id = ANY(%s) ORDER BY id "
                 "FOR NO KEY UPDATE NOWAIT",
                 sorted(card_ids),
             )
         )
+        return dict(self.env.cr.fetchall())
 
     # ------------------------------------------------------------------ booking
 
@@ -262,9 +263,7 @@ class LoyaltyHistory(models.Model):
                     )
                 )
         self.env.flush_all()
-        History._crm_lock_cards(cards.ids)
-        cards.invalidate_recordset(["points"])
-        balance = {card.id: card.points for card in cards}
+        balance = History._crm_lock_cards(cards.ids)
         lots = defaultdict(list)
         self.env.cr.execute(
             SQL(
@@ -286,7 +285,6 @@ class LoyaltyHistory(models.Model):
                 "description": move["description"],
                 "crm_reason": move.get("reason") or False,
                 "crm_date": move.get("date") or now,
-                "crm_user_id": self.env.uid,
                 "crm_source_model": source._name if source else False,
                 "crm_source_id": source.id if source else False,
                 "order_model": order._name if order else False,
@@ -437,7 +435,7 @@ class LoyaltyHistory(models.Model):
                 """
                 WITH due AS (%(due)s ORDER BY 1 LIMIT %(limit)s),
                 locked AS (
-                    SELECT c.id, c.points
+                    SELECT c.id, COALESCE(c.points, 0) AS points
                       FROM loyalty_card c
                       JOIN due ON due.card_id = c.id
                        FOR NO KEY UPDATE OF c SKIP LOCKED
@@ -452,10 +450,10 @@ class LoyaltyHistory(models.Model):
                 ), expired AS (
                     INSERT INTO loyalty_history (
                         card_id, description, issued, used, crm_points, crm_kind,
-                        crm_balance, crm_date, crm_lot_id, crm_user_id, crm_remaining,
+                        crm_balance, crm_date, crm_lot_id, crm_remaining,
                         crm_reminded, create_uid, create_date, write_uid, write_date)
                     SELECT card_id, %(description)s, 0, crm_remaining, -crm_remaining, 'expire',
-                           ROUND(balance::numeric, 2)::float8, %(now)s, id, %(uid)s, 0,
+                           ROUND(balance::numeric, 2)::float8, %(now)s, id, 0,
                            FALSE, %(uid)s, %(now)s, %(uid)s, %(now)s
                       FROM lots
                  RETURNING card_id, used
