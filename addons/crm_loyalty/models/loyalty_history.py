@@ -1,6 +1,8 @@
 import logging
 from collections import defaultdict
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, create_index, format_date
@@ -81,6 +83,8 @@ class LoyaltyHistory(models.Model):
         string="Lot",
         readonly=True,
         ondelete="set null",
+        # deleting a line (a card's, by cascade) looks up the lines taken from it
+        index="btree_not_null",
         help="The earning lot this line took its points from (oldest first).",
     )
     crm_remaining = fields.Float(
@@ -264,16 +268,8 @@ class LoyaltyHistory(models.Model):
                 )
         self.env.flush_all()
         balance = History._crm_lock_cards(cards.ids)
-        lots = defaultdict(list)
-        self.env.cr.execute(
-            SQL(
-                "SELECT card_id, id, crm_remaining FROM loyalty_history"
-                " WHERE card_id = ANY(%s) AND crm_remaining > 0 ORDER BY card_id, crm_date, id",
-                cards.ids,
-            )
-        )
-        for card_id, lot_id, remaining in self.env.cr.fetchall():
-            lots[card_id].append([lot_id, remaining])
+        today = fields.Date.context_today(self)
+        lots, qualifying = self._crm_read_lots(cards, moves, today)
         now = fields.Datetime.now()
 
         def base(move):
@@ -291,16 +287,17 @@ class LoyaltyHistory(models.Model):
                 "order_id": order.id if order else False,
             }
 
-        # points in: one lot each
-        incoming = [move for move in moves if move["points"] > 0]
-        vals_list = []
-        for move in incoming:
+        # points in: one lot each; a lot not written yet is known by its place in incoming
+        incoming = []
+        for move in moves:
+            if move["points"] <= 0:
+                continue
             card, points = move["card"], move["points"]
             opening = ledger.lot_opening(balance[card.id], points)
             balance[card.id] = ledger.round_points(balance[card.id] + points)
             day = fields.Datetime.to_datetime(move.get("date") or now).date()
             expiry = move.get("expiry_date", card.program_id._crm_expiry_date(day))
-            vals_list.append(
+            incoming.append(
                 {
                     **base(move),
                     # a give-back returns what the order used: Odoo's order history reads it
@@ -314,13 +311,11 @@ class LoyaltyHistory(models.Model):
                     "crm_expiry_date": expiry or False,
                 }
             )
-        lines = History.create(vals_list)
-        for line in lines:
-            if line.crm_remaining > 0:
-                lots[line.card_id.id].append([line.id, line.crm_remaining])
+            if opening > 0:
+                lots[card.id].append([("new", len(incoming) - 1), opening])
 
         # points out: from the lots, the given ones first, then the oldest
-        vals_list = []
+        outgoing = []
         taken = {}
         for move in moves:
             if move["points"] > 0:
@@ -333,15 +328,18 @@ class LoyaltyHistory(models.Model):
                 [tuple(lot) for lot in card_lots], amount, preferred
             )
             remaining = {lot[0]: lot for lot in card_lots}
-            for lot_id, points in takes:
-                remaining[lot_id][1] = ledger.round_points(remaining[lot_id][1] - points)
-                taken[lot_id] = remaining[lot_id][1]
+            for lot_key, points in takes:
+                remaining[lot_key][1] = ledger.round_points(remaining[lot_key][1] - points)
+                if isinstance(lot_key, tuple):
+                    incoming[lot_key[1]]["crm_remaining"] = remaining[lot_key][1]
+                else:
+                    taken[lot_key] = remaining[lot_key][1]
             lots[card.id] = [lot for lot in card_lots if lot[1] > ledger.EPSILON]
             if shortfall:
                 takes.append((False, shortfall))
-            for lot_id, points in takes:
+            for lot_key, points in takes:
                 balance[card.id] = ledger.round_points(balance[card.id] - points)
-                vals_list.append(
+                outgoing.append(
                     {
                         **base(move),
                         # a clawback takes back what the order issued
@@ -351,10 +349,18 @@ class LoyaltyHistory(models.Model):
                             else {"issued": 0.0, "used": points}
                         ),
                         "crm_balance": balance[card.id],
-                        "crm_lot_id": lot_id,
+                        "crm_lot_id": lot_key,
                     }
                 )
-        lines |= History.create(vals_list)
+        if any(isinstance(vals["crm_lot_id"], tuple) for vals in outgoing):
+            # points taken from a lot of this same booking: the lot is written first
+            lines = History.create(incoming)
+            for vals in outgoing:
+                if isinstance(vals["crm_lot_id"], tuple):
+                    vals["crm_lot_id"] = lines[vals["crm_lot_id"][1]].id
+            lines |= History.create(outgoing)
+        else:
+            lines = History.create(incoming + outgoing)
         if taken:
             self.env.cr.execute(
                 SQL(
@@ -366,12 +372,74 @@ class LoyaltyHistory(models.Model):
                 )
             )
             History.browse(taken).invalidate_recordset(["crm_remaining"])
+
+        # the cards: their balance and, for tiers that follow the points earned, the
+        # qualifying balance and the tier, in one write each
+        changes = []
+        for move in moves:
+            if move["card"].id in qualifying and move["kind"] in ("earn", "clawback"):
+                qualifying[move["card"].id] += move["points"]
         for card in cards:
-            card.with_context(**{CTX_BOOKING: True, "mail_notrack": True}).points = balance[
-                card.id
-            ]
-        cards._crm_after_booking(moves)
+            vals = {"points": balance[card.id]}
+            if card.id in qualifying:
+                tier_vals, change = card._crm_tier_update(
+                    ledger.round_points(max(qualifying[card.id], 0.0)), today
+                )
+                vals.update(tier_vals)
+                changes += [change] if change else []
+            card.with_context(**{CTX_BOOKING: True, "mail_notrack": True}).write(vals)
+        self.env["crm.loyalty.tier.history"]._crm_record(changes, today)
         return lines
+
+    @api.model
+    def _crm_read_lots(self, cards, moves, today):
+        """The open lots of `cards`, {card id: [[lot id, unspent], ...]} oldest first, and
+        the qualifying points before this booking of the cards whose tier follows the
+        points earned and that earn or lose points in it, {card id: points}: one query."""
+        windows = {}
+        for move in moves:
+            program = move["card"].program_id
+            if (
+                move["kind"] in ("earn", "clawback")
+                and program.crm_qualify_on == "points"
+                and program.crm_tier_ids
+            ):
+                windows[move["card"].id] = today - relativedelta(months=program.crm_qualify_months)
+        qualifying_sql = SQL()
+        if windows:
+            qualifying_sql = SQL(
+                """
+                UNION ALL
+                SELECT 1, h.card_id, NULL, NULL, SUM(h.issued)
+                  FROM loyalty_history h
+                  JOIN unnest(%s::int[], %s::date[]) AS w(card_id, since)
+                       ON w.card_id = h.card_id AND h.crm_date >= w.since
+                 WHERE h.crm_kind IN ('earn', 'clawback')
+                 GROUP BY h.card_id
+                """,
+                list(windows),
+                list(windows.values()),
+            )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT 0, card_id, id, crm_date, crm_remaining FROM loyalty_history
+                 WHERE card_id = ANY(%s) AND crm_remaining > 0
+                %s
+                 ORDER BY 1, 2, 4, 3
+                """,
+                cards.ids,
+                qualifying_sql,
+            )
+        )
+        lots = defaultdict(list)
+        qualifying = dict.fromkeys(windows, 0.0)
+        for part, card_id, lot_id, __, value in self.env.cr.fetchall():
+            if part:
+                qualifying[card_id] = value or 0.0
+            else:
+                lots[card_id].append([lot_id, value])
+        return lots, qualifying
 
     @api.model
     def _crm_check_outgoing(self, card, kind, amount, balance):

@@ -2,7 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, formatLang
+from odoo.tools import SQL, formatLang, ormcache
 
 from ..lib import ledger
 
@@ -11,6 +11,14 @@ EARN_TIMINGS = [
     ("invoice", "When the invoice is posted"),
     ("paid", "When the invoice is paid"),
 ]
+# the fields that limit who a programme is for (see _crm_eligibility_in_use)
+ELIGIBILITY_FIELDS = {
+    "crm_segment_ids",
+    "crm_value_tier_a",
+    "crm_value_tier_b",
+    "crm_value_tier_c",
+    "crm_tier_filter_ids",
+}
 QUALIFY_ON = [
     ("points", "Points earned"),
     ("amount", "Amount spent"),
@@ -287,6 +295,41 @@ class LoyaltyProgram(models.Model):
                         program=program.name,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(ELIGIBILITY_FIELDS & set(vals) for vals in vals_list):
+            self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if ELIGIBILITY_FIELDS & set(vals):
+            self.env.registry.clear_cache()
+        return super().write(vals)
+
+    @api.model
+    @ormcache()
+    def _crm_eligibility_in_use(self):
+        """Whether any programme is limited to segments, value tiers or loyalty tiers: when
+        none is, orders skip the eligibility conditions altogether."""
+        return bool(
+            self.sudo()
+            .with_context(active_test=False)
+            .search_count(
+                [
+                    "|",
+                    "|",
+                    "|",
+                    "|",
+                    ("crm_segment_ids", "!=", False),
+                    ("crm_value_tier_a", "=", True),
+                    ("crm_value_tier_b", "=", True),
+                    ("crm_value_tier_c", "=", True),
+                    ("crm_tier_filter_ids", "!=", False),
+                ],
+                limit=1,
+            )
+        )
 
     def action_crm_open_members(self):
         self.ensure_one()
