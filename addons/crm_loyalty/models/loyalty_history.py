@@ -267,9 +267,8 @@ class LoyaltyHistory(models.Model):
                     )
                 )
         self.env.flush_all()
-        balance = History._crm_lock_cards(cards.ids)
         today = fields.Date.context_today(self)
-        lots, qualifying = self._crm_read_lots(cards, moves, today)
+        balance, lots, qualifying = self._crm_lock_and_read(cards, moves, today)
         now = fields.Datetime.now()
 
         def base(move):
@@ -392,10 +391,11 @@ class LoyaltyHistory(models.Model):
         return lines
 
     @api.model
-    def _crm_read_lots(self, cards, moves, today):
-        """The open lots of `cards`, {card id: [[lot id, unspent], ...]} oldest first, and
-        the qualifying points before this booking of the cards whose tier follows the
-        points earned and that earn or lose points in it, {card id: points}: one query."""
+    def _crm_lock_and_read(self, cards, moves, today):
+        """Lock `cards` (see _crm_lock_cards) and read, in the same statement, their
+        balances {card id: points}, their open lots {card id: [[lot id, unspent], ...]}
+        oldest first, and the qualifying points before this booking of the cards whose tier
+        follows the points earned and that earn or lose points in it {card id: points}."""
         windows = {}
         for move in moves:
             program = move["card"].program_id
@@ -410,7 +410,7 @@ class LoyaltyHistory(models.Model):
             qualifying_sql = SQL(
                 """
                 UNION ALL
-                SELECT 1, h.card_id, NULL, NULL, SUM(h.issued)
+                SELECT 2, h.card_id, NULL, NULL, SUM(h.issued)
                   FROM loyalty_history h
                   JOIN unnest(%s::int[], %s::date[]) AS w(card_id, since)
                        ON w.card_id = h.card_id AND h.crm_date >= w.since
@@ -420,26 +420,36 @@ class LoyaltyHistory(models.Model):
                 list(windows),
                 list(windows.values()),
             )
+        # the lock comes first: the lots and points are read only once the cards are held
         self.env.cr.execute(
             SQL(
                 """
-                SELECT 0, card_id, id, crm_date, crm_remaining FROM loyalty_history
-                 WHERE card_id = ANY(%s) AND crm_remaining > 0
-                %s
+                WITH locked AS (
+                    SELECT id, COALESCE(points, 0) AS points FROM loyalty_card
+                     WHERE id = ANY(%(cards)s) ORDER BY id FOR NO KEY UPDATE NOWAIT
+                )
+                SELECT 0, id, NULL, NULL::timestamp, points FROM locked
+                UNION ALL
+                SELECT 1, card_id, id, crm_date, crm_remaining FROM loyalty_history
+                 WHERE card_id IN (SELECT id FROM locked) AND crm_remaining > 0
+                %(qualifying)s
                  ORDER BY 1, 2, 4, 3
                 """,
-                cards.ids,
-                qualifying_sql,
+                cards=cards.ids,
+                qualifying=qualifying_sql,
             )
         )
+        balance = {}
         lots = defaultdict(list)
         qualifying = dict.fromkeys(windows, 0.0)
         for part, card_id, lot_id, __, value in self.env.cr.fetchall():
-            if part:
-                qualifying[card_id] = value or 0.0
-            else:
+            if part == 0:
+                balance[card_id] = value
+            elif part == 1:
                 lots[card_id].append([lot_id, value])
-        return lots, qualifying
+            else:
+                qualifying[card_id] = value or 0.0
+        return balance, lots, qualifying
 
     @api.model
     def _crm_check_outgoing(self, card, kind, amount, balance):

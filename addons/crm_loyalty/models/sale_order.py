@@ -121,16 +121,21 @@ class SaleOrder(models.Model):
             lambda p: p.crm_enabled and "points" in result.get(p, {})
         )
         if ledger_programs:
-            cards = (
-                self.env["loyalty.card"]
-                .sudo()
-                .search(
-                    [
-                        ("partner_id", "=", self.partner_id.id),
-                        ("program_id", "in", ledger_programs.ids),
-                    ]
-                )
+            # the member's cards are usually on the order already (sale_loyalty loads them)
+            cards = (self.coupon_point_ids.coupon_id | self.applied_coupon_ids).filtered(
+                lambda c: c.partner_id == self.partner_id and c.program_id in ledger_programs
             )
+            if cards.program_id != ledger_programs:
+                cards = (
+                    self.env["loyalty.card"]
+                    .sudo()
+                    .search(
+                        [
+                            ("partner_id", "=", self.partner_id.id),
+                            ("program_id", "in", ledger_programs.ids),
+                        ]
+                    )
+                )
             multiplier = {card.program_id: card.crm_tier_id.multiplier or 1.0 for card in cards}
             for program in ledger_programs:
                 factor = multiplier.get(program, 1.0)
