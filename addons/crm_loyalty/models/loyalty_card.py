@@ -321,7 +321,7 @@ class LoyaltyCard(models.Model):
         members who qualify for a higher tier; at a review (`review`), also move down the
         members below their tier whose grace period is over. Returns the changes as
         (card id, old tier id, new tier id, qualifying value, day last qualified)."""
-        cards = self.filtered(lambda c: c.program_id.crm_enabled and c.program_id.crm_tier_ids)
+        cards = self.filtered(lambda c: c.program_id.crm_enabled and c.program_id.crm_has_tiers)
         if not cards:
             return []
         today = today or fields.Date.context_today(self)
@@ -366,7 +366,7 @@ class LoyaltyCard(models.Model):
 
     def _crm_reached_tier(self, value):
         self.ensure_one()
-        tiers = self.program_id.crm_tier_ids
+        tiers = self.program_id._crm_tiers()
         reached = ledger.reached_tier([(t.id, t.qualify_from) for t in tiers], value)
         return tiers.browse(reached) if reached else tiers.browse()
 

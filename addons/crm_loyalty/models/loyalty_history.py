@@ -62,6 +62,8 @@ class LoyaltyHistory(models.Model):
         string="Points",
         compute="_compute_crm_points",
         store=True,
+        # computed before the line is inserted: no second statement per line
+        precompute=True,
         help="Points in (positive) or out (negative): issued less used.",
     )
     crm_balance = fields.Float(string="Balance After", readonly=True)
@@ -392,63 +394,49 @@ class LoyaltyHistory(models.Model):
 
     @api.model
     def _crm_lock_and_read(self, cards, moves, today):
-        """Lock `cards` (see _crm_lock_cards) and read, in the same statement, their
-        balances {card id: points}, their open lots {card id: [[lot id, unspent], ...]}
-        oldest first, and the qualifying points before this booking of the cards whose tier
-        follows the points earned and that earn or lose points in it {card id: points}."""
+        """Lock `cards` (see _crm_lock_cards) and read their balances {card id: points},
+        their open lots {card id: [[lot id, unspent], ...]} oldest first, and the qualifying
+        points before this booking of the cards whose tier follows the points earned and
+        that earn or lose points in it {card id: points}: two queries."""
         windows = {}
         for move in moves:
             program = move["card"].program_id
             if (
                 move["kind"] in ("earn", "clawback")
                 and program.crm_qualify_on == "points"
-                and program.crm_tier_ids
+                and program.crm_has_tiers
             ):
                 windows[move["card"].id] = today - relativedelta(months=program.crm_qualify_months)
-        qualifying_sql = SQL()
-        if windows:
-            qualifying_sql = SQL(
-                """
-                UNION ALL
-                SELECT 2, h.card_id, NULL, NULL, SUM(h.issued)
-                  FROM loyalty_history h
-                  JOIN unnest(%s::int[], %s::date[]) AS w(card_id, since)
-                       ON w.card_id = h.card_id AND h.crm_date >= w.since
-                 WHERE h.crm_kind IN ('earn', 'clawback')
-                 GROUP BY h.card_id
-                """,
-                list(windows),
-                list(windows.values()),
-            )
-        # the lock comes first: the lots and points are read only once the cards are held
+        balance = self._crm_lock_cards(cards.ids)
+        # one plain read of the open lots and of the lines that qualify (simple statements
+        # plan in a fraction of the time of a union)
+        since = min(windows.values()) if windows else None
         self.env.cr.execute(
             SQL(
                 """
-                WITH locked AS (
-                    SELECT id, COALESCE(points, 0) AS points FROM loyalty_card
-                     WHERE id = ANY(%(cards)s) ORDER BY id FOR NO KEY UPDATE NOWAIT
-                )
-                SELECT 0, id, NULL, NULL::timestamp, points FROM locked
-                UNION ALL
-                SELECT 1, card_id, id, crm_date, crm_remaining FROM loyalty_history
-                 WHERE card_id IN (SELECT id FROM locked) AND crm_remaining > 0
-                %(qualifying)s
-                 ORDER BY 1, 2, 4, 3
+                SELECT card_id, id, crm_date, crm_remaining, crm_kind, issued
+                  FROM loyalty_history
+                 WHERE card_id = ANY(%s)
+                   AND (crm_remaining > 0 OR (%s AND crm_kind IN ('earn', 'clawback')
+                                              AND crm_date >= %s))
+                 ORDER BY crm_date, id
                 """,
-                cards=cards.ids,
-                qualifying=qualifying_sql,
+                cards.ids,
+                bool(windows),
+                since,
             )
         )
-        balance = {}
         lots = defaultdict(list)
         qualifying = dict.fromkeys(windows, 0.0)
-        for part, card_id, lot_id, __, value in self.env.cr.fetchall():
-            if part == 0:
-                balance[card_id] = value
-            elif part == 1:
-                lots[card_id].append([lot_id, value])
-            else:
-                qualifying[card_id] = value or 0.0
+        for card_id, lot_id, day, remaining, kind, issued in self.env.cr.fetchall():
+            if remaining and remaining > 0:
+                lots[card_id].append([lot_id, remaining])
+            if (
+                card_id in windows
+                and kind in ("earn", "clawback")
+                and day.date() >= windows[card_id]
+            ):
+                qualifying[card_id] += issued or 0.0
         return balance, lots, qualifying
 
     @api.model

@@ -92,6 +92,10 @@ class LoyaltyProgram(models.Model):
         help="The day of the next periodic tier review; set when tiers are added.",
     )
     crm_tier_ids = fields.One2many("crm.loyalty.tier", "program_id", string="Tiers")
+    # stored: a booking knows whether tiers follow the points without reading the tiers
+    crm_has_tiers = fields.Boolean(
+        string="Has Tiers", compute="_compute_crm_has_tiers", store=True
+    )
     crm_tier_template_id = fields.Many2one(
         "mail.template",
         string="Tier Change Email",
@@ -156,6 +160,20 @@ class LoyaltyProgram(models.Model):
         help="Points expired over points earned and granted in the last twelve months.",
     )
     crm_tier_summary = fields.Json(string="Members per Tier", compute="_compute_crm_dashboard")
+
+    @api.depends("crm_tier_ids.active")
+    def _compute_crm_has_tiers(self):
+        for program in self:
+            program.crm_has_tiers = bool(program.crm_tier_ids)
+
+    def _crm_tiers(self):
+        """The programme's active tiers with what deciding a tier reads of them: one query."""
+        self.ensure_one()
+        return (
+            self.env["crm.loyalty.tier"]
+            .sudo()
+            .search_fetch([("program_id", "=", self.id)], ["qualify_from", "name", "multiplier"])
+        )
 
     def _compute_crm_dashboard(self):
         """The dashboard's figures of these programmes, in four grouped queries."""
