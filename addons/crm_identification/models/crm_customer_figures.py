@@ -28,6 +28,18 @@ STORED_COLUMNS = (
     "clv_date",
 )
 
+# the columns of crm_customer_score the write step writes from the figures (besides the
+# segment, its date and the extra figures)
+WRITTEN_COLUMNS = (
+    "user_id", "first_order_date", "last_order_date", "order_count", "purchase_days",
+    "total_value", "frequency", "monetary", "recency_score", "frequency_score",
+    "monetary_score", "rfm_code", "value_tier", "churn_status", "usual_interval_days",
+    "lost_date", "p_alive", "expected_orders", "clv", "clv_method", "clv_date",
+)  # fmt: skip
+OWN_COLUMNS = frozenset(
+    {"partner_id", "company_id", "currency_id", *STORED_COLUMNS, *WRITTEN_COLUMNS}
+)
+
 
 class CrmCustomerFigures(models.AbstractModel):
     """Step 1 of the customer-insight refresh: each customer's figures from the sales.
@@ -126,7 +138,7 @@ class CrmCustomerFigures(models.AbstractModel):
         `_build_figures`), then the temporary view crm_new: the figures with the R/F/M
         scores (customers with no sale in the window get 1, 1, 1), the A/B/C tier by
         cumulative share of revenue and the churn status. Returns what `_build_figures`
-        returns."""
+        returns, and "extra" (the names of the extra figures' columns)."""
         rule = company._crm_churn_rule()
         interval = SQL(
             "CASE WHEN a.purchase_days > 1 "
@@ -148,7 +160,10 @@ class CrmCustomerFigures(models.AbstractModel):
         else:
             lost_after = SQL("%s::float", rule["lost_days"])
             at_risk_after = SQL("%s::float", rule["at_risk_days"])
-        figures = self._build_figures(company, window)
+        extra_queries = self._extra_queries(company)
+        extra = [name for _query, names in extra_queries for name in names]
+        figures = self._build_figures(company, window, extra)
+        figures["extra"] = extra
         self.env.cr.execute("ANALYZE crm_fig")
         r, f, m = self._score_sqls(company)
         # a view, not a table: its rows are read once, by the write step (writing them
@@ -168,17 +183,18 @@ class CrmCustomerFigures(models.AbstractModel):
                    %(tier)s AS value_tier,
                    %(interval)s AS usual_interval_days,
                    CASE WHEN a.recency_days > %(lost_after)s THEN 'lost'
-                        WHEN a.recency_days > %(at_risk_after)s THEN 'at_risk'
+                        WHEN a.recency_days > %(at_risk_after)s OR %(signal)s THEN 'at_risk'
                         ELSE 'active' END AS churn_status,
                    CASE WHEN a.recency_days > %(lost_after)s
                         THEN a.last_day + CEIL(%(lost_after)s)::int END AS lost_date,
-                   %(stored)s
+                   %(signal)s AS churn_signal, %(extra_columns)s %(stored)s
               FROM (SELECT f.*,
                            CASE WHEN in_window THEN %(r)s ELSE 1 END AS r,
                            CASE WHEN in_window THEN %(f)s ELSE 1 END AS f,
                            CASE WHEN in_window THEN %(m)s ELSE 1 END AS m
                       FROM crm_fig f
                     OFFSET 0) a
+              %(extra_joins)s
             """,
                 r=r,
                 f=f,
@@ -187,17 +203,70 @@ class CrmCustomerFigures(models.AbstractModel):
                 interval=interval,
                 lost_after=lost_after,
                 at_risk_after=at_risk_after,
-                stored=SQL(", ").join(SQL.identifier("a", f"old_{c}") for c in STORED_COLUMNS),
+                stored=SQL(", ").join(
+                    SQL.identifier("a", f"old_{c}") for c in self._stored_columns(extra)
+                ),
+                **self._extra_sqls(extra_queries),
             )
         )
         return figures
 
-    def _build_figures(self, company, window):
+    def _extra_queries(self, company):
+        """Other addons' figures (`crm.customer.score._extra_figures`), checked: each
+        name must be a stored field of crm.customer.score, given once."""
+        Score = self.env["crm.customer.score"]
+        queries = Score._extra_figures(company)
+        names = [name for _query, fields in queries for name in fields]
+        for name in names:
+            if name == "churn_signal":
+                continue
+            field = Score._fields.get(name)
+            if not field or not field.store or name in OWN_COLUMNS or names.count(name) > 1:
+                raise ValueError(f"extra figure {name!r}: not a stored field of its own")
+        return queries
+
+    def _extra_sqls(self, queries):
+        """The parts of crm_new that the extra figures add: their LEFT JOINs, their
+        columns, and the churn signal (true when any of them says so)."""
+        joins, columns, signals = [], [], []
+        for index, (query, names) in enumerate(queries):
+            alias = f"x{index}"
+            joins.append(
+                SQL(
+                    "LEFT JOIN (%s) %s ON %s = a.partner_id",
+                    query,
+                    SQL.identifier(alias),
+                    SQL.identifier(alias, "partner_id"),
+                )
+            )
+            for name in names:
+                if name == "churn_signal":
+                    signals.append(SQL("COALESCE(%s, FALSE)", SQL.identifier(alias, name)))
+                else:
+                    columns.append(
+                        SQL("%s AS %s,", SQL.identifier(alias, name), SQL.identifier(name))
+                    )
+        return {
+            "extra_joins": SQL(" ").join(joins),
+            "extra_columns": SQL(" ").join(columns),
+            "signal": SQL("(%s)", SQL(" OR ").join(signals)) if signals else SQL("FALSE"),
+        }
+
+    def _stored_columns(self, extra):
+        """What crm_fig carries of the stored row as old_<column>: STORED_COLUMNS, the
+        churn signal and the extra figures' columns."""
+        return (
+            *STORED_COLUMNS,
+            "churn_signal",
+            *(name for name in extra if name != "churn_signal"),
+        )
+
+    def _build_figures(self, company, window, extra):
         """The temporary table crm_fig: per customer (active commercial partner with a
         sale), first and last day of purchase, days with a purchase, orders and value of
         all time and of the window, days since the last order, salesperson; `fresh`
         when these figures may differ from the stored row's (computed from the sales, or
-        sales left the window), and the stored row's STORED_COLUMNS as old_<column>.
+        sales left the window), and the stored row's `_stored_columns` as old_<column>.
 
         When the stored rows hold the figures of an earlier day on the same basis, only
         the customers whose sales changed since (crm.customer.touch) and those with sales
@@ -217,7 +286,7 @@ class CrmCustomerFigures(models.AbstractModel):
             and company.crm_figures_basis == self._basis(company)
         )
         if not incremental:
-            return self._build_all(company, window)
+            return self._build_all(company, window, extra)
         # a few thousand sales and customers, read through the indexes (nested loops,
         # which the refresh settings otherwise rule out)
         with local_settings(self.env.cr, INDEXED):
@@ -234,10 +303,10 @@ class CrmCustomerFigures(models.AbstractModel):
             self.env.cr.execute("SELECT count(*) FROM crm_touched")
             touched = self.env.cr.fetchone()[0]
         if touched > INCREMENTAL_MAX_CUSTOMERS:
-            return self._build_all(company, window)
-        return self._build_incremental(company, window)
+            return self._build_all(company, window, extra)
+        return self._build_incremental(company, window, extra)
 
-    def _build_incremental(self, company, window):
+    def _build_incremental(self, company, window, extra):
         """crm_fig from the sales of the customers in crm_touched and from the other
         customers' stored rows (see `_build_figures`)."""
         with local_settings(self.env.cr, INDEXED):
@@ -245,7 +314,7 @@ class CrmCustomerFigures(models.AbstractModel):
             self.env.cr.execute(
                 SQL(
                     "CREATE TEMP TABLE crm_fig ON COMMIT DROP AS %s",
-                    self._fresh_sql(company, window, touched=True),
+                    self._fresh_sql(company, window, extra, touched=True),
                 )
             )
             recomputed = self.env.cr.rowcount
@@ -303,7 +372,7 @@ class CrmCustomerFigures(models.AbstractModel):
             """,
                 as_of=window.as_of,
                 company=company.id,
-                kept=SQL(", ").join(SQL.identifier("k", c) for c in STORED_COLUMNS),
+                kept=SQL(", ").join(SQL.identifier("k", c) for c in self._stored_columns(extra)),
             )
         )
         return {
@@ -313,12 +382,12 @@ class CrmCustomerFigures(models.AbstractModel):
             "anyone_left": anyone_left,
         }
 
-    def _build_all(self, company, window):
+    def _build_all(self, company, window, extra):
         """crm_fig from every sale (see `_build_figures`)."""
         self.env.cr.execute(
             SQL(
                 "CREATE TEMP TABLE crm_fig ON COMMIT DROP AS %s",
-                self._fresh_sql(company, window),
+                self._fresh_sql(company, window, extra),
             )
         )
         customers = self.env.cr.rowcount
@@ -329,7 +398,7 @@ class CrmCustomerFigures(models.AbstractModel):
             "anyone_left": None,
         }
 
-    def _fresh_sql(self, company, window, touched=False):
+    def _fresh_sql(self, company, window, extra, touched=False):
         """SELECT of the crm_fig rows of every customer (with touched, of the customers in
         crm_touched) from their sales. Amounts are summed as float8 (numeric arithmetic is
         several times slower) and rounded to the six decimals they are stored with, so
@@ -361,19 +430,19 @@ class CrmCustomerFigures(models.AbstractModel):
             source=self._sales_source_sql(company, window.as_of, touched=touched),
             window_start=window.start,
             as_of=window.as_of,
-            stored=self._stored_columns_sql(),
+            stored=self._stored_columns_sql(extra),
             company=company.id,
         )
 
-    def _stored_columns_sql(self):
-        """The STORED_COLUMNS of the stored row s, as old_<column>."""
+    def _stored_columns_sql(self, extra):
+        """The `_stored_columns` of the stored row s, as old_<column>."""
         return SQL(", ").join(
             SQL("s.%s AS %s", SQL.identifier(c), SQL.identifier(f"old_{c}"))
-            for c in STORED_COLUMNS
+            for c in self._stored_columns(extra)
         )
 
     def _tier_sql(self, company):
-        """SQL giving the A/B/C tier of a crm_fig row: A while the share of revenue of the
+        """SQL giving the A/B/C tier of a crm_fig row aliased a: A while the share of revenue of the
         customers before it (highest value first, equal values by partner id) is below the
         A share, B below the B share, C after and for customers who brought nothing. The
         last customer of each tier is found in Python from the values alone
@@ -391,7 +460,8 @@ class CrmCustomerFigures(models.AbstractModel):
         )
         within = [
             SQL(
-                "(monetary > %(value)s OR (monetary = %(value)s AND partner_id <= %(partner)s))",
+                "(a.monetary > %(value)s"
+                " OR (a.monetary = %(value)s AND a.partner_id <= %(partner)s))",
                 value=cut_off[0],
                 partner=cut_off[1],
             )
@@ -400,7 +470,8 @@ class CrmCustomerFigures(models.AbstractModel):
             for cut_off in cut_offs
         ]
         return SQL(
-            "CASE WHEN spent AND %s THEN 'a' WHEN spent AND %s THEN 'b' ELSE 'c' END", *within
+            "CASE WHEN a.spent AND %s THEN 'a' WHEN a.spent AND %s THEN 'b' ELSE 'c' END",
+            *within,
         )
 
     def _score_sqls(self, company):

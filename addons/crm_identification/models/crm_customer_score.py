@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, format_amount, format_date
 
+from .crm_customer_figures import WRITTEN_COLUMNS
 from .refresh_tools import (
     INCREMENTAL_MAX_CUSTOMERS,
     REFRESH_SETTINGS,
@@ -99,6 +100,12 @@ class CrmCustomerScore(models.Model):
         readonly=True,
         help="The day the lifetime value was predicted for: the day the customer's sales "
         "last changed, or of the last weekly recount.",
+    )
+    churn_signal = fields.Boolean(
+        string="Service Signal",
+        readonly=True,
+        help="Set by figures other than the sales (complaints, ...): an otherwise active "
+        "customer is at risk.",
     )
     computed_at = fields.Datetime(string="Computed On", readonly=True)
     explanation = fields.Text(compute="_compute_explanation")
@@ -211,6 +218,7 @@ class CrmCustomerScore(models.Model):
         "clv",
         "clv_date",
         "p_alive",
+        "churn_signal",
     )
     def _compute_explanation(self):
         for score in self:
@@ -279,7 +287,10 @@ class CrmCustomerScore(models.Model):
                 )
             )
         elif self.churn_status == "at_risk":
-            lines.append(_("At risk: the next order is overdue."))
+            if self._next_order_overdue():
+                lines.append(_("At risk: the next order is overdue."))
+            if self.churn_signal:
+                lines.append(_("At risk: service signals say this customer may leave."))
         if self.clv_method == "model":
             lines.append(
                 _(
@@ -303,6 +314,14 @@ class CrmCustomerScore(models.Model):
                 )
             )
         return lines
+
+    def _next_order_overdue(self):
+        """Whether the days since the last order alone make the customer at risk."""
+        rule = self.company_id._crm_churn_rule()
+        after = rule["at_risk_days"]
+        if rule["method"] == "relative" and self.usual_interval_days:
+            after = self.usual_interval_days * rule["at_risk_factor"]
+        return self.recency_days > after
 
     def _compute_used_to_buy(self):
         """The customer's three most bought products (by quantity), in one query."""
@@ -340,6 +359,22 @@ class CrmCustomerScore(models.Model):
             result = dict(rows)
         for score in self:
             score.used_to_buy = result.get(score.id, "")
+
+    # ------------------------------------------------------------------ extension
+
+    @api.model
+    def _extra_figures(self, company):
+        """Figures other addons add to every customer's insight row at each refresh.
+
+        Returns a list of (query, field_names): `query` an odoo.tools.SQL selecting
+        `partner_id` (the commercial partner) and one column per name in `field_names`, at
+        most one row per customer, for `company`; each name is a stored readonly field the
+        addon declares on crm.customer.score (_inherit). The refresh joins them onto every
+        customer's figures (no row: NULL), writes them where they changed, and segment
+        rules may test them. A query may also give `churn_signal` (listed in its names):
+        when any says true, a customer otherwise active is at risk. Say why on the
+        Customer Insight tab by extending `_explain`. Override, call super, append."""
+        return []
 
     # ------------------------------------------------------------------ actions
 
@@ -492,7 +527,7 @@ class CrmCustomerScore(models.Model):
                 Clv._store(company, pending, fitted)
         with times("write"):
             stats["moved"], stats["written"], anyone_left = self._write_scores(
-                company, window.as_of, figures["customers"], figures["anyone_left"]
+                company, window.as_of, figures
             )
         # the contacts written since the day before the last refresh have their labels
         # checked one by one (new contacts of a customer, contacts moved to another)
@@ -503,19 +538,21 @@ class CrmCustomerScore(models.Model):
             self.env["res.partner"]._crm_write_labels(company, since, anyone_left)
         return stats
 
-    def _write_scores(self, company, as_of, customers, anyone_left=None):
+    def _write_scores(self, company, as_of, figures):
         """Step 4: every customer joins the first segment whose rule matches; changes of
         segment go to the history; rows that changed are updated and new customers inserted;
         customers gone since (archived, merged, no sale left) leave, with a history row.
-        `customers` is their number, `anyone_left` False says no customer left (known
-        from the figures step), None that it is not known. Returns the number of
-        customers who changed segment, the number of rows written, and whether any
-        customer left."""
+        `figures` is what step 1 returned: "customers" their number, "anyone_left" False
+        when no customer left (None: not known), "extra" the extra figures' columns.
+        Returns the number of customers who changed segment, the number of rows written,
+        and whether any customer left."""
         now = datetime.now(timezone.utc).replace(tzinfo=None)
-        changed = self._stage_rows(company, as_of)
+        extra = ["churn_signal", *(name for name in figures["extra"] if name != "churn_signal")]
+        changed = self._stage_rows(company, as_of, extra)
         moved = self._record_segment_moves(company, now)
-        written = self._write_staged_rows(changed, now)
-        if written > customers // 10:
+        written = self._write_staged_rows(changed, now, extra)
+        anyone_left = figures["anyone_left"]
+        if written > figures["customers"] // 10:
             # the labels step and the next refresh read this table: the planner must know
             # it holds a million rows, not the few it had before the first refresh (as
             # autovacuum would, later, past a tenth of the rows changed)
@@ -535,7 +572,7 @@ class CrmCustomerScore(models.Model):
             return moved, written, False
         return moved, written + self._remove_departed(company, now), True
 
-    def _stage_rows(self, company, as_of):
+    def _stage_rows(self, company, as_of, extra):
         """The rows that may have changed, with their new segment, into the temporary
         table crm_seg (crm_customer_score's columns plus new_segment, kept: every column
         but the labels and the segment is as stored, labels_kept: so are the labels):
@@ -564,10 +601,11 @@ class CrmCustomerScore(models.Model):
                                COALESCE(c.clv_method, n.old_clv_method) AS clv_method,
                                CASE WHEN c.partner_id IS NULL THEN n.old_clv_date
                                     ELSE %(as_of)s END AS clv_date,
-                               n.old_computed_at AS computed_at,
+                               n.old_computed_at AS computed_at, %(extra)s,
                                -- every column but the labels and the segment is as stored
                                n.old_id IS NOT NULL AND NOT n.fresh AND c.partner_id IS NULL
-                               AND n.old_lost_date IS NOT DISTINCT FROM n.lost_date AS kept,
+                               AND n.old_lost_date IS NOT DISTINCT FROM n.lost_date
+                               AND (%(old_extra)s) IS NOT DISTINCT FROM (%(extra)s) AS kept,
                                -- the labels of the contacts but the segment are as stored
                                n.old_id IS NOT NULL
                                AND (n.old_value_tier, n.old_churn_status, n.old_recency_score,
@@ -588,6 +626,8 @@ class CrmCustomerScore(models.Model):
                 ._rules_case_sql(),
                 company=company.id,
                 as_of=as_of,
+                extra=SQL(", ").join(SQL.identifier("n", name) for name in extra),
+                old_extra=SQL(", ").join(SQL.identifier("n", f"old_{name}") for name in extra),
             )
         )
         changed = self.env.cr.rowcount
@@ -613,18 +653,13 @@ class CrmCustomerScore(models.Model):
         )
         return self.env.cr.rowcount
 
-    def _write_staged_rows(self, changed, now):
+    def _write_staged_rows(self, changed, now, extra):
         """Update the stored rows of crm_seg that differ, insert the new customers' rows;
         returns the number of rows written."""
         # rows are inserted in partner order here and in the history: the foreign-key checks then
         # read (and lock) res_partner page after page, not at random (full size, first
         # refresh: those checks 20.1 s -> 9.0 s)
-        columns = [
-            "user_id", "first_order_date", "last_order_date", "order_count", "purchase_days",
-            "total_value", "frequency", "monetary", "recency_score", "frequency_score",
-            "monetary_score", "rfm_code", "value_tier", "churn_status", "usual_interval_days",
-            "lost_date", "p_alive", "expected_orders", "clv", "clv_method", "clv_date",
-        ]  # fmt: skip
+        columns = [*WRITTEN_COLUMNS, *extra]
         names = SQL(", ").join(SQL.identifier(c) for c in columns)
         fresh = SQL(", ").join(SQL.identifier("n", c) for c in columns)
         current = SQL(", ").join(SQL.identifier("s", c) for c in columns)
