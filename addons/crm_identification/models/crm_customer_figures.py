@@ -442,8 +442,8 @@ class CrmCustomerFigures(models.AbstractModel):
         )
 
     def _tier_sql(self, company):
-        """SQL giving the A/B/C tier of a crm_fig row aliased a: A while the share of revenue of the
-        customers before it (highest value first, equal values by partner id) is below the
+        """SQL giving the A/B/C tier of a crm_fig row aliased a: A while the share of revenue
+        of the customers before it (highest value first, equal values by partner id) is below the
         A share, B below the B share, C after and for customers who brought nothing. The
         last customer of each tier is found in Python from the values alone
         (`rfm.tier_cut_offs`), and each row compares with it: no window function sorts
