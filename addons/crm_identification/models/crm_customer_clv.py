@@ -26,12 +26,13 @@ class CrmCustomerClv(models.AbstractModel):
 
     def _stored_fit(self, company):
         """The lifetime-value model of the company's last full refresh, for the same
-        horizon, as a FitResult; None when there is none to reuse."""
+        horizon and discount rate, as a FitResult; None when there is none to reuse."""
         stored = company.crm_clv_params
         if (
             not company.crm_clv_method
             or not isinstance(stored, dict)
             or stored.get("horizon") != company.crm_clv_horizon_days
+            or stored.get("discount") != company.crm_clv_discount_rate
         ):
             return None
         return clv.FitResult(
@@ -63,7 +64,7 @@ class CrmCustomerClv(models.AbstractModel):
                    string_agg((purchase_days - 1)::text, ','),
                    string_agg((last_day - first_day)::text, ','),
                    string_agg((%(as_of)s - first_day)::text, ','),
-                   string_agg(order_count::text, ','),
+                   string_agg(ROUND(first_value::numeric, 6)::text, ','),
                    string_agg(ROUND(total_value::numeric, 6)::text, ',')
               FROM (SELECT * FROM crm_fig WHERE %(which)s ORDER BY partner_id) ordered
             """,
@@ -74,12 +75,19 @@ class CrmCustomerClv(models.AbstractModel):
         row = self.env.cr.fetchone()
         if not row or not row[0]:
             return None
-        return pool.submit(_predict_lifetime_values, row, company.crm_clv_horizon_days, fitted)
+        return pool.submit(
+            _predict_lifetime_values,
+            row,
+            company.crm_clv_horizon_days,
+            company.crm_clv_discount_rate / 100.0,
+            fitted,
+        )
 
     def _store(self, company, pending, fitted=None):
         """Ended: wait for the prediction begun by `_start`, note on the company
-        how a model fitted anew was made, and put P(alive), expected orders and lifetime
-        value of the customers predicted in the temporary table crm_clv."""
+        how a model fitted anew was made, and put P(alive), expected orders (NULL where not
+        estimated), lifetime value and its method of the customers predicted in the
+        temporary table crm_clv."""
         if pending is None:
             if not fitted:
                 company.sudo().write(
@@ -100,22 +108,27 @@ class CrmCustomerClv(models.AbstractModel):
                     "crm_clv_repeat_customers": result.repeat_customers,
                     "crm_clv_params": {
                         "horizon": company.crm_clv_horizon_days,
+                        "discount": company.crm_clv_discount_rate,
                         "params": result.params,
+                        "dropped": result.dropped,
                     },
                 }
             )
         for ids, p_alive, orders, clv_value in chunks:
+            # p_alive and expected orders are NULL where not estimated (empty in the text)
             self.env.cr.execute(
                 SQL(
                     """
                 INSERT INTO crm_clv (partner_id, p_alive, expected_orders, clv, clv_method)
-                SELECT unnest(string_to_array(%(ids)s, ',')::int[]),
-                       unnest(string_to_array(%(p)s, ',')::int8[]) / %(scale)s::float8,
-                       unnest(string_to_array(%(o)s, ',')::int8[]) / %(scale)s::float8,
-                       unnest(string_to_array(%(c)s, ',')::int8[]) / %(value_scale)s::float8,
-                       %(method)s
+                SELECT *, CASE WHEN p IS NULL THEN 'historical' ELSE 'model' END
+                  FROM (SELECT unnest(string_to_array(%(ids)s, ',')::int[]),
+                               unnest(string_to_array(%(p)s, ',', '')::int8[])
+                                   / %(scale)s::float8 AS p,
+                               unnest(string_to_array(%(o)s, ',', '')::int8[])
+                                   / %(scale)s::float8,
+                               unnest(string_to_array(%(c)s, ',')::int8[])
+                                   / %(value_scale)s::float8) predicted
                 """,
-                    method=result.method,
                     scale=CLV_SCALE,
                     value_scale=VALUE_SCALE,
                     ids=ids,
@@ -127,37 +140,30 @@ class CrmCustomerClv(models.AbstractModel):
         self.env.cr.execute("ANALYZE crm_clv")
 
 
-def _predict_lifetime_values(columns, horizon, fitted=None):
+def _predict_lifetime_values(columns, horizon, annual_rate, fitted=None):
     """The part of the lifetime-value step that needs no database, run on a thread: from the
     comma-separated columns (partner ids, repeat purchases, days from first to last
-    purchase, days since the first purchase, orders, total value), fit the model (unless
-    `fitted` gives it) and predict P(alive), expected orders and lifetime value of each
-    customer over `horizon` days. Returns the fit result and, per batch of CLV_BATCH
-    customers, the texts of the partner ids and of the three predictions, scaled to
-    integers, for string_to_array."""
-    ids, x, t_x, T, n, total = (np.fromstring(column, sep=",") for column in columns)
-    m = np.divide(total, n, out=np.zeros_like(total), where=n > 0)
-    result = fitted or clv.fit(x, t_x, T, n, m)
-    if result.method == "model":
-        p_alive = clv.probability_alive(result.params, x, t_x, T)
-        orders = clv.expected_purchases(result.params, horizon, x, t_x, T)
-        value = clv.expected_spend(result.params, n, m)
-        hist = clv.historical_value(horizon, total, T)
-        clv_value = np.where(np.isnan(orders), hist, np.nan_to_num(orders) * value)
-        orders = np.nan_to_num(orders)
-    else:
-        p_alive = np.zeros_like(x)
-        orders = np.zeros_like(x)
-        clv_value = clv.historical_value(horizon, total, T)
+    purchase, days since the first purchase, value of the first purchase, total value),
+    fit the model (unless `fitted` gives it) and predict P(alive), expected orders and
+    lifetime value of each customer over `horizon` days (`lib/clv.py`). Returns the fit
+    result and, per batch of CLV_BATCH customers, the texts of the partner ids and of the
+    three predictions, scaled to integers (empty where not estimated), for
+    string_to_array."""
+    ids, x, t_x, T, first, total = (np.fromstring(column, sep=",") for column in columns)
+    # the mean value of the repeat purchases, the first one left out (Gamma-Gamma's input)
+    repeat_value = np.maximum(total - first, 0.0)
+    m = np.divide(repeat_value, x, out=np.zeros_like(total), where=x > 0)
+    result = fitted or clv.fit(x, t_x, T, m)
+    predicted = clv.predict(result, horizon, x, t_x, T, m, total, annual_rate)
     chunks = []
     for start in range(0, len(ids), CLV_BATCH):
         chunk = slice(start, start + CLV_BATCH)
         chunks.append(
             (
                 ",".join(map(str, ids[chunk].astype(int).tolist())),
-                _join_scaled(p_alive[chunk]),
-                _join_scaled(orders[chunk]),
-                _join_scaled(clv_value[chunk], VALUE_SCALE),
+                _join_scaled(predicted.p_alive[chunk]),
+                _join_scaled(predicted.expected_orders[chunk]),
+                _join_scaled(predicted.value[chunk], VALUE_SCALE),
             )
         )
     return result, chunks
@@ -165,7 +171,12 @@ def _predict_lifetime_values(columns, horizon, fitted=None):
 
 def _join_scaled(values, scale=CLV_SCALE):
     """Floats as a comma-separated string of integers (values x scale) for
-    string_to_array, NaN/inf as 0: integers print several times faster than floats, and
-    the same float always gives the same text, so that a second run finds nothing changed."""
-    clean = np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
-    return ",".join(map(str, np.rint(clean * scale).astype(np.int64).tolist()))
+    string_to_array, NaN as an empty item (NULL): integers print several times faster
+    than floats, and the same float always gives the same text, so that a second run
+    finds nothing changed."""
+    clean = np.nan_to_num(values, nan=np.nan, posinf=0.0, neginf=0.0)
+    missing = np.isnan(clean)
+    scaled = np.rint(np.where(missing, 0.0, clean) * scale).astype(np.int64).tolist()
+    if not missing.any():
+        return ",".join(map(str, scaled))
+    return ",".join("" if gone else str(v) for v, gone in zip(scaled, missing, strict=True))

@@ -35,22 +35,29 @@ WRITTEN_COLUMNS = (
     "total_value", "frequency", "monetary", "recency_score", "frequency_score",
     "monetary_score", "rfm_code", "value_tier", "churn_status", "usual_interval_days",
     "lost_date", "p_alive", "expected_orders", "clv", "clv_method", "clv_date",
+    "first_value",
 )  # fmt: skip
 OWN_COLUMNS = frozenset(
     {"partner_id", "company_id", "currency_id", *STORED_COLUMNS, *WRITTEN_COLUMNS}
 )
 
 
+def micros(amount):
+    """SQL of an amount (float8 or numeric) in millionths, rounded once, as int8."""
+    return SQL("ROUND((%s)::float8 * 1000000::float8)::int8", amount)
+
+
 class CrmCustomerFigures(models.AbstractModel):
     """Step 1 of the customer-insight refresh: each customer's figures from the sales.
 
     Writes the temporary table crm_fig, one row per customer (active commercial partner
-    with a sale): partner_id, first_day and last_day of purchase, purchase_days (days with
-    a purchase), order_count and total_value of all time, frequency and monetary in the
-    window, recency_days, in_window (orders in the window), spent (value in the window),
-    user_id (salesperson), fresh (the figures may differ from the stored row's: computed
-    from the sales, or sales left the window) and the stored row's STORED_COLUMNS as
-    old_<column> (NULL for a new customer).
+    with a sale): partner_id, first_day and last_day of purchase, purchase_days (days
+    with a purchase), order_count and total_value of all time, frequency and monetary in
+    the window, first_value (the first day's sales), recency_days, in_window (orders in
+    the window), spent (value in the window), user_id (salesperson), fresh (the figures
+    may differ from the stored row's: computed from the sales, or sales left the window)
+    and the stored row's `_stored_columns` as old_<column> (NULL for a new customer).
+    Amounts are exact numerics.
 
     Then the temporary view crm_new over it: the figures under crm_customer_score's column
     names with the R/F/M scores, the A/B/C tier, the churn status and lost date, the old_
@@ -66,9 +73,13 @@ class CrmCustomerFigures(models.AbstractModel):
     _description = "Customer Figures (refresh step)"
 
     def _sales_source_sql(self, company, last_day, first_day=None, touched=False):
-        """(partner, day, amount in company currency) of every sale dated up to last_day
-        (and from first_day, if given), zero-amount sales left out, refunds as negative
-        amounts. With touched, only the sales of the customers in crm_touched."""
+        """(partner, day, amount, is_sale) of every sale dated up to last_day (and from
+        first_day, if given), zero-amount sales left out, refunds as negative amounts.
+        Amounts are in millionths of the company currency, as int8: each sale is rounded
+        once, and sums of integers are exact whatever their order, so that figures kept
+        from the stored rows (less the sales leaving the window) equal figures summed
+        anew to the last digit. With touched, only the sales of the customers in
+        crm_touched."""
 
         def only(day, customer):
             """The conditions of first_day and touched on these columns."""
@@ -85,7 +96,7 @@ class CrmCustomerFigures(models.AbstractModel):
             return SQL(
                 """
                 SELECT m.commercial_partner_id AS partner_id, m.invoice_date AS day,
-                       m.amount_untaxed_signed::float8 AS amount,
+                       %(micros)s AS amount,
                        m.move_type = 'out_invoice' AS is_sale
                   FROM account_move m
                  WHERE m.company_id = %(company)s AND m.state = 'posted'
@@ -96,6 +107,7 @@ class CrmCustomerFigures(models.AbstractModel):
                 company=company.id,
                 last_day=last_day,
                 moves_only=moves_only,
+                micros=micros(SQL("m.amount_untaxed_signed")),
             )
         amount = SQL.identifier(
             "o", "margin" if company.crm_monetary_basis == "margin" else "amount_untaxed"
@@ -103,7 +115,7 @@ class CrmCustomerFigures(models.AbstractModel):
         return SQL(
             """
             SELECT p.commercial_partner_id AS partner_id, o.date_order::date AS day,
-                   (%(amount)s / COALESCE(NULLIF(o.currency_rate, 0), 1))::float8 AS amount,
+                   %(amount)s AS amount,
                    TRUE AS is_sale
               FROM sale_order o
               JOIN res_partner p ON p.id = o.partner_id
@@ -111,13 +123,14 @@ class CrmCustomerFigures(models.AbstractModel):
                AND o.date_order < %(next_day)s AND o.amount_untaxed <> 0
                AND %(orders_only)s
             UNION ALL
-            SELECT m.commercial_partner_id, m.invoice_date, m.amount_untaxed_signed::float8, FALSE
+            SELECT m.commercial_partner_id, m.invoice_date, %(refund)s, FALSE
               FROM account_move m
              WHERE m.company_id = %(company)s AND m.state = 'posted'
                AND m.move_type = 'out_refund' AND m.invoice_date <= %(last_day)s
                AND m.amount_untaxed_signed <> 0 AND %(moves_only)s
             """,
-            amount=amount,
+            amount=micros(SQL("%s / COALESCE(NULLIF(o.currency_rate, 0), 1)", amount)),
+            refund=micros(SQL("m.amount_untaxed_signed")),
             company=company.id,
             last_day=last_day,
             next_day=last_day + timedelta(days=1),
@@ -177,6 +190,7 @@ class CrmCustomerFigures(models.AbstractModel):
             SELECT a.partner_id, a.user_id, a.purchase_days, a.fresh,
                    a.first_day AS first_order_date, a.last_day AS last_order_date,
                    a.order_count, ROUND(a.total_value::numeric, 6) AS total_value,
+                   ROUND(a.first_value::numeric, 6) AS first_value,
                    a.recency_days, a.frequency, ROUND(a.monetary::numeric, 6) AS monetary,
                    a.r AS recency_score, a.f AS frequency_score, a.m AS monetary_score,
                    a.r::text || a.f::text || a.m::text AS rfm_code,
@@ -355,15 +369,14 @@ class CrmCustomerFigures(models.AbstractModel):
                 """
             INSERT INTO crm_fig
             SELECT k.partner_id, k.first_order_date, k.last_order_date, k.purchase_days,
-                   k.order_count, k.total_value::float8, k.frequency_now, k.monetary_now,
+                   k.order_count, k.total_value, k.frequency_now, k.monetary_now,
+                   k.first_value,
                    %(as_of)s - k.last_order_date, k.frequency_now > 0, k.monetary_now > 0,
                    k.user_id, k.leaving, %(kept)s
               FROM (SELECT s.*,
                            l.partner_id IS NOT NULL AS leaving,
                            s.frequency - COALESCE(l.orders, 0) AS frequency_now,
-                           CASE WHEN l.partner_id IS NULL THEN s.monetary::float8
-                                ELSE ROUND(s.monetary - l.amount::numeric, 6)::float8
-                           END AS monetary_now
+                           s.monetary - COALESCE(l.amount, 0) / 1000000.0 AS monetary_now
                       FROM crm_customer_score s
                       LEFT JOIN crm_leaving l ON l.partner_id = s.partner_id
                      WHERE s.company_id = %(company)s
@@ -400,26 +413,40 @@ class CrmCustomerFigures(models.AbstractModel):
 
     def _fresh_sql(self, company, window, extra, touched=False):
         """SELECT of the crm_fig rows of every customer (with touched, of the customers in
-        crm_touched) from their sales. Amounts are summed as float8 (numeric arithmetic is
-        several times slower) and rounded to the six decimals they are stored with, so
-        that figures kept from the stored rows compare equal with figures computed anew."""
+        crm_touched) from their sales: first the sales of each day, then each customer's
+        figures from its days. Amounts come in millionths (int8, see `_sales_source_sql`)
+        and leave as exact numerics; the first purchase's value is the first day's sales
+        (the lifetime-value model leaves it out of the spend per purchase)."""
         return SQL(
             """
             WITH tx AS (%(source)s),
-            agg AS (
-                SELECT tx.partner_id,
-                       MIN(day) FILTER (WHERE is_sale) AS first_day,
-                       MAX(day) FILTER (WHERE is_sale) AS last_day,
-                       COUNT(DISTINCT day) FILTER (WHERE is_sale) AS purchase_days,
-                       COUNT(*) FILTER (WHERE is_sale) AS order_count,
-                       ROUND(SUM(amount)::numeric, 6)::float8 AS total_value,
-                       COUNT(*) FILTER (WHERE is_sale AND day >= %(window_start)s) AS frequency,
-                       ROUND(COALESCE(SUM(amount) FILTER (WHERE day >= %(window_start)s), 0)
-                             ::numeric, 6)::float8 AS monetary
+            days AS (
+                SELECT partner_id, day,
+                       COUNT(*) FILTER (WHERE is_sale) AS orders,
+                       COALESCE(SUM(amount) FILTER (WHERE is_sale), 0)::int8 AS sales,
+                       SUM(amount)::int8 AS net
                   FROM tx
-                 GROUP BY tx.partner_id
+                 GROUP BY partner_id, day
+            ),
+            agg AS (
+                SELECT partner_id,
+                       MIN(day) FILTER (WHERE orders > 0) AS first_day,
+                       MAX(day) FILTER (WHERE orders > 0) AS last_day,
+                       COUNT(*) FILTER (WHERE orders > 0) AS purchase_days,
+                       SUM(orders)::int AS order_count,
+                       SUM(net) / 1000000.0 AS total_value,
+                       COALESCE(SUM(orders) FILTER (WHERE day >= %(window_start)s), 0)::int
+                           AS frequency,
+                       COALESCE(SUM(net) FILTER (WHERE day >= %(window_start)s), 0) / 1000000.0
+                           AS monetary,
+                       (MIN(ARRAY[(day - DATE '2000-01-01')::float8, sales::float8])
+                            FILTER (WHERE orders > 0))[2] / 1000000.0 AS first_value
+                  FROM days
+                 GROUP BY partner_id
             )
-            SELECT a.*, %(as_of)s - a.last_day AS recency_days, a.frequency > 0 AS in_window,
+            SELECT a.partner_id, a.first_day, a.last_day, a.purchase_days, a.order_count,
+                   a.total_value, a.frequency, a.monetary, a.first_value,
+                   %(as_of)s - a.last_day AS recency_days, a.frequency > 0 AS in_window,
                    a.monetary > 0 AS spent, cp.user_id, TRUE AS fresh, %(stored)s
               FROM agg a
               JOIN res_partner cp ON cp.id = a.partner_id AND cp.active

@@ -61,6 +61,12 @@ class CrmCustomerScore(models.Model):
         string="Days With Orders", readonly=True, help="Days with at least one order, all time."
     )
     total_value = fields.Monetary(string="Value (all time)", readonly=True)
+    first_value = fields.Monetary(
+        string="First Purchase Value",
+        readonly=True,
+        help="The sales of the first day with orders. The lifetime-value model leaves the "
+        "first purchase out of the value expected per purchase, which often differs.",
+    )
     # not stored: it grows by one for every customer each day, which would make the nightly
     # refresh rewrite every row; computed from the day of the figures instead, in SQL too
     # (`_field_to_sql`: list, pivot, sorting and grouping) and searchable
@@ -219,6 +225,7 @@ class CrmCustomerScore(models.Model):
         "clv_date",
         "p_alive",
         "churn_signal",
+        "first_value",
     )
     def _compute_explanation(self):
         for score in self:
@@ -291,29 +298,60 @@ class CrmCustomerScore(models.Model):
                 lines.append(_("At risk: the next order is overdue."))
             if self.churn_signal:
                 lines.append(_("At risk: service signals say this customer may leave."))
+        lines += self._explain_lifetime_value()
+        return lines
+
+    def _explain_lifetime_value(self):
+        """The lifetime value in words: how it was predicted, or why it was not."""
+        _ = self.env._
+        company = self.company_id
+        value = format_amount(self.env, self.clv, company.currency_id)
+        day = format_date(self.env, self.clv_date)
         if self.clv_method == "model":
-            lines.append(
+            rate = company.crm_clv_discount_rate
+            lines = [
                 _(
-                    "Lifetime value %(clv)s as of %(date)s: %(orders)s expected orders in the "
-                    "next %(horizon)s days, %(alive)s%% likely still active (BG/NBD + "
-                    "Gamma-Gamma model).",
-                    clv=format_amount(self.env, self.clv, company.currency_id),
-                    date=format_date(self.env, self.clv_date),
+                    "Lifetime value %(clv)s as of %(date)s: %(orders)s expected purchases in "
+                    "the next %(horizon)s days times the value expected per purchase (from "
+                    "its repeat purchases, the first one left out), %(discount)s; "
+                    "%(alive)s%% likely still active (BG/NBD + Gamma-Gamma model).",
+                    clv=value,
+                    date=day,
                     orders=round(self.expected_orders, 1),
                     horizon=company.crm_clv_horizon_days,
+                    discount=_("discounted at %(rate)s%% a year", rate=f"{rate:g}")
+                    if rate
+                    else _("not discounted"),
                     alive=round(100 * self.p_alive),
                 )
-            )
-        elif self.clv_method == "historical":
-            lines.append(
-                _(
-                    "Lifetime value %(clv)s as of %(date)s from past spending only: %(why)s",
-                    clv=format_amount(self.env, self.clv, company.currency_id),
-                    date=format_date(self.env, self.clv_date),
-                    why=company.crm_clv_note or "",
+            ]
+            cap = ((company.crm_clv_params or {}).get("params") or {}).get("cap")
+            repeat = self.purchase_days - 1
+            if cap and repeat > 0 and (self.total_value - self.first_value) / repeat > cap:
+                lines.append(
+                    _(
+                        "Its mean value per purchase is far above other customers' and was "
+                        "capped at %(cap)s for the prediction.",
+                        cap=format_amount(self.env, cap, company.currency_id),
+                    )
                 )
+            return lines
+        if self.clv_method == "historical":
+            why = (
+                _("its figures could not be used by the model.")
+                if company.crm_clv_method == "model"
+                else company.crm_clv_note or ""
             )
-        return lines
+            return [
+                _(
+                    "Lifetime value %(clv)s as of %(date)s from past spending only: %(why)s "
+                    "Probability of still being active: not estimated.",
+                    clv=value,
+                    date=day,
+                    why=why,
+                )
+            ]
+        return []
 
     def _next_order_overdue(self):
         """Whether the days since the last order alone make the customer at risk."""
@@ -589,7 +627,8 @@ class CrmCustomerScore(models.Model):
                 SELECT crm_customer_score.*, %(case)s AS new_segment
                   FROM (SELECT n.old_id AS id, n.partner_id, %(company)s AS company_id,
                                n.user_id, n.first_order_date, n.last_order_date, n.order_count,
-                               n.purchase_days, n.total_value, n.frequency, n.monetary,
+                               n.purchase_days, n.total_value, n.first_value, n.frequency,
+                               n.monetary,
                                n.recency_score, n.frequency_score, n.monetary_score,
                                n.rfm_code, n.old_segment_id AS segment_id,
                                n.old_segment_since AS segment_since, n.value_tier,
