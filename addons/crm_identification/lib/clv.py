@@ -186,9 +186,9 @@ def fit(x, t_x, T, m, seed=0):
 
 def fit_spend(x, m, rng=None):
     """Gamma-Gamma's p, q, gamma (in the currency's unit) and the outlier cap, from the
-    repeat customers (x > 0, m > 0) whose mean spend is not an outlier; {} when fewer than
-    MIN_REPEAT_CUSTOMERS or no usable fit. Fitted in units of the median mean spend, then scaled back: p and q do not depend
-    on the unit, gamma scales with it."""
+    repeat customers (x > 0, m > 0) whose mean spend is not an outlier; {} when fewer
+    than MIN_REPEAT_CUSTOMERS or no usable fit. Fitted in units of the median mean spend,
+    then scaled back: p and q do not depend on the unit, gamma scales with it."""
     spenders = (np.asarray(x) > 0) & (np.asarray(m) > 0)
     if np.count_nonzero(spenders) < MIN_REPEAT_CUSTOMERS:
         return {}
