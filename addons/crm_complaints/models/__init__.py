@@ -13,9 +13,12 @@ from . import (
     crm_complaint_sla,
     crm_complaint_stage,
     crm_complaint_team,
+    crm_customer_score,
+    loyalty_history,
     mail_thread,
     res_company,
     res_config_settings,
+    res_partner,
     sale_order,
     stock_picking,
 )

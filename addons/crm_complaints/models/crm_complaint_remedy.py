@@ -64,7 +64,9 @@ class CrmComplaintRemedy(models.Model):
     )
     # the back-office document
     document_model = fields.Char(readonly=True, copy=False)
-    document_id = fields.Many2oneReference(model_field="document_model", readonly=True, copy=False)
+    document_id = fields.Many2oneReference(
+        string="Document ID", model_field="document_model", readonly=True, copy=False
+    )
     document_ref = fields.Reference(
         selection="_selection_document_model",
         string="Document",

@@ -6,6 +6,7 @@ from . import (
     test_portal,
     test_remedy,
     test_security,
+    test_service_signal,
     test_sla,
     test_tour,
 )

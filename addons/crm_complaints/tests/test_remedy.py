@@ -116,3 +116,60 @@ class TestRemedy(ComplaintCase):
         self.validate(remedy.sale_order_id.picking_ids)
         complaint.action_close()
         self.assertEqual(complaint.state, "closed")
+
+
+@tagged("post_install", "-at_install")
+class TestPointsRemedy(ComplaintCase):
+    """Goodwill points through crm_loyalty's compensation method: after this addon's own
+    rights check, a ledger line on the customer's card that links the complaint."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.program = cls.env["loyalty.program"].create(
+            {
+                "name": "Goodwill Club",
+                "program_type": "loyalty",
+                "applies_on": "both",
+                "trigger": "auto",
+                "crm_enabled": True,
+                "rule_ids": [(0, 0, {"reward_point_mode": "money", "reward_point_amount": 1})],
+            }
+        )
+        cls.company.crm_loyalty_compensation_program_id = cls.program
+        cls.company.crm_complaint_point_value = 0.02
+
+    def points_remedy(self, points=50):
+        complaint = self.complaint()
+        return complaint, self.env["crm.complaint.remedy"].create(
+            {"complaint_id": complaint.id, "remedy_type": "points", "points": points}
+        )
+
+    def test_manager_grants_points_on_the_ledger(self):
+        complaint, remedy = self.points_remedy()
+        remedy.with_user(self.manager).action_create_document()
+        line = remedy.loyalty_history_id
+        self.assertEqual(line.crm_kind, "compensation")
+        self.assertEqual(line.card_id.partner_id, self.customer)
+        self.assertEqual(line.card_id.points, 50)
+        self.assertEqual(line.crm_source_ref, complaint)
+        self.assertEqual(line.crm_complaint_remedy_id, remedy)
+        self.assertEqual(remedy._document(), line)
+        self.assertEqual(remedy.state, "done")
+        self.assertAlmostEqual(remedy.cost, 1.0)
+        self.assertAlmostEqual(complaint.cost, 1.0)
+
+    def test_users_grant_points_only_when_allowed(self):
+        _complaint, remedy = self.points_remedy()
+        with self.assertRaisesRegex(UserError, "Only complaint managers"):
+            remedy.with_user(self.agent).action_create_document()
+        self.company.crm_complaint_users_grant_points = True
+        remedy.with_user(self.agent).action_create_document()
+        self.assertEqual(remedy.state, "done")
+
+    def test_bad_points_change_nothing(self):
+        _complaint, remedy = self.points_remedy(points=0)
+        with self.assertRaises(UserError):
+            remedy.with_user(self.manager).action_create_document()
+        self.assertEqual(remedy.state, "draft")
+        self.assertFalse(self.env["loyalty.card"].search([("partner_id", "=", self.customer.id)]))
