@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.mail import email_normalize
 
 from .crm_complaint_sla_mixin import OPEN_STATES
 from .crm_complaint_solution_mixin import DOCUMENT_SQL
@@ -67,6 +68,12 @@ class CrmComplaint(models.Model):
         readonly=False,
         precompute=True,
     )
+    email_normalized = fields.Char(
+        compute="_compute_email_normalized",
+        store=True,
+        index="btree_not_null",
+        help="The email alone, lower case: what the mail gateway's loop detection searches.",
+    )
     partner_name = fields.Char(string="Sender Name", help="As given by an unknown sender.")
     pending_identification = fields.Boolean(
         compute="_compute_pending_identification",
@@ -127,12 +134,16 @@ class CrmComplaint(models.Model):
     )
     customer_value_tier = fields.Selection(
         [("a", "A"), ("b", "B"), ("c", "C")],
-        readonly=True,
+        compute="_compute_customer_value",
+        store=True,
+        precompute=True,
         help="The customer's value tier when the complaint came in.",
     )
     customer_segment_id = fields.Many2one(
         "crm.customer.segment",
-        readonly=True,
+        compute="_compute_customer_value",
+        store=True,
+        precompute=True,
         help="The customer's segment when the complaint came in.",
     )
     # who works on it
@@ -165,6 +176,14 @@ class CrmComplaint(models.Model):
     date_resolved = fields.Datetime(string="Resolved On", readonly=True, copy=False)
     date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)
     reopen_count = fields.Integer(string="Reopened", readonly=True, copy=False)
+    reopen_rate = fields.Float(
+        string="Reopen Rate (%)",
+        compute="_compute_reopen_rate",
+        store=True,
+        aggregator="avg",
+        help="100 for a complaint reopened at least once: averaged in the reports, the "
+        "reopen rate.",
+    )
     # why, and what was done
     root_cause_id = fields.Many2one("crm.complaint.root.cause", tracking=True, index=True)
     capa_ids = fields.One2many("crm.complaint.capa", "complaint_id", string="CAPA")
@@ -214,6 +233,11 @@ class CrmComplaint(models.Model):
         for complaint in self.filtered("partner_id.email"):
             complaint.email_from = complaint.partner_id.email
 
+    @api.depends("email_from")
+    def _compute_email_normalized(self):
+        for complaint in self:
+            complaint.email_normalized = email_normalize(complaint.email_from or "") or False
+
     @api.depends("partner_id")
     def _compute_pending_identification(self):
         for complaint in self:
@@ -223,6 +247,22 @@ class CrmComplaint(models.Model):
     def _compute_priority(self):
         for complaint in self:
             complaint.priority = complaint._priority_from_value()
+
+    @api.depends("partner_id", "company_id")
+    def _compute_customer_value(self):
+        """The customer's segment and value tier when the complaint came in (or its contact
+        was set), kept for the reports by segment."""
+        for complaint in self:
+            partner = complaint.partner_id.commercial_partner_id.with_company(
+                complaint.company_id or self.env.company
+            ).sudo()
+            complaint.customer_value_tier = partner.crm_value_tier if partner else False
+            complaint.customer_segment_id = partner.crm_segment_id if partner else False
+
+    @api.depends("reopen_count")
+    def _compute_reopen_rate(self):
+        for complaint in self:
+            complaint.reopen_rate = 100.0 if complaint.reopen_count else 0.0
 
     @api.depends("remedy_ids")
     def _compute_remedy_count(self):
@@ -266,7 +306,6 @@ class CrmComplaint(models.Model):
             vals.setdefault("date_stage", fields.Datetime.now())
             vals.setdefault("sla_start", fields.Datetime.now())
         complaints = super().create(vals_list)
-        complaints._snapshot_customer_value()
         for complaint in complaints.filtered("partner_id"):
             complaint.message_subscribe(partner_ids=complaint.partner_id.ids)
         return complaints
@@ -279,7 +318,6 @@ class CrmComplaint(models.Model):
             old_states = {complaint.id: complaint.state for complaint in self}
         result = super().write(vals)
         if vals.get("partner_id"):
-            self._snapshot_customer_value()
             for complaint in self:
                 complaint.message_subscribe(partner_ids=complaint.partner_id.ids)
         if old_states:
@@ -304,20 +342,6 @@ class CrmComplaint(models.Model):
             elif partner.sudo().crm_value_tier == "b":
                 priority = max(priority, 1)
         return str(priority)
-
-    def _snapshot_customer_value(self):
-        """Keep the customer's segment and value tier of the day the complaint came in, for
-        the reports by segment."""
-        for complaint in self.filtered("partner_id"):
-            partner = complaint.partner_id.commercial_partner_id.with_company(
-                complaint.company_id
-            ).sudo()
-            complaint.write(
-                {
-                    "customer_value_tier": partner.crm_value_tier,
-                    "customer_segment_id": partner.crm_segment_id.id,
-                }
-            )
 
     def _check_stage_move(self, stage):
         """Refuse the stage moves a service team must not make: closing without a

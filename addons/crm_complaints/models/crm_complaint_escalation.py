@@ -57,8 +57,9 @@ class CrmComplaintEscalation(models.Model):
     def _cron_sla_escalation(self):
         """The SLA and escalation sweep, set-based, safe to run twice.
 
-        1. status: one UPDATE of crm_complaint.sla_status for the open complaints whose
-           status moved (reads and writes crm_complaint);
+        1. status: one UPDATE of crm_complaint.sla_status (and the stored sla_breached and
+           sla_compliance that follow it) for the open complaints whose status moved
+           (reads and writes crm_complaint);
         2. escalation: one INSERT ... SELECT into crm_complaint_escalation_log of every
            (complaint, step) due and not yet done, RETURNING them (reads crm_complaint,
            crm_complaint_escalation; the log's unique key makes a second run a no-op);
@@ -75,7 +76,9 @@ class CrmComplaintEscalation(models.Model):
             SQL(
                 """
                 UPDATE crm_complaint c
-                   SET sla_status = s.status
+                   SET sla_status = s.status,
+                       sla_breached = s.status = 'breached',
+                       sla_compliance = CASE WHEN s.status = 'breached' THEN 0 ELSE 100 END
                   FROM (SELECT id, CASE
                            WHEN sla_status = 'breached'
                              OR (date_first_response IS NULL

@@ -31,7 +31,16 @@ class CrmComplaintIntakeMixin(models.AbstractModel):
     # --- mail gateway ------------------------------------------------------------------
 
     @api.model
+    def _detect_loop_sender_domain(self, email_from_normalized):
+        # the gateway's loop detection counts the sender's recent complaints: through the
+        # index on the normalized email rather than an ilike over every complaint
+        return [("email_normalized", "=", email_from_normalized)]
+
+    @api.model
     def message_new(self, msg_dict, custom_values=None):
+        # the acknowledgement and the assignee's notice go through the mail queue: the
+        # gateway does not wait for an SMTP server
+        self = self.with_context(mail_notify_force_send=False)
         values = dict(custom_values or {})
         team = self.env["crm.complaint.team"].browse(values.get("team_id")).exists()
         email_from = msg_dict.get("email_from") or ""
@@ -71,6 +80,29 @@ class CrmComplaintIntakeMixin(models.AbstractModel):
                 continue
             complaint._on_customer_reply()
         return result
+
+    def message_post(self, **kwargs):
+        """Files a customer posts (portal chatter) obey the same limits as email
+        attachments: the refused ones are removed and named in the message."""
+        if kwargs.get("attachment_ids") and self.env.user.share:
+            attachments = self.env["ir.attachment"].sudo().browse(kwargs["attachment_ids"])
+            refused = {
+                attachment: reason
+                for attachment in attachments
+                if (reason := self._intake_refusal(attachment.name, attachment.file_size))
+            }
+            if refused:
+                kwargs["attachment_ids"] = (
+                    attachments - self.env["ir.attachment"].union(*refused)
+                ).ids
+                notes = Markup("").join(Markup("<li>%s</li>") % r for r in refused.values())
+                # the customer's text stays escaped unless it is already markup
+                kwargs["body"] = Markup("%s<ul class='o_crm_complaint_refused'>%s</ul>") % (
+                    kwargs.get("body") or "",
+                    notes,
+                )
+                self.env["ir.attachment"].sudo().union(*refused).unlink()
+        return super().message_post(**kwargs)
 
     def _intake_internal_email(self):
         return self.user_id.email or ""
@@ -227,8 +259,10 @@ class CrmComplaintIntakeMixin(models.AbstractModel):
                     {
                         "name": name,
                         "datas": base64.b64encode(content),
-                        "res_model": complaint._name,
-                        "res_id": complaint.id,
+                        # pending on the composer, as the chatter's uploads: message_post
+                        # moves them onto the complaint (keeping a customer's own only)
+                        "res_model": "mail.compose.message",
+                        "res_id": 0,
                     }
                 )
             )
@@ -243,6 +277,7 @@ class CrmComplaintIntakeMixin(models.AbstractModel):
     @api.model
     def _portal_create(self, partner, values, files=()):
         """A complaint from a portal user, for their own commercial partner."""
+        self = self.with_context(mail_notify_force_send=False)
         subject, description = self._intake_clean_text(values)
         order = self._intake_order(values.get("order_ref"), partner)
         complaint = self.sudo().create(
@@ -293,6 +328,7 @@ class CrmComplaintIntakeMixin(models.AbstractModel):
         """A complaint from the public form (no login): name and email required, the order
         reference (when given) checked against that email, at most `crm_complaint_web_limit`
         complaints per hour from one IP or one email."""
+        self = self.with_context(mail_notify_force_send=False)
         name = (values.get("name") or "").strip()
         email = email_normalize(values.get("email") or "")
         if not name or len(name) > 120:

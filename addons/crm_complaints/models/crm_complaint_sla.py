@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -108,15 +108,40 @@ class CrmComplaintSla(models.Model):
             start + timedelta(hours=hours)
         )
 
+    def _plan_many(self, calendar, start, hours_list):
+        """{hours: the moment `hours` working hours after `start`} for each of `hours_list`,
+        from one read of the calendar's working intervals per fortnight (what plan_hours
+        would answer for each, public holidays skipped; naive UTC in and out)."""
+        pending = sorted({hours for hours in hours_list if hours > 0})
+        result = {hours: start for hours in hours_list if hours <= 0}
+        if not calendar:
+            return result | {hours: start + timedelta(hours=hours) for hours in pending}
+        window = start.replace(tzinfo=UTC)
+        done = 0.0
+        for _fortnight in range(27):  # a year at most
+            end = window + timedelta(days=14)
+            for begin, stop, _meta in calendar._work_intervals_batch(window, end)[False]:
+                length = (stop - begin).total_seconds() / 3600
+                while pending and done + length >= pending[0]:
+                    hours = pending.pop(0)
+                    moment = begin + timedelta(hours=hours - done)
+                    result[hours] = moment.astimezone(UTC).replace(tzinfo=None)
+                done += length
+            if not pending:
+                break
+            window = end
+        # a calendar without working time: wall-clock hours
+        return result | {hours: start + timedelta(hours=hours) for hours in pending}
+
     def _deadlines(self, calendar, start):
         """First-response and resolution deadlines, and the moments each is at risk."""
         self.ensure_one()
         share = self.at_risk_percent / 100.0
-        return {
-            "sla_first_response_deadline": self._plan(calendar, start, self.first_response_hours),
-            "sla_first_response_warning": self._plan(
-                calendar, start, self.first_response_hours * share
-            ),
-            "sla_resolution_deadline": self._plan(calendar, start, self.resolution_hours),
-            "sla_resolution_warning": self._plan(calendar, start, self.resolution_hours * share),
+        targets = {
+            "sla_first_response_deadline": self.first_response_hours,
+            "sla_first_response_warning": self.first_response_hours * share,
+            "sla_resolution_deadline": self.resolution_hours,
+            "sla_resolution_warning": self.resolution_hours * share,
         }
+        moments = self._plan_many(calendar, start, list(targets.values()))
+        return {name: moments[hours] for name, hours in targets.items()}

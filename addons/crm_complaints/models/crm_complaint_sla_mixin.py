@@ -58,10 +58,20 @@ class CrmComplaintSlaMixin(models.AbstractModel):
         string="SLA Breached", compute="_compute_sla_breached", store=True, aggregator="sum"
     )
 
+    sla_compliance = fields.Float(
+        string="SLA Compliance (%)",
+        compute="_compute_sla_breached",
+        store=True,
+        aggregator="avg",
+        help="100 for a complaint within its SLA, 0 for a breached one: averaged in the "
+        "reports, the share of complaints handled in time.",
+    )
+
     @api.depends("sla_status")
     def _compute_sla_breached(self):
         for complaint in self:
             complaint.sla_breached = complaint.sla_status == "breached"
+            complaint.sla_compliance = 0.0 if complaint.sla_breached else 100.0
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -40,7 +40,7 @@ class CrmComplaintSolutionMixin(models.AbstractModel):
         if operator not in ("ilike", "=", "like") or not value:
             return [("id", "=", False)] if value else []
         query = SQL(
-            "SELECT id FROM crm_complaint WHERE %s @@ plainto_tsquery('simple', %s)",
+            "(SELECT id FROM crm_complaint WHERE %s @@ plainto_tsquery('simple', %s))",
             SQL(DOCUMENT_SQL.format(t="crm_complaint")),
             value,
         )

@@ -66,3 +66,46 @@ class TestComplaint(ComplaintCase):
         tier_b = self.env["res.partner"].create({"name": "Tier B"})
         tier_b.sudo().crm_value_tier = "b"
         self.assertEqual(self.complaint(partner_id=tier_b.id).priority, "1")
+
+
+@tagged("post_install", "-at_install")
+class TestProvenSolutions(ComplaintCase):
+    """Resolved complaints found by words (PostgreSQL full-text search, Persian included),
+    and the similar complaints of a new one with the resolution that worked."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        resolved = cls.env.ref("crm_complaints.stage_resolved")
+        cls.persian = cls.complaint(
+            subject="یخچال خنک نمی‌کند",
+            description="<p>کمپرسور یخچال پس از یک هفته از کار افتاد</p>",
+            resolution="<p>کمپرسور تعویض شد</p>",
+            stage_id=resolved.id,
+        )
+        cls.english = cls.complaint(
+            subject="Fridge compressor noisy",
+            product_id=cls.product.id,
+            resolution="<p>Tightened the compressor mounts.</p>",
+            stage_id=resolved.id,
+        )
+        cls.open_one = cls.complaint(subject="Compressor stopped", product_id=cls.product.id)
+
+    def search(self, words):
+        return self.env["crm.complaint"].search(
+            [("search_text", "ilike", words), ("state", "in", ("resolved", "closed"))]
+        )
+
+    def test_full_text_search_in_persian_and_english(self):
+        self.assertEqual(self.search("کمپرسور"), self.persian)
+        self.assertEqual(self.search("یخچال کمپرسور"), self.persian)
+        self.assertEqual(self.search("compressor"), self.english)
+        self.assertEqual(self.search("mounts"), self.english, "the resolution is searched too")
+        self.assertFalse(self.search("washing machine"))
+
+    def test_similar_complaints_show_what_worked(self):
+        similar = self.open_one.similar_complaint_ids
+        self.assertEqual(similar[:1], self.english)
+        self.assertNotIn(self.open_one, similar)
+        persian_new = self.complaint(subject="صدای کمپرسور یخچال")
+        self.assertEqual(persian_new.similar_complaint_ids[:1], self.persian)

@@ -107,12 +107,7 @@ class TestPortal(HttpCase, ComplaintCase):
         self.assertEqual(complaint.channel, "portal")
         self.assertEqual(complaint.partner_id, self.portal_user.partner_id)
         self.assertEqual(complaint.sale_order_id, self.order)
-        attachments = self.env["ir.attachment"].search(
-            [("res_model", "=", "crm.complaint"), ("res_id", "=", complaint.id)]
-        )
-        self.assertEqual(
-            attachments.mapped("name"), ["leg.jpg"], complaint.message_ids.mapped("body")
-        )
+        self.assertIn("leg.jpg", complaint.message_ids.attachment_ids.mapped("name"))
         # a reply through the portal chatter joins the thread
         self.make_jsonrpc_request(
             "/mail/message/post",
@@ -197,3 +192,71 @@ class TestPortal(HttpCase, ComplaintCase):
             "/complaint", {"name": "", "email": "x", "subject": "s", "description": "d"}
         )
         self.assertIn("Give your name", missing.text)
+
+    def test_portal_attachments_isolated_and_limited(self):
+        mine = self.env["ir.attachment"].create(
+            {
+                "name": "mine.pdf",
+                "raw": b"%PDF mine",
+                "res_model": "crm.complaint",
+                "res_id": self.own.id,
+            }
+        )
+        theirs = self.env["ir.attachment"].create(
+            {
+                "name": "theirs.pdf",
+                "raw": b"%PDF",
+                "res_model": "crm.complaint",
+                "res_id": self.foreign.id,
+            }
+        )
+        # portal users reach files through the tokens of the pages they may see
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        token = mine.generate_access_token()[0]
+        self.assertEqual(
+            self.url_open(f"/web/content/{mine.id}?access_token={token}").content, b"%PDF mine"
+        )
+        self.assertNotEqual(self.url_open(f"/web/content/{theirs.id}").status_code, 200)
+        with self.assertRaises(AccessError):
+            self.env["ir.attachment"].with_user(self.portal_user).browse(theirs.id).read(["name"])
+        # a file posted in the portal chatter obeys the intake limits
+        self.company.crm_complaint_max_attachment_mb = 1
+        uploads = (
+            self.env["ir.attachment"]
+            .with_user(self.portal_user)
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": "ok.png",
+                        "raw": b"\x89PNG small",
+                        "res_model": "mail.compose.message",
+                        "res_id": 0,
+                    },
+                    {
+                        "name": "big.zip",
+                        "raw": b"0" * (2 * 1024 * 1024),
+                        "res_model": "mail.compose.message",
+                        "res_id": 0,
+                    },
+                    {
+                        "name": "run.exe",
+                        "raw": b"MZ",
+                        "res_model": "mail.compose.message",
+                        "res_id": 0,
+                    },
+                ]
+            )
+        )
+        # as the portal's chatter controller posts, once it has checked the access
+        message = (
+            self.own.with_user(self.portal_user)
+            .sudo()
+            .message_post(
+                body="Here are the files", message_type="comment", attachment_ids=uploads.ids
+            )
+        )
+        self.assertEqual(message.sudo().attachment_ids.mapped("name"), ["ok.png"])
+        self.assertIn("big.zip was not kept", message.body)
+        self.assertIn("run.exe was not kept", message.body)
+        self.assertEqual(len(uploads.exists()), 1)

@@ -163,6 +163,8 @@ class TestSla(ComplaintCase):
             cron()
             self.assertEqual(cron(), (0, 0), "a second run does nothing")
         self.assertEqual(complaint.sla_status, "breached")
+        self.assertTrue(complaint.sla_breached)
+        self.assertEqual(complaint.sla_compliance, 0.0)
         self.assertEqual(complaint.escalation_level, 2)
         self.assertEqual(complaint.priority, "1")
         to_manager = self.env["mail.message"].search(
