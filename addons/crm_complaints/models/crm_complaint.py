@@ -243,7 +243,7 @@ class CrmComplaint(models.Model):
         for complaint in self:
             complaint.pending_identification = not complaint.partner_id
 
-    @api.depends("severity", "partner_id")
+    @api.depends("severity", "customer_value_tier", "customer_segment_id")
     def _compute_priority(self):
         for complaint in self:
             complaint.priority = complaint._priority_from_value()
@@ -332,15 +332,12 @@ class CrmComplaint(models.Model):
         at least Medium; a critical complaint is Urgent."""
         self.ensure_one()
         priority = {"minor": 0, "major": 1, "critical": 3}[self.severity or "minor"]
-        partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
-        if partner:
-            key_segments = self.company_id.crm_complaint_key_segment_ids
-            if partner.sudo().crm_value_tier == "a" or partner.sudo().crm_segment_id in (
-                key_segments
-            ):
-                priority = max(priority, 2)
-            elif partner.sudo().crm_value_tier == "b":
-                priority = max(priority, 1)
+        # the customer's tier and segment as the complaint keeps them (read once)
+        tier, segment = self.customer_value_tier, self.customer_segment_id
+        if tier == "a" or (segment and segment in self.company_id.crm_complaint_key_segment_ids):
+            priority = max(priority, 2)
+        elif tier == "b":
+            priority = max(priority, 1)
         return str(priority)
 
     def _check_stage_move(self, stage):

@@ -51,7 +51,9 @@ class CrmComplaintIntakeMixin(models.AbstractModel):
         team = self.env["crm.complaint.team"].browse(values.get("team_id")).exists()
         email_from = msg_dict.get("email_from") or ""
         sender_name, sender_email = parse_contact_from_email(email_from)
-        partner = self._intake_partner(sender_email, sender_name, team)
+        # the gateway has already looked the sender up by email (author_id) when known
+        partner = self.env["res.partner"].browse(msg_dict.get("author_id")).exists()
+        partner = partner or self._intake_partner(sender_email, sender_name, team)
         self._intake_filter_attachments(msg_dict)
         values.update(
             name="/",
