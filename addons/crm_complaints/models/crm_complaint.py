@@ -193,7 +193,8 @@ class CrmComplaint(models.Model):
     cost = fields.Monetary(
         compute="_compute_cost",
         store=True,
-        help="The sum of the remedies' costs, in the company's currency.",
+        help="The sum of the costs of the remedies under way or done, in the company's "
+        "currency.",
     )
 
     def init(self):
@@ -276,9 +277,12 @@ class CrmComplaint(models.Model):
 
     @api.depends("remedy_ids.cost", "remedy_ids.state")
     def _compute_cost(self):
+        """The remedies under way or done (a remedy still to do is only a proposal)."""
         for complaint in self:
             complaint.cost = sum(
-                complaint.remedy_ids.filtered(lambda r: r.state != "cancel").mapped("cost")
+                complaint.remedy_ids.filtered(lambda r: r.state in ("in_progress", "done")).mapped(
+                    "cost"
+                )
             )
 
     def _compute_access_url(self):

@@ -7,11 +7,9 @@ class CrmComplaintCategory(models.Model):
 
     _name = "crm.complaint.category"
     _description = "Complaint Category"
-    _order = "complete_name"
-    _rec_name = "complete_name"
+    _order = "parent_id desc, name"
 
     name = fields.Char(required=True, translate=True)
-    complete_name = fields.Char(compute="_compute_complete_name", store=True, recursive=True)
     parent_id = fields.Many2one(
         "crm.complaint.category", string="Parent Category", index=True, ondelete="cascade"
     )
@@ -23,13 +21,14 @@ class CrmComplaintCategory(models.Model):
     )
     active = fields.Boolean(default=True)
 
-    @api.depends("name", "parent_id.complete_name")
-    def _compute_complete_name(self):
+    @api.depends("name", "parent_id.name")
+    def _compute_display_name(self):
+        # not stored: the names are translated
         for category in self:
             if category.parent_id:
-                category.complete_name = f"{category.parent_id.complete_name} / {category.name}"
+                category.display_name = f"{category.parent_id.name} / {category.name}"
             else:
-                category.complete_name = category.name
+                category.display_name = category.name
 
     @api.constrains("parent_id")
     def _check_depth(self):

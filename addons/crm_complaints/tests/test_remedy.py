@@ -98,6 +98,7 @@ class TestRemedy(ComplaintCase):
                 "quantity": 2,
             }
         )
+        self.assertEqual(complaint.cost, 0.0, "remedies still to do are only proposals")
         credit.action_create_document()
         credit.move_id.action_post()
         replacement.action_create_document()
