@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .crm_customer_score import CHURN_STATUSES, VALUE_TIERS
-from .crm_customer_touch import PARTNER_FIGURE_FIELDS, write_noting_customers
+from .crm_customer_touch import PARTNER_FIGURE_FIELDS, note_customers
 from .refresh_tools import INDEXED, local_settings
 
 _GROUP = "crm_identification.group_crm_identification_user"
@@ -70,16 +70,19 @@ class ResPartner(models.Model):
         groups=_GROUP,
     )
 
-    def _write_multi(self, vals_list):
-        # archived, restored, or moved under another company: the customers whose sales
-        # these contacts carry
-        return write_noting_customers(
-            self,
-            vals_list,
-            PARTNER_FIGURE_FIELDS,
-            self.env["crm.customer.touch"]._touch_partners,
-            super()._write_multi,
-        )
+    def write(self, vals):
+        # archived, restored, or moved under another company (with their own contacts,
+        # whose commercial partner follows): the customers whose sales they carry, before
+        # and after
+        if PARTNER_FIGURE_FIELDS.isdisjoint(vals):
+            return super().write(vals)
+        moved = self
+        if "parent_id" in vals or "is_company" in vals:
+            moved = self.with_context(active_test=False).search([("id", "child_of", self.ids)])
+        note_customers(self.env, partners=moved.commercial_partner_id.ids)
+        result = super().write(vals)
+        note_customers(self.env, partners=moved.ids + moved.commercial_partner_id.ids)
+        return result
 
     @api.depends_context("company", "uid")
     @api.depends("commercial_partner_id")

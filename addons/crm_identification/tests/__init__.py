@@ -5,6 +5,7 @@ from . import (
     test_i18n,
     test_incremental_figures,
     test_rfm,
+    test_sales_hooks,
     test_security,
     test_segment,
     test_tour,
