@@ -409,7 +409,9 @@ class CrmCustomerScore(models.Model):
         most one row per customer, for `company`; each name is a stored readonly field the
         addon declares on crm.customer.score (_inherit). The refresh joins them onto every
         customer's figures (no row: NULL), writes them where they changed, and segment
-        rules may test them. A query may also give `churn_signal` (listed in its names):
+        rules may test them. The day of the figures is in the context:
+        `self.env.context["crm_figures_as_of"][company.id]`. A query may also give
+        `churn_signal` (listed in its names):
         when any says true, a customer otherwise active is at risk. Say why on the
         Customer Insight tab by extending `_explain`. Override, call super, append."""
         return []
@@ -508,6 +510,8 @@ class CrmCustomerScore(models.Model):
            crm_customer_score and crm_customer_segment_history.
         5. labels (`res.partner._crm_write_labels`): reads crm_customer_score and crm_seg;
            writes the labels on res_partner.
+        6. prospects (`res.partner._crm_write_prospects`): reads crm_lead, calendar_event,
+           mail_message and crm_customer_score; writes the prospect label on res_partner.
 
         Returns the figures of the run: customers, recomputed (from their sales), moved
         (changed segment), written (rows), associations, steps (seconds per step), seconds.
@@ -574,6 +578,8 @@ class CrmCustomerScore(models.Model):
             since = datetime.combine(window.previous - timedelta(days=1), datetime.min.time())
         with times("labels"):
             self.env["res.partner"]._crm_write_labels(company, since, anyone_left)
+        with times("prospects"):
+            self.env["res.partner"]._crm_write_prospects(company, window.as_of)
         return stats
 
     def _write_scores(self, company, as_of, figures):
