@@ -9,6 +9,7 @@ from . import (
     crm_customer_segment,
     crm_customer_segment_history,
     crm_customer_touch,
+    crm_identification_demo,
     crm_lead,
     crm_product_association,
     res_company,
