@@ -309,6 +309,7 @@ class CrmCustomerScore(models.Model):
         day = format_date(self.env, self.clv_date)
         if self.clv_method == "model":
             rate = company.crm_clv_discount_rate
+            rate_text = f"{rate:g}"  # a literal in _()'s arguments would break extraction
             lines = [
                 _(
                     "Lifetime value %(clv)s as of %(date)s: %(orders)s expected purchases in "
@@ -319,7 +320,7 @@ class CrmCustomerScore(models.Model):
                     date=day,
                     orders=round(self.expected_orders, 1),
                     horizon=company.crm_clv_horizon_days,
-                    discount=_("discounted at %(rate)s%% a year", rate=f"{rate:g}")
+                    discount=_("discounted at %(rate)s%% a year", rate=rate_text)
                     if rate
                     else _("not discounted"),
                     alive=round(100 * self.p_alive),
