@@ -9,6 +9,10 @@ from datetime import timedelta
 import psycopg2
 
 from odoo import fields, sql_db
+from odoo.addons.crm_identification.models.crm_customer_touch import (
+    note_customers,
+    write_pending,
+)
 from odoo.addons.crm_identification.models.res_partner import LABELS
 
 SIZES = {
@@ -186,7 +190,16 @@ def add_a_day_of_orders(day):
         """,
         {"ids": ids},
     )
-    env["crm.customer.touch"]._touch_orders(ids)
+    # what the ORM hooks note for orders confirmed through Odoo
+    env.invalidate_all()
+    note_customers(
+        env,
+        pairs=[
+            (o.company_id.id, o.partner_id.commercial_partner_id.id)
+            for o in env["sale.order"].browse(ids)
+        ],
+    )
+    write_pending(cr)
     return ids
 
 
