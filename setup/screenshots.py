@@ -48,6 +48,40 @@ SHOTS = [
         "document.querySelector(\".o_notebook a[name='crm_insight']\").click()",
         "fa_IR",
     ),
+    ("complaints-kanban", "/odoo/action-crm_complaints.crm_complaint_action", None, "en_US"),
+    (
+        "complaints-form",
+        "/odoo/action-crm_complaints.crm_complaint_action/{id}",
+        "document.querySelector(\".o_notebook a[name='remedies']\").click()",
+        "en_US",
+        {"record": ("crm.complaint", [["subject", "=", "Chair arrived with a broken leg"]])},
+    ),
+    (
+        "complaints-form-fa",
+        "/odoo/action-crm_complaints.crm_complaint_action/{id}",
+        "document.querySelector(\".o_notebook a[name='similar']\").click()",
+        "fa_IR",
+        {"record": ("crm.complaint", [["subject", "=", "Chair arrived with a broken leg"]])},
+    ),
+    (
+        "complaints-dashboard",
+        "/odoo/action-crm_complaints.crm_complaint_team_action_dashboard",
+        None,
+        "en_US",
+    ),
+    (
+        "complaints-analysis",
+        "/odoo/action-crm_complaints.crm_complaint_action_analysis",
+        None,
+        "en_US",
+    ),
+    (
+        "complaints-portal",
+        "/my/complaints",
+        None,
+        "en_US",
+        {"login": "portal", "wait": "table"},
+    ),
 ]
 
 
