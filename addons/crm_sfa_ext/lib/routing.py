@@ -33,7 +33,7 @@ PIN_SKILL = 2_000_000_000
 PRIORITY_WEIGHT = 20  # priority 0..3 -> 0..60
 LAST_CHANCE = 30  # a visit whose windows end inside the days being solved goes first
 PINNED_PRIORITY = 100
-OVERLOAD = 1.5  # day by day, a chunk is offered visits for at most 1.5x its working time
+OVERLOAD = 1.0  # day by day, a chunk is offered visits for at most its working time
 
 REASONS = (
     "no_location",
