@@ -1,1 +1,1 @@
-from . import test_i18n, test_tier
+from . import test_compensation_api, test_i18n, test_ledger, test_sale_flow, test_tier
