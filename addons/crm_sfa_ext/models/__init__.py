@@ -1,5 +1,6 @@
 from . import (
     crm_competitor,
+    crm_complaint_remedy,
     crm_service_contract,
     crm_service_crew,
     crm_service_material,

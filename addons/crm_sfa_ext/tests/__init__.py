@@ -2,6 +2,7 @@ from . import (
     test_competitor,
     test_i18n,
     test_service_backoffice,
+    test_service_complaint,
     test_service_contract,
     test_service_scheduler,
     test_service_security,
