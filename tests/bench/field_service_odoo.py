@@ -145,6 +145,7 @@ plan = env["crm.service.plan"].create(
     {"date_from": origin.date(), "date_to": (origin + timedelta(days=n_days - 1)).date()}
 )
 planner = env["crm.service.planner"]
+env.invalidate_all()  # read from the database, not from what loading left in the cache
 steps = {}
 t0 = time.monotonic()
 problem = planner._fs_problem(plan)

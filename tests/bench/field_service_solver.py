@@ -23,7 +23,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("case", choices=("a", "b"))
     parser.add_argument("--split", type=int, default=None, help="days per solve (0: all)")
-    parser.add_argument("--level", type=int, default=5, help="VROOM exploration level")
+    parser.add_argument("--level", type=int, default=1, help="VROOM exploration level")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     technicians, crews, orders = generate(args.case)

@@ -47,9 +47,8 @@ class FieldServicePortal(CustomerPortal):
 
     @http.route(["/my/service-visits/<int:visit_id>"], type="http", auth="public", website=True)
     def portal_service_visit(self, visit_id, access_token=None, message=None, error=None, **kw):
-        try:
-            visit = self._document_check_access("crm.service.order", visit_id, access_token)
-        except (AccessError, MissingError):
+        visit = self._fs_visit(visit_id, access_token)
+        if not visit:
             return request.redirect("/my")
         values = self._get_page_view_values(
             visit,
@@ -74,9 +73,8 @@ class FieldServicePortal(CustomerPortal):
         website=True,
     )
     def portal_service_visit_confirm(self, visit_id, access_token=None, **kw):
-        try:
-            visit = self._document_check_access("crm.service.order", visit_id, access_token)
-        except (AccessError, MissingError):
+        visit = self._fs_visit(visit_id, access_token)
+        if not visit:
             return request.redirect("/my")
         if visit.state in ("planned", "dispatched"):
             visit._fs_customer_confirm()
@@ -92,9 +90,8 @@ class FieldServicePortal(CustomerPortal):
     def portal_service_visit_reschedule(
         self, visit_id, access_token=None, start=None, end=None, note=None, **kw
     ):
-        try:
-            visit = self._document_check_access("crm.service.order", visit_id, access_token)
-        except (AccessError, MissingError):
+        visit = self._fs_visit(visit_id, access_token)
+        if not visit:
             return request.redirect("/my")
         if visit.state not in ("new", "planned", "dispatched"):
             return request.redirect(self._fs_url(visit, access_token, error="closed"))
@@ -105,6 +102,14 @@ class FieldServicePortal(CustomerPortal):
         except (ValueError, TypeError, UserError):
             return request.redirect(self._fs_url(visit, access_token, error="window"))
         return request.redirect(self._fs_url(visit, access_token, message="requested"))
+
+    def _fs_visit(self, visit_id, access_token):
+        """The visit, read as the system once the caller may read it (record rules) or holds
+        its access token; None otherwise."""
+        try:
+            return self._document_check_access("crm.service.order", visit_id, access_token)
+        except (AccessError, MissingError):
+            return None
 
     def _fs_url(self, visit, access_token, **query):
         params = "&".join(f"{key}={value}" for key, value in query.items())

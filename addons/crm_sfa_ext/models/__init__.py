@@ -6,6 +6,7 @@ from . import (
     crm_service_material,
     crm_service_order,
     crm_service_plan,
+    crm_service_plan_progress,
     crm_service_planner,
     crm_service_type,
     hr_employee,

@@ -48,7 +48,7 @@ class CrmServicePlan(models.Model):
         tracking=True,
         readonly=True,
     )
-    progress = fields.Integer(readonly=True, help="Percent of the solve done.")
+    progress = fields.Integer(compute="_compute_progress", help="Percent of the solve done.")
     order_count = fields.Integer(string="Visits to Plan", readonly=True)
     planned_count = fields.Integer(string="Planned", readonly=True)
     unplanned_count = fields.Integer(string="Not Planned", readonly=True)
@@ -72,6 +72,22 @@ class CrmServicePlan(models.Model):
                 "Plan %(start)s - %(end)s", start=plan.date_from, end=plan.date_to
             )
 
+    def _compute_progress(self):
+        """Done plans are at 100 %; running ones at what their solve last reported (see
+        `_fs_progress`), read from the database as it is now."""
+        running = self.filtered(lambda p: p.state == "queued" and p.id)
+        percent = {}
+        if running:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT plan_id, percent FROM crm_service_plan_progress WHERE plan_id IN %s",
+                    tuple(running.ids),
+                )
+            )
+            percent = dict(self.env.cr.fetchall())
+        for plan in self:
+            plan.progress = 100 if plan.state == "done" else percent.get(plan.id, 0)
+
     def action_plan(self):
         """Queues the plan; a cron solves it in the background (never in this request)."""
         for plan in self:
@@ -79,7 +95,7 @@ class CrmServicePlan(models.Model):
                 raise UserError(self.env._("The period ends before it starts: fix its dates."))
             if (plan.date_to - plan.date_from).days > 31:
                 raise UserError(self.env._("Plan at most a month at a time: shorten the period."))
-        self.write({"state": "queued", "progress": 0, "message": False})
+        self.write({"state": "queued", "message": False})
         self.env.ref("crm_sfa_ext.ir_cron_field_service_plan")._trigger()
         return True
 
@@ -120,7 +136,7 @@ class CrmServicePlan(models.Model):
            (crm_service_order and its technicians' relation table), in batches."""
         self.ensure_one()
         started = systime.monotonic()
-        self._fs_show(state="running", progress=0)
+        self._fs_progress(0, 1)
         planner = self.env["crm.service.planner"].with_company(self.company_id)
         try:
             with self.env.cr.savepoint():
@@ -137,12 +153,11 @@ class CrmServicePlan(models.Model):
                 planner._fs_write_plan(self, problem, plan)
         except Exception as error:
             _logger.exception("Field-service plan %s failed", self.id)
-            self.write({"state": "failed", "message": str(error), "progress": 0})
+            self.write({"state": "failed", "message": str(error)})
             return
         self.write(
             {
                 "state": "done",
-                "progress": 100,
                 "order_count": len(problem.visits),
                 "planned_count": len(plan.planned),
                 "unplanned_count": len(plan.unplanned),
@@ -166,21 +181,20 @@ class CrmServicePlan(models.Model):
         )
 
     def _fs_progress(self, done, total):
-        self._fs_show(progress=int(100 * done / max(total, 1)))
-
-    def _fs_show(self, **values):
-        """Shows the dispatcher the running plan's state and progress at once: written and
-        committed through a cursor of its own, while the plan's own transaction stays open
-        until the plan is written (so this transaction never writes the plan's row before)."""
+        """Shows the dispatcher how far the solve is, at once: written and committed through
+        a cursor of its own into crm_service_plan_progress, a table the plan's transaction
+        never writes (it still holds the plan's row, which it writes when the plan is done;
+        with REPEATABLE READ, writing that row from here too would make it fail)."""
+        percent = int(100 * done / max(total, 1))
         with self.env.registry.cursor() as cr:
             cr.execute(
                 SQL(
-                    "UPDATE crm_service_plan SET %s WHERE id = %s",
-                    SQL(", ").join(
-                        SQL("%s = %s", SQL.identifier(name), value)
-                        for name, value in values.items()
-                    ),
+                    "DELETE FROM crm_service_plan_progress WHERE plan_id = %s;"
+                    " INSERT INTO crm_service_plan_progress (plan_id, percent)"
+                    " VALUES (%s, %s)",
                     self.id,
+                    self.id,
+                    percent,
                 )
             )
 

@@ -17,7 +17,7 @@ class ResCompany(models.Model):
     )
     fs_split_days = fields.Integer(
         string="Days Solved at a Time",
-        help="0: a week or less in one solve, two days at a time beyond.",
+        help="0: a week or less in one solve, a day at a time beyond.",
     )
     fs_tier_a_months = fields.Integer(string="Tier A Visits Every (months)", default=1)
     fs_tier_b_months = fields.Integer(string="Tier B Visits Every (months)", default=3)
