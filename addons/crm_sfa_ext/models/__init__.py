@@ -1,1 +1,18 @@
-from . import crm_competitor
+from . import (
+    crm_competitor,
+    crm_complaint_remedy,
+    crm_service_contract,
+    crm_service_crew,
+    crm_service_material,
+    crm_service_order,
+    crm_service_plan,
+    crm_service_plan_progress,
+    crm_service_planner,
+    crm_service_type,
+    hr_employee,
+    res_company,
+    res_config_settings,
+    res_partner,
+    sale_order,
+    sale_order_line,
+)
