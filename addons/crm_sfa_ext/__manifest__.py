@@ -11,9 +11,24 @@
     "data": [
         "security/crm_sfa_ext_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
         "views/crm_competitor_views.xml",
+        "views/crm_competitor_report_views.xml",
+        "views/crm_lead_views.xml",
+        "views/crm_sales_target_views.xml",
+        "views/crm_forecast_report_views.xml",
+        "views/crm_visit_plan_views.xml",
+        "views/crm_contact_history_views.xml",
         "views/menus.xml",
     ],
-    "demo": ["demo/crm_competitor_demo.xml"],
+    "demo": [
+        "demo/crm_competitor_demo.xml",
+        "demo/crm_sfa_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_sfa_ext/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }
