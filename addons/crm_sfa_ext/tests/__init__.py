@@ -6,3 +6,4 @@ from . import (
     test_target,
     test_visit_plan,
 )
+from . import test_tour
