@@ -243,108 +243,108 @@ class CrmVisitPlan(models.Model):
 
     @api.model
     def _plan_write_visits(self, plans, planned_by_user):
-        """Creates the meetings (or activities) of the planned visits, BATCH at a time, then
-        inserts the plan lines in one INSERT per batch."""
+        """Writes the planned visits, BATCH at a time, each batch in one statement: the
+        meetings (calendar_event, with the salesperson and the customer as attendees in
+        calendar_event_res_partner_rel and calendar_attendee, and the meeting's activity on
+        the customer, as the calendar does), the activities (mail_activity) and the plan
+        lines (crm_visit_plan_line). A meeting is found back by its salesperson and start,
+        which no two visits share (the planner never double-books)."""
         plan_of = {plan.user_id.id: plan for plan in plans}
-        users = plans.user_id
-        partner_of_user = {user.id: user.partner_id.id for user in users}
-        names = dict(
-            self.env["res.partner"]
-            .browse({p for planned in planned_by_user.values() for (p, _r), _s, _e in planned})
-            .mapped(lambda partner: (partner.id, partner.display_name))
+        partners = self.env["res.partner"].browse(
+            {partner for planned in planned_by_user.values() for (partner, _r), _s, _e in planned}
         )
+        names = {partner.id: partner.display_name for partner in partners}
+        meeting_type = self.env.ref("mail.mail_activity_data_meeting", raise_if_not_found=False)
         rows = [
-            (user_id, partner, rule, begin, finish)
+            (plan_of[user_id], partner, rule, begin, finish)
             for user_id, planned in planned_by_user.items()
             for (partner, rule), begin, finish in planned
         ]
-        quiet = {
-            "no_mail_to_attendees": True,
-            "dont_notify": True,
-            "mail_create_nolog": True,
-            "mail_create_nosubscribe": True,
-            "mail_notrack": True,
-            "tracking_disable": True,
-        }
-        Event = self.env["calendar.event"].with_context(**quiet)
-        Activity = self.env["mail.activity"].with_context(**quiet)
-        partner_model = self.env["ir.model"]._get_id("res.partner")
+        self.env.flush_all()
         for offset in range(0, len(rows), BATCH):
             batch = rows[offset : offset + BATCH]
-            events = iter(
-                Event.create(
-                    [
-                        {
-                            "name": self.env._("Visit: %(customer)s", customer=names[partner]),
-                            "start": begin,
-                            "stop": finish,
-                            "user_id": user_id,
-                            "partner_ids": [(6, 0, [partner_of_user[user_id], partner])],
-                            "res_model_id": partner_model,
-                            "res_id": partner,
-                        }
-                        for user_id, partner, rule, begin, finish in batch
-                        if rule.visit_type == "event"
-                    ]
-                ).ids
-            )
-            activities = iter(
-                Activity.create(
-                    [
-                        {
-                            "res_model_id": partner_model,
-                            "res_id": partner,
-                            "user_id": user_id,
-                            "activity_type_id": rule.activity_type_id.id,
-                            "summary": self.env._("Visit: %(customer)s", customer=names[partner]),
-                            "date_deadline": begin.date(),
-                        }
-                        for user_id, partner, rule, begin, finish in batch
-                        if rule.visit_type == "activity"
-                    ]
-                ).ids
-            )
-            values = [
-                (
-                    plan_of[user_id].id,
-                    user_id,
-                    partner,
-                    rule.id,
-                    plan_of[user_id].company_id.id,
-                    begin,
-                    finish,
-                    next(events) if rule.visit_type == "event" else None,
-                    next(activities) if rule.visit_type == "activity" else None,
-                )
-                for user_id, partner, rule, begin, finish in batch
-            ]
-            columns = list(zip(*values, strict=False))
             self.env.cr.execute(
                 SQL(
-                    """INSERT INTO crm_visit_plan_line (
-                            plan_id, user_id, partner_id, rule_id, company_id, date_start,
-                            date_end, event_id, activity_id, state, create_uid, create_date,
-                            write_uid, write_date)
-                       SELECT plan_id, user_id, partner_id, rule_id, company_id, date_start,
-                              date_end, event_id, activity_id, 'planned', %(uid)s,
-                              now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
-                         FROM unnest(%(plan)s::int[], %(user)s::int[], %(partner)s::int[],
-                                     %(rule)s::int[], %(company)s::int[],
-                                     %(start)s::timestamp[], %(end)s::timestamp[],
-                                     %(event)s::int[], %(activity)s::int[])
-                           AS v(plan_id, user_id, partner_id, rule_id, company_id, date_start,
-                                date_end, event_id, activity_id)""",
+                    """
+WITH v AS (
+    SELECT v.*, u.partner_id AS user_partner_id, up.tz AS user_tz
+      FROM unnest(%(plan)s::int[], %(company)s::int[], %(user)s::int[], %(partner)s::int[],
+                  %(rule)s::int[], %(start)s::timestamp[], %(stop)s::timestamp[],
+                  %(meeting)s::bool[], %(activity_type)s::int[], %(summary)s::varchar[],
+                  %(res_name)s::varchar[])
+           AS v(plan_id, company_id, user_id, partner_id, rule_id, date_start, date_end,
+                meeting, activity_type_id, summary, res_name)
+      JOIN res_users u ON u.id = v.user_id
+      JOIN res_partner up ON up.id = u.partner_id
+), event AS (
+    INSERT INTO calendar_event (name, start, stop, duration, user_id, res_model,
+                                res_model_id, res_id, active, allday, recurrency, show_as,
+                                create_uid, create_date, write_uid, write_date)
+    SELECT summary, date_start, date_end,
+           EXTRACT(EPOCH FROM date_end - date_start) / 3600, user_id, 'res.partner',
+           %(model)s, partner_id, TRUE, FALSE, FALSE, 'busy', %(uid)s, %(now)s, %(uid)s, %(now)s
+      FROM v WHERE meeting
+    RETURNING id, user_id, start
+), visit AS (
+    SELECT v.*, event.id AS event_id
+      FROM v LEFT JOIN event ON event.user_id = v.user_id AND event.start = v.date_start
+), attendee_rel AS (
+    INSERT INTO calendar_event_res_partner_rel (calendar_event_id, res_partner_id)
+    SELECT event_id, unnest(ARRAY[user_partner_id, partner_id]) FROM visit WHERE meeting
+), attendee AS (
+    INSERT INTO calendar_attendee (event_id, partner_id, state, access_token, create_uid,
+                                   create_date, write_uid, write_date)
+    SELECT event_id, a.partner_id, a.state, md5(random()::text || event_id || a.partner_id),
+           %(uid)s, %(now)s, %(uid)s, %(now)s
+      FROM visit,
+           LATERAL (VALUES (visit.user_partner_id, 'accepted'),
+                           (visit.partner_id, 'needsAction')) AS a(partner_id, state)
+     WHERE meeting
+), activity AS (
+    INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id,
+                               summary, date_deadline, user_id, user_tz, calendar_event_id,
+                               automated, active, create_uid, create_date, write_uid,
+                               write_date)
+    SELECT %(model)s, 'res.partner', partner_id, res_name,
+           CASE WHEN meeting THEN %(meeting_type)s ELSE activity_type_id END, summary,
+           date_start::date, user_id, user_tz, event_id, FALSE, TRUE, %(uid)s, %(now)s,
+           %(uid)s, %(now)s
+      FROM visit
+    RETURNING id, user_id, res_id, date_deadline, calendar_event_id
+)
+INSERT INTO crm_visit_plan_line (plan_id, user_id, partner_id, rule_id, company_id, date_start,
+                                 date_end, event_id, activity_id, state, create_uid,
+                                 create_date, write_uid, write_date)
+SELECT visit.plan_id, visit.user_id, visit.partner_id, visit.rule_id, visit.company_id,
+       visit.date_start, visit.date_end, visit.event_id,
+       CASE WHEN visit.meeting THEN NULL ELSE activity.id END, 'planned', %(uid)s, %(now)s,
+       %(uid)s, %(now)s
+  FROM visit
+  JOIN activity ON activity.user_id = visit.user_id AND activity.res_id = visit.partner_id
+               AND activity.date_deadline = visit.date_start::date
+               AND activity.calendar_event_id IS NOT DISTINCT FROM visit.event_id
+""",
+                    plan=[plan.id for plan, *_rest in batch],
+                    company=[plan.company_id.id for plan, *_rest in batch],
+                    user=[plan.user_id.id for plan, *_rest in batch],
+                    partner=[partner for _plan, partner, *_rest in batch],
+                    rule=[rule.id for _plan, _partner, rule, *_rest in batch],
+                    start=[begin for *_first, begin, _finish in batch],
+                    stop=[finish for *_first, finish in batch],
+                    meeting=[rule.visit_type == "event" for _plan, _partner, rule, *_r in batch],
+                    activity_type=[
+                        rule.activity_type_id.id or meeting_type.id
+                        for _plan, _partner, rule, *_r in batch
+                    ],
+                    summary=[
+                        self.env._("Visit: %(customer)s", customer=names[partner])
+                        for _plan, partner, *_rest in batch
+                    ],
+                    res_name=[names[partner] for _plan, partner, *_rest in batch],
+                    model=self.env["ir.model"]._get_id("res.partner"),
+                    meeting_type=meeting_type.id,
                     uid=self.env.uid,
-                    plan=list(columns[0]),
-                    user=list(columns[1]),
-                    partner=list(columns[2]),
-                    rule=list(columns[3]),
-                    company=list(columns[4]),
-                    start=list(columns[5]),
-                    end=list(columns[6]),
-                    event=list(columns[7]),
-                    activity=list(columns[8]),
+                    now=fields.Datetime.now(),
                 )
             )
-        self.env["crm.visit.plan.line"].invalidate_model()
-        plans.invalidate_recordset(["line_ids"])
+        self.env.invalidate_all()
