@@ -14,7 +14,7 @@ HISTORY_KINDS = [
 # the columns every source selects, in this order
 HISTORY_COLUMNS = (
     "id", "kind", "date", "partner_id", "contact_id", "user_id", "company_id", "name",
-    "res_model", "res_id", "amount",
+    "res_model", "res_id", "amount", "points",
 )  # fmt: skip
 # the type of a column that a source leaves empty
 NULL_COLUMNS = {
@@ -22,6 +22,7 @@ NULL_COLUMNS = {
     "user_id": SQL("NULL::int"),
     "company_id": SQL("NULL::int"),
     "amount": SQL("NULL::numeric"),
+    "points": SQL("NULL::float"),
 }
 # documents whose messages and logged calls belong to their customer's history:
 # model, table, column of the customer
@@ -75,6 +76,7 @@ class CrmContactHistory(models.Model):
     res_model = fields.Char(string="Document Model", readonly=True)
     res_id = fields.Many2oneReference(string="Document", model_field="res_model", readonly=True)
     amount = fields.Monetary(readonly=True)
+    points = fields.Float(string="Loyalty Points", readonly=True)
 
     @property
     def _table_query(self):
@@ -93,6 +95,7 @@ class CrmContactHistory(models.Model):
             self._source_orders,
             self._source_invoices,
             self._source_complaints,
+            self._source_loyalty,
         ]
 
     @api.model
@@ -243,6 +246,36 @@ class CrmContactHistory(models.Model):
                 name=SQL("c.name || ' - ' || c.subject"),
                 res_model=SQL("'crm.complaint'"),
                 res_id=SQL("c.id"),
+            ),
+        )
+
+    def _source_loyalty(self):
+        """Loyalty points earned, spent or adjusted on the customer's cards: Odoo's loyalty
+        history, read as crm_loyalty's ledger (date, user, document) when it is installed;
+        nothing when no loyalty programme module is installed."""
+        if "loyalty.history" not in self.env:
+            return None
+        ledger = self.env["loyalty.history"]
+        # not in _depends, which cannot name a model that may be missing
+        ledger.flush_model()
+        crm = "crm_date" in ledger._fields
+        return SQL(
+            """SELECT %s FROM loyalty_history h
+                 JOIN loyalty_card c ON c.id = h.card_id
+                 JOIN res_partner p ON p.id = c.partner_id""",
+            self._history_select(
+                6,
+                id=SQL("h.id"),
+                kind=SQL("'loyalty'"),
+                date=SQL("h.crm_date") if crm else SQL("h.create_date"),
+                partner_id=SQL("p.commercial_partner_id"),
+                contact_id=SQL("p.id"),
+                user_id=SQL("h.crm_user_id") if crm else SQL("h.create_uid"),
+                company_id=SQL("c.company_id"),
+                name=SQL("h.description"),
+                res_model=SQL("COALESCE(h.order_model, 'loyalty.card')"),
+                res_id=SQL("CASE WHEN h.order_model IS NULL THEN c.id ELSE h.order_id END"),
+                points=SQL("(COALESCE(h.issued, 0) - COALESCE(h.used, 0))::float"),
             ),
         )
 

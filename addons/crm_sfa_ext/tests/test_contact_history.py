@@ -104,3 +104,21 @@ class TestContactHistory(SfaCase):
         theirs = self.timeline(user=self.other_seller)
         self.assertEqual(theirs.partner_id, self.stranger)
         self.assertEqual(len(self.timeline(user=self.manager)), len(mine) + len(theirs))
+
+    def test_loyalty_events(self):
+        if "loyalty.history" not in self.env:
+            self.skipTest("no loyalty programme module installed")
+        program = self.env["loyalty.program"].create(
+            {"name": "History points", "program_type": "loyalty"}
+        )
+        card = self.env["loyalty.card"].create(
+            {"program_id": program.id, "partner_id": self.buyer.id, "points": 0}
+        )
+        self.env["loyalty.history"].create(
+            {"card_id": card.id, "description": "Welcome points", "issued": 50, "used": 0}
+        )
+        [row] = self.timeline(partner_id=self.customer.id, kind="loyalty")
+        self.assertEqual(
+            (row.name, row.points, row.contact_id), ("Welcome points", 50, self.buyer)
+        )
+        self.assertEqual((row.res_model, row.res_id), ("loyalty.card", card.id))
