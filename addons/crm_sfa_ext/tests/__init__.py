@@ -4,6 +4,6 @@ from . import (
     test_forecast,
     test_i18n,
     test_target,
+    test_tour,
     test_visit_plan,
 )
-from . import test_tour
