@@ -48,6 +48,68 @@ SHOTS = [
         "document.querySelector(\".o_notebook a[name='crm_insight']\").click()",
         "fa_IR",
     ),
+    (
+        "sfa-forecast-dashboard",
+        "/odoo/action-crm_sfa_ext.crm_sales_target_action_dashboard",
+        None,
+        "en_US",
+        {"wait": ".o_kanban_record .o_crm_sfa_weighted"},
+    ),
+    (
+        "sfa-forecast-dashboard-fa",
+        "/odoo/action-crm_sfa_ext.crm_sales_target_action_dashboard",
+        None,
+        "fa_IR",
+        {"wait": ".o_kanban_record .o_crm_sfa_weighted"},
+    ),
+    (
+        "sfa-forecast-analysis",
+        "/odoo/action-crm_sfa_ext.crm_forecast_report_action",
+        None,
+        "en_US",
+    ),
+    ("sfa-win-loss", "/odoo/action-crm_sfa_ext.crm_competitor_report_action", None, "en_US"),
+    (
+        "sfa-competitor-form",
+        "/odoo/action-crm_sfa_ext.crm_competitor_action/{id}",
+        "document.querySelector(\".o_notebook a[name='battle_card']\").click()",
+        "en_US",
+        {"record": ("crm.competitor", [["name", "=", "DeskMasters"]])},
+    ),
+    (
+        "sfa-opportunity-buying-committee",
+        "/odoo/action-crm.crm_lead_action_pipeline/{id}",
+        "document.querySelector(\".o_notebook a[name='sfa_buying_committee']\").click()",
+        "en_US",
+        {"record": ("crm.lead", [["buying_role_ids", "!=", False]])},
+    ),
+    (
+        "sfa-visit-plan",
+        "/odoo/action-crm_sfa_ext.crm_visit_plan_action/{id}",
+        None,
+        "en_US",
+        {"record": ("crm.visit.plan", [])},
+    ),
+    (
+        "sfa-visit-planned-vs-done",
+        "/odoo/action-crm_sfa_ext.crm_visit_plan_line_action_report",
+        None,
+        "en_US",
+    ),
+    (
+        "sfa-contact-history",
+        "/odoo/contacts/{id}",
+        "document.querySelector(\".o_notebook a[name='sfa_contact_history']\").click()",
+        "en_US",
+        {"record": ("res.partner", [["name", "=", "Deco Addict"]])},
+    ),
+    (
+        "sfa-contact-history-fa",
+        "/odoo/contacts/{id}",
+        "document.querySelector(\".o_notebook a[name='sfa_contact_history']\").click()",
+        "fa_IR",
+        {"record": ("res.partner", [["name", "=", "Deco Addict"]])},
+    ),
 ]
 
 

@@ -290,7 +290,8 @@ WITH v AS (
       FROM v LEFT JOIN event ON event.user_id = v.user_id AND event.start = v.date_start
 ), attendee_rel AS (
     INSERT INTO calendar_event_res_partner_rel (calendar_event_id, res_partner_id)
-    SELECT event_id, unnest(ARRAY[user_partner_id, partner_id]) FROM visit WHERE meeting
+    SELECT DISTINCT event_id, unnest(ARRAY[user_partner_id, partner_id])
+      FROM visit WHERE meeting
 ), attendee AS (
     INSERT INTO calendar_attendee (event_id, partner_id, state, access_token, create_uid,
                                    create_date, write_uid, write_date)
@@ -299,7 +300,7 @@ WITH v AS (
       FROM visit,
            LATERAL (VALUES (visit.user_partner_id, 'accepted'),
                            (visit.partner_id, 'needsAction')) AS a(partner_id, state)
-     WHERE meeting
+     WHERE meeting AND (a.state = 'accepted' OR visit.partner_id != visit.user_partner_id)
 ), activity AS (
     INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id,
                                summary, date_deadline, user_id, user_tz, calendar_event_id,

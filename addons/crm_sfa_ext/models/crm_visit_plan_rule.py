@@ -82,6 +82,9 @@ class CrmVisitPlanRule(models.Model):
         domain = [
             ("user_id", "in", users.ids) if users else ("user_id", "!=", False),
             ("parent_id", "=", False),
+            # not the partner of a colleague (an internal user)
+            "!",
+            ("user_ids.share", "=", False),
             ("company_id", "in", [self.company_id.id, False]),
         ]
         if self.segment_ids:

@@ -206,3 +206,13 @@ class TestVisitPlan(SfaCase):
         # the salesperson marks their own visit done from the meeting
         plan.line_ids.event_id.with_user(self.seller).action_sfa_visit_done()
         self.assertEqual(plan.line_ids.state, "done")
+
+    def test_colleagues_are_not_customers(self):
+        colleague = self.other_seller.partner_id
+        colleague.write({"user_id": self.seller.id, "is_company": True})
+        colleague.sudo().write({"crm_value_tier": "a"})
+        self.seller.partner_id.write({"user_id": self.seller.id})
+        self.seller.partner_id.sudo().write({"crm_value_tier": "a"})
+        customer = self.customers(1, "a")
+        plans, _messages = self.generate(self.seller)
+        self.assertEqual(plans.line_ids.partner_id, customer)
