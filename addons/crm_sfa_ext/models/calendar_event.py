@@ -15,4 +15,4 @@ class CalendarEvent(models.Model):
 
     def action_sfa_visit_done(self):
         self.ensure_one()
-        self.sfa_visit_line_ids.action_mark_done()
+        return self.sfa_visit_line_ids.action_mark_done()

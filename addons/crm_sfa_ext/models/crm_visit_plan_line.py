@@ -24,9 +24,11 @@ class CrmVisitPlanLine(models.Model):
 
     def action_mark_done(self):
         self.write({"state": "done", "done_date": fields.Datetime.now()})
+        return True
 
     def action_reset(self):
         self.write({"state": "planned", "done_date": False})
+        return True
 
     @api.model
     def _cron_flag_missed(self):

@@ -82,9 +82,10 @@ class CrmVisitPlanRule(models.Model):
         domain = [
             ("user_id", "in", users.ids) if users else ("user_id", "!=", False),
             ("parent_id", "=", False),
-            # not the partner of a colleague (an internal user)
+            # not the partner of a colleague (an internal user) nor one of our companies
             "!",
             ("user_ids.share", "=", False),
+            ("ref_company_ids", "=", False),
             ("company_id", "in", [self.company_id.id, False]),
         ]
         if self.segment_ids:
