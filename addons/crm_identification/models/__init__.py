@@ -2,6 +2,8 @@ from . import (
     account_move,
     base_partner_merge,
     crm_basket_month,
+    crm_customer_clv,
+    crm_customer_figures,
     crm_customer_score,
     crm_customer_segment,
     crm_customer_segment_history,

@@ -1,6 +1,11 @@
+import logging
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
+
+_logger = logging.getLogger(__name__)
 
 
 class CrmCustomerSegment(models.Model):
@@ -133,3 +138,27 @@ class CrmCustomerSegment(models.Model):
                 ),
             },
         }
+
+    @api.model
+    def _rules_case_sql(self):
+        """The rules of the current company's segments as one SQL CASE giving the segment
+        of a row of customer figures aliased like the crm_customer_score table (used by the
+        refresh's write step). A rule that no longer compiles is skipped and its error is
+        recorded on the segment (never a crashed cron)."""
+        Score = self.env["crm.customer.score"].sudo().with_context(active_test=False)
+        cases = []
+        for segment in self.sudo().search([("company_id", "in", [self.env.company.id, False])]):
+            try:
+                query = Score._search(safe_eval(segment.rule_domain or "[]"))
+                if query._joins or query.table != Score._table:
+                    raise ValueError(self.env._("the rule needs a join"))
+                condition = query.where_clause if query._where_clauses else SQL("TRUE")
+                cases.append(SQL("WHEN %s THEN %s", condition, segment.id))
+                error = False
+            except Exception as exc:  # a rule broken by a later change: report, go on
+                error = str(exc)
+                _logger.warning("Segment %s skipped: its rule fails: %s", segment.name, exc)
+            if segment.rule_error != error:
+                segment.rule_error = error
+        self.env.flush_all()
+        return SQL("CASE %s END", SQL(" ").join(cases)) if cases else SQL("NULL::int")

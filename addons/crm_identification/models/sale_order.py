@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 from .crm_basket_month import ORDER_BASKET_FIELDS
-from .crm_customer_touch import ORDER_FIGURE_FIELDS, write_noting_customers
+from .crm_customer_touch import ORDER_FIGURE_FIELDS, note_customers
 
 
 class SaleOrder(models.Model):
@@ -30,28 +30,35 @@ class SaleOrder(models.Model):
     def create(self, vals_list):
         orders = super().create(vals_list)
         # orders are seldom created confirmed (imports); when they are, count them
-        confirmed = orders.filtered(lambda order: order.state == "sale")
-        self.env["crm.customer.touch"]._touch_orders(confirmed.ids)
+        orders._crm_note_customers()
         return orders
 
-    def _write_multi(self, vals_list):
-        # every write of stored fields goes through here, recomputed totals included
-        return write_noting_customers(
-            self,
-            vals_list,
-            ORDER_FIGURE_FIELDS,
-            self.env["crm.customer.touch"]._touch_orders,
-            super()._write_multi,
-        )
-
     def write(self, vals):
-        if ORDER_BASKET_FIELDS.isdisjoint(vals):
-            return super().write(vals)
-        # the months the orders leave and the months they join
-        self._crm_mark_basket_months_stale()
+        # confirmed, cancelled, re-dated, given to another customer: the customers before
+        # and after (line changes that alter the amount: sale.order.line)
+        figures = not ORDER_FIGURE_FIELDS.isdisjoint(vals)
+        baskets = not ORDER_BASKET_FIELDS.isdisjoint(vals)
+        if figures:
+            self._crm_note_customers()
+        if baskets:  # the months the orders leave
+            self._crm_mark_basket_months_stale()
         result = super().write(vals)
-        self._crm_mark_basket_months_stale()
+        if figures:
+            self._crm_note_customers()
+        if baskets:  # and the months they join
+            self._crm_mark_basket_months_stale()
         return result
+
+    def _crm_note_customers(self):
+        """Note the customers of these orders that are confirmed (crm.customer.touch)."""
+        note_customers(
+            self.env,
+            pairs=[
+                (order.company_id.id, order.partner_id.commercial_partner_id.id)
+                for order in self
+                if order.state == "sale"
+            ],
+        )
 
     def _crm_mark_basket_months_stale(self):
         """The basket analysis counts the months of these confirmed orders again."""

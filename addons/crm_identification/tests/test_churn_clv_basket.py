@@ -1,6 +1,7 @@
 from datetime import datetime, time, timedelta
 
 from odoo import fields
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import InsightCase
@@ -59,6 +60,10 @@ class TestChurnClvBasket(InsightCase):
         self.assertAlmostEqual(score.clv, 4562.5, places=1)
         self.assertIn("only 1 customers ordered more than once", self.company.crm_clv_note)
         self.assertIn("from past spending only", score.explanation)
+        # not estimated, which is not "certainly gone": empty in the database, said in words
+        self.env.cr.execute("SELECT p_alive FROM crm_customer_score WHERE id = %s", [score.id])
+        self.assertIsNone(self.env.cr.fetchone()[0])
+        self.assertIn("not estimated", score.explanation)
 
     def test_lifetime_value_model_with_enough_repeat_customers(self):
         # 40 customers buying every 10 to 50 days, some of them gone quiet
@@ -78,6 +83,15 @@ class TestChurnClvBasket(InsightCase):
         self.assertGreater(busy.expected_orders, quiet.expected_orders)
         self.assertGreater(busy.clv, 0)
         self.assertIn("BG/NBD", busy.explanation)
+        self.assertIn("discounted at 10% a year", busy.explanation)
+        # without discounting, the same purchases are worth more
+        discounted = busy.clv
+        self.company.crm_clv_discount_rate = 0
+        self.refresh()
+        self.assertGreater(self.score(customers[1]).clv, discounted * 1.02)
+        self.assertIn("not discounted", self.score(customers[1]).explanation)
+        with self.assertRaisesText(ValidationError, "discount rate"):
+            self.company.crm_clv_discount_rate = -5
 
     def test_basket_counts_an_order_once_and_prunes_by_support(self):
         # baskets: {A,B} x5 and one order with A on two lines plus D -> N = 6
