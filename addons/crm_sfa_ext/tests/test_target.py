@@ -78,3 +78,44 @@ class TestTarget(SfaCase):
         with self.assertRaises(AccessError):
             own.with_user(self.seller).write({"target_revenue": 1e9})
         own.with_user(self.manager).write({"target_revenue": 2000})
+
+    def test_import(self):
+        result = self.env["crm.sales.target"].load(
+            ["user_id", "period_type", "date_from", "target_revenue", "target_won_count"],
+            [
+                [self.seller.name, "quarter", "2034-01-01", "90000", "6"],
+                [self.other_seller.name, "quarter", "2034-01-01", "60000", ""],
+            ],
+        )
+        self.assertFalse(result["messages"], result["messages"])
+        targets = self.env["crm.sales.target"].browse(result["ids"])
+        self.assertEqual(targets.mapped("target_revenue"), [90000, 60000])
+        self.assertEqual(targets.mapped("date_to"), [date(2034, 3, 31)] * 2)
+
+    def test_other_company_targets_hidden(self):
+        other = self.env["res.company"].create({"name": "SFA Other Co"})
+        self.manager.company_ids |= other
+        theirs = self.target(
+            user_id=self.manager.id, company_id=other.id, date_from=date(2035, 1, 1)
+        )
+        ours = self.target(user_id=self.manager.id, date_from=date(2035, 1, 1))
+        Target = (
+            self.env["crm.sales.target"]
+            .with_user(self.manager)
+            .with_context(allowed_company_ids=self.company.ids)
+        )
+        self.assertEqual(Target.search([("date_from", "=", date(2035, 1, 1))]), ours)
+        self.assertEqual(
+            Target.with_context(allowed_company_ids=[other.id]).search(
+                [("date_from", "=", date(2035, 1, 1))]
+            ),
+            theirs,
+        )
+        report = (
+            self.env["crm.forecast.report"]
+            .with_user(self.manager)
+            .with_context(allowed_company_ids=self.company.ids)
+        )
+        self.assertEqual(
+            report.search([("date", "=", date(2035, 1, 1))]).mapped("company_id"), self.company
+        )
