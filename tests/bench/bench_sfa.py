@@ -234,5 +234,15 @@ print(f"    {len(plans)} plans, {lines:,} visits ({events:,} meetings, {activiti
       f"activities), {len(messages)} messages of visits that did not fit")  # fmt: skip
 print(f"    {total.seconds / max(lines, 1) * 1000:.2f} ms and "
       f"{total.count / max(lines, 1):.2f} queries per visit")  # fmt: skip
+print("Contact history")
+cr.execute("SELECT id FROM res_partner WHERE name = 'Bench customer 4242'")
+customer = env["res.partner"].browse(cr.fetchone()[0])
+env.invalidate_all()
+with Counter("one customer's timeline (the contact form's tab)"):
+    rows = env["crm.contact.history"].search([("partner_id", "=", customer.id)])
+print(f"    {len(rows)} interactions")
+with Counter("every customer's interactions counted by type"):
+    counts = env["crm.contact.history"]._read_group([], ["kind"], ["__count"])
+print("    " + ", ".join(f"{kind}: {count:,}" for kind, count in counts))
 print(f"Peak memory of the Odoo process: {rss_mb():.0f} MB")
 env.cr.rollback()
