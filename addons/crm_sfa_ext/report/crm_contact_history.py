@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..lib.sql_columns import select_columns
+
 HISTORY_KINDS = [
     ("call", "Call"),
     ("meeting", "Meeting"),
@@ -103,10 +105,7 @@ class CrmContactHistory(models.Model):
         """``SELECT`` of one source's columns; ``number`` (0-15) keeps the ids of the sources
         apart (id = record id x 16 + number)."""
         columns["id"] = SQL("(%s)::bigint * 16 + %s", columns["id"], number)
-        return SQL(", ").join(
-            SQL("%s AS %s", columns.get(name, NULL_COLUMNS.get(name)), SQL.identifier(name))
-            for name in HISTORY_COLUMNS
-        )
+        return select_columns(HISTORY_COLUMNS, columns, NULL_COLUMNS.get)
 
     def _messages(self, number, kind, condition):
         """Messages matching ``condition`` (on ``m``, the message) posted on the customer or

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..lib.sql_columns import select_columns
+
 
 class CrmForecastReport(models.Model):
     """Targets, pipeline, won, ordered and invoiced figures, one row per document, in company
@@ -87,13 +89,8 @@ class CrmForecastReport(models.Model):
             "target_revenue", "target_count", "pipeline", "weighted", "commit", "best_case",
             "won_revenue", "won_count", "ordered", "invoiced",
         )  # fmt: skip
-        return SQL(", ").join(
-            SQL(
-                "%s AS %s",
-                values.get(name, SQL("NULL") if name.endswith("_id") else SQL("0")),
-                SQL.identifier(name),
-            )
-            for name in names
+        return select_columns(
+            names, values, lambda name: SQL("NULL") if name.endswith("_id") else SQL("0")
         )
 
     def _select_targets(self):
