@@ -1,8 +1,8 @@
 {
-    "name": "CRM Loyalty Tiers",
-    "summary": "Loyalty tiers, points ledger and segment-targeted offers on top of "
-    "Odoo's loyalty programmes",
-    "version": "18.0.1.0.0",
+    "name": "CRM Loyalty",
+    "summary": "Loyalty tiers, qualifying and redeemable points, per-lot expiry, an auditable "
+    "points ledger and segment-targeted offers on top of Odoo's loyalty programmes",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "author": "CRM Suite",
     "website": "https://github.com/crm-suite/crm-suite",
@@ -11,7 +11,15 @@
     "data": [
         "security/crm_loyalty_security.xml",
         "security/ir.model.access.csv",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
         "views/crm_loyalty_tier_views.xml",
+        "views/loyalty_card_views.xml",
+        "views/crm_loyalty_offer_views.xml",
+        "views/loyalty_history_views.xml",
+        "views/loyalty_program_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
     "demo": ["demo/crm_loyalty_tier_demo.xml"],

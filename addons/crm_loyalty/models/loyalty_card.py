@@ -1,0 +1,478 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, format_date
+
+from ..lib import ledger
+from .loyalty_history import CTX_BOOKING, CTX_ORDER_SYNC
+
+MANAGER = "crm_loyalty.group_crm_loyalty_manager"
+# "expiring soon" on the card and the portal when the programme sends no reminder
+SOON_DAYS = 30
+
+
+class LoyaltyCard(models.Model):
+    _inherit = "loyalty.card"
+
+    crm_enabled = fields.Boolean(related="program_id.crm_enabled", string="Ledger Programme")
+    crm_offer_id = fields.Many2one(
+        "crm.loyalty.offer",
+        string="Segment Offer",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
+        help="The segment offer that created this card.",
+    )
+    crm_tier_id = fields.Many2one(
+        "crm.loyalty.tier", string="Tier", readonly=True, index="btree_not_null"
+    )
+    crm_tier_color = fields.Integer(related="crm_tier_id.color", string="Tier Color")
+    crm_tier_since = fields.Date(string="In Tier Since", readonly=True)
+    crm_tier_qualified_on = fields.Date(
+        string="Last Qualified",
+        readonly=True,
+        help="The last day the member's qualifying value reached their tier; the grace "
+        "period before a downgrade counts from it.",
+    )
+    crm_qualifying = fields.Float(
+        string="Qualifying Balance",
+        readonly=True,
+        help="What decides the tier, never spent: the points earned, the amount spent or "
+        "the orders over the programme's qualifying window.",
+    )
+    crm_qualifying_display = fields.Char(string="Qualifying", compute="_compute_crm_tier_progress")
+    crm_next_tier_id = fields.Many2one(
+        "crm.loyalty.tier", string="Next Tier", compute="_compute_crm_tier_progress"
+    )
+    crm_to_next_tier = fields.Float(string="To Next Tier", compute="_compute_crm_tier_progress")
+    crm_tier_progress = fields.Float(
+        string="Progress to Next Tier", compute="_compute_crm_tier_progress"
+    )
+    crm_tier_history_ids = fields.One2many(
+        "crm.loyalty.tier.history", "card_id", string="Tier History", readonly=True
+    )
+
+    crm_expiring_points = fields.Float(
+        string="Expiring Soon", compute="_compute_crm_expiring_points"
+    )
+    crm_expiring_date = fields.Date(string="Next Expiry", compute="_compute_crm_expiring_points")
+
+    @api.depends("crm_qualifying", "crm_tier_id", "program_id.crm_tier_ids.qualify_from")
+    def _compute_crm_tier_progress(self):
+        for card in self:
+            program = card.program_id
+            tiers = program.crm_tier_ids.sorted("qualify_from")
+            above = tiers.filtered(
+                lambda t, card=card: t.qualify_from > card.crm_qualifying + ledger.EPSILON
+                and (not card.crm_tier_id or t.qualify_from > card.crm_tier_id.qualify_from)
+            )[:1]
+            card.crm_next_tier_id = above
+            card.crm_qualifying_display = program._crm_format_qualifying(card.crm_qualifying)
+            if above:
+                base = card.crm_tier_id.qualify_from if card.crm_tier_id else 0.0
+                span = above.qualify_from - base
+                card.crm_to_next_tier = above.qualify_from - card.crm_qualifying
+                card.crm_tier_progress = (
+                    100.0 * max(0.0, card.crm_qualifying - base) / span if span > 0 else 0.0
+                )
+            else:
+                card.crm_to_next_tier = 0.0
+                card.crm_tier_progress = 100.0 if card.crm_tier_id else 0.0
+
+    @api.depends_context("uid")
+    def _compute_crm_expiring_points(self):
+        self.crm_expiring_points = 0.0
+        self.crm_expiring_date = False
+        ledger_cards = self.filtered(lambda c: c.id and c.program_id.crm_enabled)
+        if not ledger_cards:
+            return
+        today = fields.Date.context_today(self)
+        horizon = today + timedelta(
+            days=max(ledger_cards.program_id.mapped("crm_reminder_days") + [SOON_DAYS])
+        )
+        groups = (
+            self.env["loyalty.history"]
+            .sudo()
+            ._read_group(
+                [
+                    ("card_id", "in", ledger_cards.ids),
+                    ("crm_remaining", ">", 0),
+                    ("crm_expiry_date", "!=", False),
+                    ("crm_expiry_date", "<=", horizon),
+                ],
+                ["card_id"],
+                ["crm_remaining:sum", "crm_expiry_date:min"],
+            )
+        )
+        for card, remaining, first in groups:
+            card = card.with_env(self.env)
+            soon = today + timedelta(days=card.program_id.crm_reminder_days or SOON_DAYS)
+            if first <= soon:
+                card.crm_expiring_points = remaining
+                card.crm_expiring_date = first
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # a card of a ledger programme starts empty; the points it is created with are its
+        # first ledger line
+        opening = {}
+        if not self.env.context.get(CTX_BOOKING):
+            program_ids = {vals.get("program_id") for vals in vals_list if vals.get("points")}
+            ledger_programs = set(
+                self.env["loyalty.program"].browse(program_ids).filtered("crm_enabled").ids
+            )
+            for index, vals in enumerate(vals_list):
+                if vals.get("points") and vals.get("program_id") in ledger_programs:
+                    opening[index] = vals["points"]
+                    vals_list[index] = dict(vals, points=0)
+        cards = super().create(vals_list)
+        if opening:
+            reason = self.env.context.get("crm_loyalty_reason")
+            cards._crm_check_manual_change(reason)
+            self.env["loyalty.history"]._crm_book(
+                [
+                    {
+                        "card": cards[index],
+                        "kind": "adjust",
+                        "points": points,
+                        "description": self.env._("Opening balance"),
+                        "reason": reason or self.env._("Card created with points"),
+                    }
+                    for index, points in opening.items()
+                ]
+            )
+        return cards
+
+    def write(self, vals):
+        if "points" not in vals or self.env.context.get(CTX_BOOKING):
+            return super().write(vals)
+        ledger_cards = self.filtered("program_id.crm_enabled")
+        if not ledger_cards:
+            return super().write(vals)
+        rest = dict(vals)
+        new_points = rest.pop("points")
+        if self - ledger_cards:
+            super(LoyaltyCard, self - ledger_cards).write(vals)
+        if rest:
+            super(LoyaltyCard, ledger_cards).write(rest)
+        if not self.env.context.get(CTX_ORDER_SYNC):
+            # anything else that sets the balance (another module, a script) is a manual
+            # adjustment, with its reason; in sale_loyalty's flows the order sync books
+            # what the order changed instead
+            reason = self.env.context.get("crm_loyalty_reason")
+            ledger_cards._crm_check_manual_change(reason)
+            self.env["loyalty.history"]._crm_book(
+                [
+                    {
+                        "card": card,
+                        "kind": "adjust",
+                        "points": new_points - card.points,
+                        "description": self.env._("Balance set"),
+                        "reason": reason or self.env._("Balance set by the system"),
+                    }
+                    for card in ledger_cards
+                ]
+            )
+        return True
+
+    # ------------------------------------------------------------------ ledger
+
+    def _crm_check_manual_change(self, reason):
+        """A manual change of points needs a loyalty Manager (or the system) and a reason."""
+        if self.env.su:
+            return
+        if not self.env.user.has_group(MANAGER):
+            raise AccessError(
+                self.env._(
+                    "Only a Loyalty Manager can change the points of a card (CRM Suite > "
+                    "Loyalty in the user's access rights)."
+                )
+            )
+        if not (reason or "").strip():
+            raise UserError(
+                self.env._(
+                    "Say why the points change: a manual adjustment of a card needs a reason."
+                )
+            )
+
+    def _crm_check_ledger(self):
+        """The cards (all ledger cards when empty) whose points differ from the sum of their
+        ledger, or whose open lots do not add up to their balance: a list of (card id,
+        points, ledger sum, unspent in lots). Empty when the ledger is consistent."""
+        self.env.flush_all()
+        card_filter = SQL("AND c.id = ANY(%s)", self.ids) if self else SQL()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT c.id, c.points, COALESCE(h.total, 0), COALESCE(h.unspent, 0)
+                  FROM loyalty_card c
+                  JOIN loyalty_program p ON p.id = c.program_id AND p.crm_enabled
+             LEFT JOIN (SELECT card_id, SUM(COALESCE(issued, 0) - COALESCE(used, 0)) AS total,
+                               SUM(crm_remaining) FILTER (WHERE crm_remaining > 0) AS unspent
+                          FROM loyalty_history GROUP BY card_id) h ON h.card_id = c.id
+                 WHERE TRUE %s
+                   AND (ABS(c.points - COALESCE(h.total, 0)) > %s
+                        OR ABS(GREATEST(c.points, 0) - COALESCE(h.unspent, 0)) > %s)
+                """,
+                card_filter,
+                ledger.EPSILON,
+                ledger.EPSILON,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def _crm_transfer(self, target, points, reason, source=None):
+        """Move `points` from this card to `target` (same programme): out of this card's
+        lots, oldest first, into new lots on the target that keep each lot's expiry date.
+        Returns the ledger lines."""
+        self.ensure_one()
+        History = self.env["loyalty.history"].sudo()
+        self.env.flush_all()
+        History._crm_lock_cards((self | target).ids)
+        self.invalidate_recordset(["points"])
+        self.env["loyalty.history"]._crm_check_outgoing(self, "transfer", points, self.points)
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, crm_remaining, crm_expiry_date FROM loyalty_history"
+                " WHERE card_id = %s AND crm_remaining > 0 ORDER BY crm_date, id",
+                self.id,
+            )
+        )
+        lots = self.env.cr.fetchall()
+        expiry = {lot_id: day for lot_id, __, day in lots}
+        takes, __ = ledger.allocate([(lot_id, rest) for lot_id, rest, __ in lots], points)
+        moves = [
+            {
+                "card": self,
+                "kind": "transfer",
+                "points": -points,
+                "description": self.env._("Transferred to %(card)s", card=target.display_name),
+                "reason": reason,
+                "source": source or target,
+            }
+        ]
+        moves += [
+            {
+                "card": target,
+                "kind": "transfer",
+                "points": taken,
+                "expiry_date": expiry[lot_id],
+                "description": self.env._("Transferred from %(card)s", card=self.display_name),
+                "reason": reason,
+                "source": source or self,
+            }
+            for lot_id, taken in takes
+        ]
+        return self.env["loyalty.history"]._crm_book(moves)
+
+    def action_crm_adjust_points(self):
+        self.ensure_one()
+        return {
+            "name": self.env._("Adjust Points"),
+            "type": "ir.actions.act_window",
+            "res_model": "crm.loyalty.adjust",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_card_id": self.id},
+        }
+
+    def action_crm_transfer_points(self):
+        self.ensure_one()
+        return {
+            "name": self.env._("Transfer Points"),
+            "type": "ir.actions.act_window",
+            "res_model": "crm.loyalty.transfer",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_card_id": self.id},
+        }
+
+    def action_crm_open_ledger(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_loyalty.loyalty_history_action_crm"
+        )
+        action["domain"] = [("card_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    # ------------------------------------------------------------------ tiers
+
+    def _crm_refresh_tiers(self, review=False, today=None):
+        """Bring these ledger cards' qualifying balance and tier up to date: upgrade the
+        members who qualify for a higher tier; at a review (`review`), also move down the
+        members below their tier whose grace period is over. Returns the changes as
+        (card id, old tier id, new tier id, qualifying value, day last qualified)."""
+        cards = self.filtered(lambda c: c.program_id.crm_enabled and c.program_id.crm_tier_ids)
+        if not cards:
+            return []
+        today = today or fields.Date.context_today(self)
+        values = {}
+        for program, program_cards in cards.grouped("program_id").items():
+            values.update(program._crm_qualifying_values(today, program_cards))
+        changes = []
+        writes = defaultdict(lambda: self.browse())
+        for card in cards:
+            value = values.get(card.id, 0.0)
+            old = card.crm_tier_id
+            new = card._crm_reached_tier(value)
+            vals = {}
+            if abs(value - card.crm_qualifying) > ledger.EPSILON:
+                vals["crm_qualifying"] = value
+            last = card.crm_tier_qualified_on or card.crm_tier_since
+            if new and (not old or new.qualify_from > old.qualify_from):
+                vals.update(crm_tier_id=new.id, crm_tier_since=today, crm_tier_qualified_on=today)
+                changes.append((card.id, old.id, new.id, value, last))
+            elif new == old and old:
+                if card.crm_tier_qualified_on != today:
+                    vals["crm_tier_qualified_on"] = today
+            elif review and old and card._crm_grace_over(today):
+                vals.update(crm_tier_id=new.id, crm_tier_since=today, crm_tier_qualified_on=today)
+                changes.append((card.id, old.id, new.id, value, last))
+            if vals:
+                writes[tuple(sorted(vals.items()))] |= card
+        for vals, group in writes.items():
+            group.sudo().write(dict(vals))
+        self.env["crm.loyalty.tier.history"]._crm_record(changes, today)
+        return changes
+
+    def _crm_reached_tier(self, value):
+        self.ensure_one()
+        tiers = self.program_id.crm_tier_ids
+        reached = ledger.reached_tier([(t.id, t.qualify_from) for t in tiers], value)
+        return tiers.browse(reached) if reached else tiers.browse()
+
+    def _crm_grace_over(self, today):
+        self.ensure_one()
+        last = self.crm_tier_qualified_on or self.crm_tier_since
+        return not last or last + relativedelta(months=self.program_id.crm_grace_months) <= today
+
+    def _crm_after_booking(self, moves):
+        """Run once these cards' balances are written: tiers that follow the points earned
+        move with them."""
+        qualifying = {
+            move["card"].id
+            for move in moves
+            if move["kind"] in ("earn", "clawback")
+            and move["card"].program_id.crm_qualify_on == "points"
+        }
+        if qualifying:
+            self.browse(qualifying)._crm_refresh_tiers()
+
+    def _crm_tier_message(self, old, new, value, last_qualified):
+        """The chatter message of a tier change."""
+        self.ensure_one()
+        qualifying = self.program_id._crm_format_qualifying(value)
+        months = self.program_id.crm_qualify_months
+        if not old:
+            return self.env._(
+                "Joined the %(tier)s tier: %(value)s in the last %(months)s months.",
+                tier=new.name,
+                value=qualifying,
+                months=months,
+            )
+        if new and new.qualify_from > old.qualify_from:
+            return self.env._(
+                "Upgraded from %(old)s to %(new)s: %(value)s in the last %(months)s months.",
+                old=old.name,
+                new=new.name,
+                value=qualifying,
+                months=months,
+            )
+        return self.env._(
+            "Moved down from %(old)s to %(new)s at the tier review: %(value)s in the last "
+            "%(months)s months, below %(old)s since %(date)s and the grace period is over.",
+            old=old.name,
+            new=new.name or self.env._("no tier"),
+            value=qualifying,
+            months=months,
+            date=format_date(self.env, last_qualified),
+        )
+
+    # ------------------------------------------------------------------ API
+
+    def _crm_grant_points(self, partner, points, reason, source=None, program=None):
+        """Grant `points` to `partner` (its commercial partner's card in `program`, created when
+        missing) with a ledger line that carries `reason` and links `source` (any record: the
+        complaint, ...). `program` defaults to the company's compensation programme (a setting).
+        Returns the ledger line (a `loyalty.history` record). Raises UserError (translatable, says
+        how to fix) when points <= 0, the reason is empty, or no programme is set/usable.
+
+        For other addons: call it with sudo() after checking the caller's own rights (it
+        is private, so not callable over RPC); without sudo the user must be a loyalty
+        Manager. The points are a new earning lot (they expire as the programme says) of
+        kind Compensation; they do not count towards the member's tier."""
+        if not self.env.su and not self.env.user.has_group(MANAGER):
+            raise AccessError(
+                self.env._(
+                    "Only a Loyalty Manager can grant points (CRM Suite > Loyalty in the "
+                    "user's access rights)."
+                )
+            )
+        partner.ensure_one()
+        company = self.env.company
+        program = program or company.crm_loyalty_compensation_program_id
+        if not program:
+            raise UserError(
+                self.env._(
+                    "No compensation programme is set for %(company)s: choose one in CRM > "
+                    "Loyalty > Configuration > Settings, Compensation Programme.",
+                    company=company.name,
+                )
+            )
+        program.ensure_one()
+        if not program.crm_enabled or not program.active:
+            raise UserError(
+                self.env._(
+                    "Points cannot be granted in %(program)s: it does not run with the "
+                    "points ledger, or is archived. Tick Tiers and Points Ledger on the "
+                    "programme, or choose another compensation programme in the settings.",
+                    program=program.name,
+                )
+            )
+        if program.company_id and program.company_id != company:
+            raise UserError(
+                self.env._(
+                    "%(program)s belongs to %(other)s, not to %(company)s: grant the points "
+                    "from that company or choose a programme of this one.",
+                    program=program.name,
+                    other=program.company_id.name,
+                    company=company.name,
+                )
+            )
+        if isinstance(points, bool) or not isinstance(points, int | float) or points <= 0:
+            raise UserError(
+                self.env._(
+                    "Points to grant must be a positive number (got %(points)s).",
+                    points=points,
+                )
+            )
+        if not isinstance(reason, str) or not reason.strip():
+            raise UserError(
+                self.env._("Say why the points are granted: the reason cannot be empty.")
+            )
+        if source is not None:
+            source.ensure_one()
+        customer = partner.commercial_partner_id
+        card = self.search(
+            [("partner_id", "=", customer.id), ("program_id", "=", program.id)], limit=1
+        )
+        if not card:
+            card = self.create({"program_id": program.id, "partner_id": customer.id})
+        line = self.env["loyalty.history"]._crm_book(
+            [
+                {
+                    "card": card,
+                    "kind": "compensation",
+                    "points": points,
+                    "description": reason.strip(),
+                    "reason": reason.strip(),
+                    "source": source,
+                }
+            ]
+        )
+        return line

@@ -1,0 +1,367 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL, formatLang
+
+from ..lib import ledger
+
+EARN_TIMINGS = [
+    ("confirm", "On order confirmation"),
+    ("invoice", "When the invoice is posted"),
+    ("paid", "When the invoice is paid"),
+]
+QUALIFY_ON = [
+    ("points", "Points earned"),
+    ("amount", "Amount spent"),
+    ("orders", "Number of orders"),
+]
+
+
+class LoyaltyProgram(models.Model):
+    _inherit = "loyalty.program"
+
+    crm_enabled = fields.Boolean(
+        string="Tiers and Points Ledger",
+        help="Run this loyalty programme with CRM Suite's ledger: every change of a card's "
+        "points is a ledger line, points expire by earning lot, members climb tiers.",
+    )
+    crm_earn_timing = fields.Selection(
+        EARN_TIMINGS,
+        string="Points Earned",
+        default="confirm",
+        required=True,
+        help="When an order's points reach the card. Credit notes and cancelled orders "
+        "take back what the order earned and give back what it redeemed.",
+    )
+    crm_expiry_months = fields.Integer(
+        string="Points Expire After (Months)",
+        help="Points expire this many months after they were earned, lot by lot; the "
+        "oldest points are spent first. 0: points never expire.",
+    )
+    crm_reminder_days = fields.Integer(
+        string="Expiry Reminder (Days Before)",
+        default=30,
+        help="Members get an email this many days before points expire. 0: no reminder.",
+    )
+    crm_whole_points = fields.Boolean(
+        string="Whole Points Only",
+        help="Points are earned, granted and adjusted in whole numbers only.",
+    )
+    crm_point_value = fields.Monetary(
+        string="Value of a Point",
+        currency_field="currency_id",
+        help="What one point costs the company when it is redeemed: the outstanding "
+        "points liability is the points not yet spent times this value.",
+    )
+    crm_qualify_on = fields.Selection(
+        QUALIFY_ON,
+        string="Tiers Qualify On",
+        default="points",
+        required=True,
+        help="What decides a member's tier (never spent): the points earned, the amount "
+        "spent (untaxed, less credit notes) or the number of confirmed orders over the "
+        "qualifying window.",
+    )
+    crm_qualify_months = fields.Integer(
+        string="Qualifying Window (Months)",
+        default=12,
+        help="Only what the member earned or spent in this many past months counts.",
+    )
+    crm_review_months = fields.Integer(
+        string="Tier Review Every (Months)",
+        default=1,
+        help="Members who no longer qualify for their tier move down only at a review.",
+    )
+    crm_grace_months = fields.Integer(
+        string="Grace Period (Months)",
+        default=3,
+        help="A member keeps their tier this many months after they last qualified for "
+        "it, even when a review finds them below it.",
+    )
+    crm_next_review = fields.Date(
+        string="Next Tier Review",
+        help="The day of the next periodic tier review; set when tiers are added.",
+    )
+    crm_tier_ids = fields.One2many("crm.loyalty.tier", "program_id", string="Tiers")
+    crm_tier_template_id = fields.Many2one(
+        "mail.template",
+        string="Tier Change Email",
+        domain="[('model', '=', 'loyalty.card')]",
+        help="Sent to the member when their tier changes (a chatter message is always " "posted).",
+    )
+    crm_reminder_template_id = fields.Many2one(
+        "mail.template",
+        string="Expiry Reminder Email",
+        domain="[('model', '=', 'loyalty.card')]",
+        default=lambda self: self.env.ref(
+            "crm_loyalty.mail_template_points_expiry", raise_if_not_found=False
+        ),
+    )
+    # who the programme is for (any programme type): customers of these segments and value
+    # tiers (crm_identification's labels), and members of these loyalty tiers
+    crm_segment_ids = fields.Many2many(
+        "crm.customer.segment",
+        string="For Segments",
+        help="Only customers in one of these segments (empty: everyone).",
+    )
+    crm_value_tier_a = fields.Boolean(string="Value Tier A")
+    crm_value_tier_b = fields.Boolean(string="Value Tier B")
+    crm_value_tier_c = fields.Boolean(string="Value Tier C")
+    crm_tier_filter_ids = fields.Many2many(
+        "crm.loyalty.tier",
+        "loyalty_program_crm_tier_filter_rel",
+        "program_id",
+        "tier_id",
+        string="For Loyalty Tiers",
+        help="Only members in one of these tiers (empty: everyone): a tier discount is a "
+        "promotion limited to a tier, which sale_loyalty applies on quotations.",
+    )
+
+    @api.constrains("crm_enabled", "program_type", "applies_on")
+    def _check_crm_enabled(self):
+        for program in self.filtered("crm_enabled"):
+            if program.program_type != "loyalty" or not program.is_nominative:
+                raise ValidationError(
+                    self.env._(
+                        "Only a loyalty card programme whose points are kept for future "
+                        "orders can run with tiers and the points ledger (%(program)s): set "
+                        "its type to Loyalty Cards and its points to Current & Future orders.",
+                        program=program.name,
+                    )
+                )
+
+    @api.constrains(
+        "crm_expiry_months",
+        "crm_reminder_days",
+        "crm_qualify_months",
+        "crm_review_months",
+        "crm_grace_months",
+        "crm_point_value",
+    )
+    def _check_crm_numbers(self):
+        for program in self:
+            if (
+                min(
+                    program.crm_expiry_months,
+                    program.crm_reminder_days,
+                    program.crm_grace_months,
+                    program.crm_point_value,
+                )
+                < 0
+                or min(program.crm_qualify_months, program.crm_review_months) < 1
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The months and days of %(program)s cannot be negative, and the "
+                        "qualifying window and the review interval are at least one month.",
+                        program=program.name,
+                    )
+                )
+
+    def _crm_expiry_date(self, day):
+        """The day points earned on `day` expire, or False when they never do."""
+        self.ensure_one()
+        if not self.crm_expiry_months:
+            return False
+        return day + relativedelta(months=self.crm_expiry_months)
+
+    def _crm_check_usable(self):
+        """Raise when points cannot be booked on this programme's cards."""
+        for program in self:
+            if not program.crm_enabled or not program.active:
+                raise ValidationError(
+                    self.env._(
+                        "%(program)s does not run with the points ledger, or is archived: "
+                        "open it in CRM > Loyalty > Programmes and tick Tiers and Points "
+                        "Ledger, or choose another programme.",
+                        program=program.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------ tiers
+
+    def _crm_next_review_date(self, day):
+        self.ensure_one()
+        return day + relativedelta(months=self.crm_review_months)
+
+    def _crm_format_qualifying(self, value):
+        """A qualifying value as the member reads it: 1,250 points, 3,400.00 EUR, 7 orders."""
+        self.ensure_one()
+        if self.crm_qualify_on == "amount":
+            return formatLang(self.env, value, currency_obj=self.currency_id)
+        if self.crm_qualify_on == "orders":
+            return self.env._("%(count)s orders", count=int(round(value)))
+        return self.env._(
+            "%(points)s %(unit)s",
+            points=formatLang(self.env, value, digits=0 if self.crm_whole_points else 2),
+            unit=self.portal_point_name or self.env._("points"),
+        )
+
+    def _crm_qualifying_sql(self, since, card_filter):
+        """SQL of (card id, qualifying value) for this programme's cards that `card_filter`
+        keeps (an SQL condition on loyalty_card c): the points they earned (less what was
+        clawed back), the amount their customer spent (untaxed, in the company's currency,
+        less credit notes) or the number of confirmed orders, since `since`."""
+        self.ensure_one()
+        if self.crm_qualify_on == "points":
+            return SQL(
+                """
+                SELECT c.id, GREATEST(COALESCE(SUM(h.issued), 0), 0) AS value
+                  FROM loyalty_card c
+             LEFT JOIN loyalty_history h ON h.card_id = c.id
+                       AND h.crm_kind IN ('earn', 'clawback') AND h.crm_date >= %(since)s
+                 WHERE c.program_id = %(program)s AND %(filter)s
+                 GROUP BY c.id
+                """,
+                since=since,
+                program=self.id,
+                filter=card_filter,
+            )
+        company = SQL("AND so.company_id = %s", self.company_id.id) if self.company_id else SQL()
+        refund_company = (
+            SQL("AND m.company_id = %s", self.company_id.id) if self.company_id else SQL()
+        )
+        value = (
+            SQL("COALESCE(s.amount, 0) - COALESCE(r.amount, 0)")
+            if self.crm_qualify_on == "amount"
+            else SQL("COALESCE(s.orders, 0)")
+        )
+        return SQL(
+            """
+            WITH cards AS (
+                SELECT c.id, cp.commercial_partner_id AS customer
+                  FROM loyalty_card c
+                  JOIN res_partner cp ON cp.id = c.partner_id
+                 WHERE c.program_id = %(program)s AND %(filter)s
+            ), sales AS (
+                SELECT p.commercial_partner_id AS customer,
+                       SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS amount,
+                       COUNT(*) AS orders
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale' AND so.date_order >= %(since)s %(company)s
+                   AND p.commercial_partner_id IN (SELECT customer FROM cards)
+                 GROUP BY 1
+            ), refunds AS (
+                SELECT m.commercial_partner_id AS customer, SUM(-m.amount_untaxed_signed) AS amount
+                  FROM account_move m
+                 WHERE m.move_type = 'out_refund' AND m.state = 'posted'
+                   AND m.invoice_date >= %(since)s %(refund_company)s
+                   AND m.commercial_partner_id IN (SELECT customer FROM cards)
+                 GROUP BY 1
+            )
+            SELECT cards.id, GREATEST(%(value)s, 0) AS value
+              FROM cards
+         LEFT JOIN sales s ON s.customer = cards.customer
+         LEFT JOIN refunds r ON r.customer = cards.customer
+            """,
+            program=self.id,
+            filter=card_filter,
+            since=since,
+            company=company,
+            refund_company=refund_company,
+            value=value,
+        )
+
+    def _crm_qualifying_values(self, today, cards):
+        """{card id: qualifying value} of `cards` of this programme as of `today`."""
+        self.ensure_one()
+        self.env.flush_all()
+        since = today - relativedelta(months=self.crm_qualify_months)
+        self.env.cr.execute(self._crm_qualifying_sql(since, SQL("c.id = ANY(%s)", cards.ids)))
+        return {card_id: round(value, ledger.DIGITS) for card_id, value in self.env.cr.fetchall()}
+
+    def _crm_review_tiers(self, today=None):
+        """The periodic tier review of this programme, set-based over all its active cards.
+
+        Steps: compute every card's qualifying value (loyalty_history, or sale_order and
+        account_move for amounts and orders, see _crm_qualifying_sql); find the tier each
+        value reaches (crm_loyalty_tier); in one UPDATE of loyalty_card, upgrade the
+        members who reached a higher tier, move down those below their tier whose grace
+        period since they last qualified is over, note who still qualifies, and store the
+        qualifying balances that changed; then record the changes (crm_loyalty_tier_history,
+        a note in each card's chatter, the optional email) and date the next review.
+        Returns the number of changes. Safe to run twice the same day."""
+        self.ensure_one()
+        today = today or fields.Date.context_today(self)
+        self.env.flush_all()
+        since = today - relativedelta(months=self.crm_qualify_months)
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH q AS (%(qualifying)s),
+                d AS (
+                    SELECT q.id AS card_id, ROUND(q.value::numeric, 2)::float8 AS value,
+                           c.crm_tier_id AS old_id, ot.qualify_from AS old_from,
+                           COALESCE(c.crm_tier_qualified_on, c.crm_tier_since) AS last_qualified,
+                           r.id AS new_id, r.qualify_from AS new_from
+                      FROM q
+                      JOIN loyalty_card c ON c.id = q.id
+                 LEFT JOIN crm_loyalty_tier ot ON ot.id = c.crm_tier_id
+                 LEFT JOIN LATERAL (
+                        SELECT t.id, t.qualify_from
+                          FROM crm_loyalty_tier t
+                         WHERE t.program_id = %(program)s AND t.active
+                           AND t.qualify_from <= q.value + %(epsilon)s
+                         ORDER BY t.qualify_from DESC
+                         LIMIT 1
+                       ) r ON TRUE
+                ), e AS (
+                    SELECT d.*,
+                           d.new_id IS NOT NULL
+                           AND (d.old_id IS NULL OR d.new_from > d.old_from) AS up,
+                           d.old_id IS NOT NULL AND d.new_id IS DISTINCT FROM d.old_id
+                           AND (d.new_id IS NULL OR d.new_from < d.old_from)
+                           AND (d.last_qualified IS NULL
+                                OR d.last_qualified + make_interval(months => %(grace)s)
+                                   <= %(today)s) AS down
+                      FROM d
+                )
+                UPDATE loyalty_card c
+                   SET crm_qualifying = e.value,
+                       crm_tier_id = CASE WHEN e.up OR e.down THEN e.new_id
+                                          ELSE c.crm_tier_id END,
+                       crm_tier_since = CASE WHEN e.up OR e.down THEN %(today)s
+                                             ELSE c.crm_tier_since END,
+                       crm_tier_qualified_on = CASE WHEN e.up OR e.down OR e.new_id = e.old_id
+                                                    THEN %(today)s
+                                                    ELSE c.crm_tier_qualified_on END
+                  FROM e
+                 WHERE c.id = e.card_id
+                   AND (e.up OR e.down OR c.crm_qualifying IS DISTINCT FROM e.value
+                        OR (e.new_id = e.old_id
+                            AND c.crm_tier_qualified_on IS DISTINCT FROM %(today)s))
+             RETURNING c.id, e.old_id, e.new_id, e.value, e.last_qualified, e.up OR e.down
+                """,
+                qualifying=self._crm_qualifying_sql(since, SQL("c.active")),
+                program=self.id,
+                epsilon=ledger.EPSILON,
+                grace=self.crm_grace_months,
+                today=today,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        self.env["loyalty.card"].invalidate_model(
+            ["crm_qualifying", "crm_tier_id", "crm_tier_since", "crm_tier_qualified_on"]
+        )
+        changes = [row[:5] for row in rows if row[5]]
+        self.env["crm.loyalty.tier.history"]._crm_record(changes, today)
+        self.crm_next_review = self._crm_next_review_date(today)
+        return len(changes)
+
+    @api.model
+    def _cron_review_tiers(self):
+        """Review the tiers of one programme whose review is due per run, reporting
+        progress so that the scheduler runs again at once while programmes are left."""
+        today = fields.Date.context_today(self)
+        due = self.search(
+            [
+                ("crm_enabled", "=", True),
+                ("crm_next_review", "<=", today),
+                ("crm_tier_ids", "!=", False),
+            ]
+        )
+        if due:
+            due[0]._crm_review_tiers(today)
+        self.env["ir.cron"]._notify_progress(done=min(len(due), 1), remaining=max(len(due) - 1, 0))

@@ -1,0 +1,346 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.osv import expression
+from odoo.tools import SQL
+
+from ..lib import ledger
+from .loyalty_history import CTX_ORDER_SYNC
+
+SYNC = {CTX_ORDER_SYNC: True}
+ORDER_KINDS = ("earn", "clawback", "redeem", "giveback")
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    crm_loyalty_tier_ids = fields.Many2many(
+        "crm.loyalty.tier",
+        string="Loyalty Tiers",
+        compute="_compute_crm_loyalty_tier_ids",
+        help="The customer's loyalty tiers.",
+    )
+
+    @api.depends("partner_id")
+    def _compute_crm_loyalty_tier_ids(self):
+        for order in self:
+            order.crm_loyalty_tier_ids = order.partner_id.with_company(
+                order.company_id
+            ).crm_loyalty_tier_ids
+
+    # sale_loyalty's flows that move points run with CTX_ORDER_SYNC: their own arithmetic on
+    # the points of ledger cards is left out, and the order sync books what the order has
+    # earned and redeemed instead, each as its own ledger line
+    def action_confirm(self):
+        res = super(SaleOrder, self.with_context(**SYNC)).action_confirm()
+        self._crm_sync_loyalty()
+        return res
+
+    def _action_cancel(self):
+        res = super(SaleOrder, self.with_context(**SYNC))._action_cancel()
+        self._crm_sync_loyalty()
+        return res
+
+    def _update_programs_and_rewards(self):
+        res = super(SaleOrder, self.with_context(**SYNC))._update_programs_and_rewards()
+        if self.state == "sale":
+            # a confirmed order changed (more lines, a new programme): its points follow
+            self._crm_sync_loyalty()
+        return res
+
+    def _add_points_for_coupon(self, coupon_points):
+        coupon_points = {coupon.with_context(**SYNC): pts for coupon, pts in coupon_points.items()}
+        res = super(SaleOrder, self.with_context(**SYNC))._add_points_for_coupon(coupon_points)
+        if self.state == "sale":
+            self._crm_sync_loyalty()
+        return res
+
+    def _update_loyalty_history(self, coupon_id, points):
+        if coupon_id.program_id.crm_enabled:
+            return  # the order sync books the reward as a redemption line
+        return super()._update_loyalty_history(coupon_id, points)
+
+    def _get_real_points_for_coupon(self, coupon, post_confirm=False):
+        points = super()._get_real_points_for_coupon(coupon, post_confirm=post_confirm)
+        program = coupon.program_id
+        if (
+            program.crm_enabled
+            and program.crm_earn_timing != "confirm"
+            and program.applies_on != "future"
+            and self.state not in ("sale", "done")
+        ):
+            # the order's own points reach the card only once it is invoiced or paid: they
+            # cannot pay for a reward on the order itself
+            points -= sum(
+                self.coupon_point_ids.filtered(lambda p: p.coupon_id == coupon).mapped("points")
+            )
+            points = coupon.currency_id.round(points)
+        return points
+
+    # ------------------------------------------------------------------ tier benefits
+
+    def _get_program_domain(self):
+        """Programmes limited to segments, value tiers or loyalty tiers apply to the
+        orders of those customers only."""
+        return expression.AND([super()._get_program_domain(), self._crm_eligibility_domain()])
+
+    def _crm_eligibility_domain(self):
+        self.ensure_one()
+        customer = self.partner_id.commercial_partner_id.sudo().with_company(self.company_id)
+        segment = customer.crm_segment_id.id
+        value_tier = customer.crm_value_tier
+        tiers = customer.crm_loyalty_tier_ids.ids
+        no_value_tier = [
+            ("crm_value_tier_a", "=", False),
+            ("crm_value_tier_b", "=", False),
+            ("crm_value_tier_c", "=", False),
+        ]
+        return expression.AND(
+            [
+                ["|", ("crm_segment_ids", "=", False), ("crm_segment_ids", "in", segment or [])],
+                expression.OR(
+                    [
+                        no_value_tier,
+                        [(f"crm_value_tier_{value_tier}", "=", True)]
+                        if value_tier
+                        else [expression.FALSE_LEAF],
+                    ]
+                ),
+                ["|", ("crm_tier_filter_ids", "=", False), ("crm_tier_filter_ids", "in", tiers)],
+            ]
+        )
+
+    def _program_check_compute_points(self, programs):
+        """Members earn their tier's multiple of a ledger programme's points (whole
+        points when the programme counts whole points only)."""
+        result = super()._program_check_compute_points(programs)
+        ledger_programs = programs.filtered(
+            lambda p: p.crm_enabled and "points" in result.get(p, {})
+        )
+        if ledger_programs:
+            cards = (
+                self.env["loyalty.card"]
+                .sudo()
+                .search(
+                    [
+                        ("partner_id", "=", self.partner_id.id),
+                        ("program_id", "in", ledger_programs.ids),
+                    ]
+                )
+            )
+            multiplier = {card.program_id: card.crm_tier_id.multiplier or 1.0 for card in cards}
+            for program in ledger_programs:
+                factor = multiplier.get(program, 1.0)
+                result[program]["points"] = [
+                    ledger.round_points(points * factor, program.crm_whole_points)
+                    for points in result[program]["points"]
+                ]
+        return result
+
+    def _get_claimable_rewards(self, forced_coupons=None):
+        """Rewards limited to some tiers are claimable by members of those tiers only."""
+        result = super()._get_claimable_rewards(forced_coupons=forced_coupons)
+        for coupon in list(result):
+            if coupon.program_id.crm_enabled:
+                allowed = result[coupon].filtered(lambda r, c=coupon: r._crm_allows(c))
+                if allowed:
+                    result[coupon] = allowed
+                else:
+                    del result[coupon]
+        return result
+
+    def _apply_program_reward(self, reward, coupon, **kwargs):
+        if self.state == "cancel":
+            return {
+                "error": self.env._(
+                    "%(order)s is cancelled: set it back to quotation before claiming a "
+                    "reward.",
+                    order=self.name,
+                )
+            }
+        if not reward._crm_allows(coupon):
+            return {
+                "error": self.env._(
+                    "%(reward)s is for members of %(tiers)s only.",
+                    reward=reward.description,
+                    tiers=", ".join(reward.crm_tier_ids.mapped("name")),
+                )
+            }
+        return super()._apply_program_reward(reward, coupon, **kwargs)
+
+    # ------------------------------------------------------------------ order sync
+
+    def _crm_sync_loyalty(self, document=None):
+        """Book on each ledger card what these orders have earned and redeemed by now.
+
+        Steps: read what each order plans to give each ledger card (sale_loyalty's
+        sale_order_coupon_points) and what its reward lines cost (sale_order_line); read
+        what the ledger booked for the order so far (loyalty_history, by order and card);
+        read the order's posted invoices, credit notes and payments (account_move_line,
+        through sale_order_line_invoice_rel); the target is the share of the points the
+        order has earned at the programme's earning moment (confirmation, posted invoice
+        or payment, less credit notes; nothing once cancelled) and the share of its
+        redemption that its credit notes leave; book the differences: earned, clawed back
+        (the order's own lots first), redeemed or given back. Safe to run twice: a second
+        run finds nothing left to book. `document` (a credit note, an invoice) is named as
+        the document behind the lines it causes."""
+        orders = self.filtered("id").with_context(**{CTX_ORDER_SYNC: False})
+        if not orders:
+            return
+        planned = defaultdict(float)
+        cost = defaultdict(float)
+        for entry in orders.sudo().coupon_point_ids:
+            if entry.coupon_id.program_id.crm_enabled:
+                planned[entry.order_id.id, entry.coupon_id.id] += entry.points
+        for line in orders.order_line:
+            if line.coupon_id and line.coupon_id.program_id.crm_enabled:
+                cost[line.order_id.id, line.coupon_id.id] += line.points_cost
+        History = self.env["loyalty.history"].sudo()
+        earned = defaultdict(float)
+        redeemed = defaultdict(float)
+        for order_id, card, kind, issued, used in History._read_group(
+            [
+                ("order_model", "=", self._name),
+                ("order_id", "in", orders.ids),
+                ("crm_kind", "in", ORDER_KINDS),
+            ],
+            ["order_id", "card_id", "crm_kind"],
+            ["issued:sum", "used:sum"],
+        ):
+            if kind in ("earn", "clawback"):
+                earned[order_id, card.id] += issued
+            else:
+                redeemed[order_id, card.id] += used
+        keys = set(planned) | set(cost) | set(earned) | set(redeemed)
+        if not keys:
+            return
+        confirmed = orders.filtered(lambda o: o.state == "sale")
+        figures = confirmed._crm_invoice_figures() if confirmed else {}
+        Card = self.env["loyalty.card"].sudo()
+        moves = []
+        for order_id, card_id in sorted(keys):
+            order = orders.browse(order_id)
+            card = Card.browse(card_id)
+            program = card.program_id
+            target_earn = target_redeem = 0.0
+            if order.state == "sale":
+                invoiced, refunded, paid = figures.get(order_id, (0.0, 0.0, 0.0))
+                share = ledger.earned_share(
+                    program.crm_earn_timing, order.amount_total, invoiced, refunded, paid
+                )
+                target_earn = ledger.round_points(
+                    planned[order_id, card_id] * share, program.crm_whole_points
+                )
+                kept = ledger.kept_share(order.amount_total, refunded)
+                target_redeem = ledger.round_points(cost[order_id, card_id] * kept)
+            moves += order._crm_order_moves(
+                card,
+                target_earn - earned[order_id, card_id],
+                target_redeem - redeemed[order_id, card_id],
+                document,
+            )
+        self.env["loyalty.history"]._crm_book(moves)
+        # tiers that follow the amount spent or the orders move with the order itself
+        by_sales = Card.browse({card_id for __, card_id in keys}).filtered(
+            lambda c: c.program_id.crm_qualify_on != "points"
+        )
+        by_sales._crm_refresh_tiers()
+
+    def _crm_order_moves(self, card, earn, redeem, document):
+        """The ledger moves that bring the order's booked points on `card` to its target:
+        `earn` more points earned (negative: taken back) and `redeem` more points redeemed
+        (negative: given back)."""
+        self.ensure_one()
+        moves = []
+        source = document or self
+        if self.state == "cancel":
+            reason = self.env._("Order cancelled")
+        elif document:
+            reason = document.display_name
+        else:
+            reason = False
+        base = {"card": card, "order": self, "source": source, "reason": reason}
+        if earn > ledger.EPSILON:
+            moves.append(
+                dict(
+                    base,
+                    kind="earn",
+                    points=earn,
+                    description=self.env._("Earned on %(order)s", order=self.name),
+                )
+            )
+        elif earn < -ledger.EPSILON:
+            own_lots = (
+                self.env["loyalty.history"]
+                .sudo()
+                .search(
+                    [
+                        ("order_model", "=", self._name),
+                        ("order_id", "=", self.id),
+                        ("card_id", "=", card.id),
+                        ("crm_kind", "=", "earn"),
+                        ("crm_remaining", ">", 0),
+                    ],
+                    order="id desc",
+                )
+            )
+            moves.append(
+                dict(
+                    base,
+                    kind="clawback",
+                    points=earn,
+                    lots=own_lots,
+                    description=self.env._("Taken back from %(order)s", order=self.name),
+                )
+            )
+        if redeem > ledger.EPSILON:
+            moves.append(
+                dict(
+                    base,
+                    kind="redeem",
+                    points=-redeem,
+                    description=self.env._("Redeemed on %(order)s", order=self.name),
+                )
+            )
+        elif redeem < -ledger.EPSILON:
+            moves.append(
+                dict(
+                    base,
+                    kind="giveback",
+                    points=-redeem,
+                    description=self.env._("Given back from %(order)s", order=self.name),
+                )
+            )
+        return moves
+
+    def _crm_invoice_figures(self):
+        """{order id: (invoiced, credited, paid)}: the totals of the order's lines on posted
+        customer invoices and credit notes, and the paid part of the invoiced lines, in
+        the documents' currency."""
+        self.env["account.move"].flush_model(
+            ["state", "move_type", "amount_total", "amount_residual"]
+        )
+        self.env["account.move.line"].flush_model(["price_total", "move_id", "sale_line_ids"])
+        self.env["sale.order.line"].flush_model(["order_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT sol.order_id,
+                       COALESCE(SUM(aml.price_total)
+                                FILTER (WHERE m.move_type = 'out_invoice'), 0),
+                       COALESCE(SUM(aml.price_total)
+                                FILTER (WHERE m.move_type = 'out_refund'), 0),
+                       COALESCE(SUM(aml.price_total * (m.amount_total - m.amount_residual)
+                                    / NULLIF(m.amount_total, 0))
+                                FILTER (WHERE m.move_type = 'out_invoice'), 0)
+                  FROM sale_order_line_invoice_rel rel
+                  JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                  JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                  JOIN account_move m ON m.id = aml.move_id
+                 WHERE sol.order_id = ANY(%s) AND m.state = 'posted'
+                 GROUP BY sol.order_id
+                """,
+                self.ids,
+            )
+        )
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
