@@ -258,6 +258,8 @@ class CrmContactHistory(models.Model):
         # not in _depends, which cannot name a model that may be missing
         ledger.flush_model()
         crm = "crm_date" in ledger._fields
+        source_model = SQL("h.crm_source_model") if crm else SQL("NULL::varchar")
+        source_id = SQL("h.crm_source_id") if crm else SQL("NULL::int")
         return SQL(
             """SELECT %s FROM loyalty_history h
                  JOIN loyalty_card c ON c.id = h.card_id
@@ -272,8 +274,15 @@ class CrmContactHistory(models.Model):
                 user_id=SQL("h.crm_user_id") if crm else SQL("h.create_uid"),
                 company_id=SQL("c.company_id"),
                 name=SQL("h.description"),
-                res_model=SQL("COALESCE(h.order_model, 'loyalty.card')"),
-                res_id=SQL("CASE WHEN h.order_model IS NULL THEN c.id ELSE h.order_id END"),
+                # the document behind the points (crm_loyalty's ledger knows it for every
+                # line, Odoo's history for orders), else the card
+                res_model=SQL("COALESCE(%s, h.order_model, 'loyalty.card')", source_model),
+                res_id=SQL(
+                    "CASE WHEN %s IS NOT NULL THEN %s WHEN h.order_model IS NOT NULL "
+                    "THEN h.order_id ELSE c.id END",
+                    source_model,
+                    source_id,
+                ),
                 points=SQL("(COALESCE(h.issued, 0) - COALESCE(h.used, 0))::float"),
             ),
         )

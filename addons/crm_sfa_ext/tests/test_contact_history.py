@@ -122,3 +122,26 @@ class TestContactHistory(SfaCase):
             (row.name, row.points, row.contact_id), ("Welcome points", 50, self.buyer)
         )
         self.assertEqual((row.res_model, row.res_id), ("loyalty.card", card.id))
+
+    def test_loyalty_ledger_points(self):
+        if "crm_date" not in self.env["loyalty.history"]._fields:
+            self.skipTest("crm_loyalty's ledger is not installed")
+        program = self.env["loyalty.program"].create(
+            {
+                "name": "History ledger",
+                "program_type": "loyalty",
+                "applies_on": "both",
+                "crm_enabled": True,
+            }
+        )
+        line = (
+            self.env["loyalty.card"]
+            .sudo()
+            ._crm_grant_points(
+                self.buyer, 30, "Sorry for the broken chair", self.complaint, program
+            )
+        )
+        [row] = self.timeline(partner_id=self.customer.id, kind="loyalty")
+        self.assertEqual(row.points, 30)
+        self.assertEqual((row.res_model, row.res_id), ("crm.complaint", self.complaint.id))
+        self.assertEqual(row.date, line.crm_date)
