@@ -113,3 +113,11 @@ class TestWinLoss(SfaCase):
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
             self.open.buying_role_ids = [(0, 0, {"partner_id": boss.id, "role": "user"})]
             self.open.flush_recordset()
+
+    def test_buying_committee_follows_the_opportunity(self):
+        boss = self.env["res.partner"].create({"name": "Committee Boss"})
+        self.open.buying_role_ids = [(0, 0, {"partner_id": boss.id})]
+        role = self.open.buying_role_ids
+        self.assertEqual(role.with_user(self.seller).partner_id, boss)
+        with self.assertRaises(AccessError):
+            role.with_user(self.other_seller).read(["role"])
