@@ -65,6 +65,10 @@ class CrmContactHistory(models.Model):
             "invoice_user_id", "company_id", "name", "amount_total_signed",
         ],
         "crm.complaint": ["partner_id", "user_id", "company_id", "name", "subject"],
+        "crm.service.order": [
+            "state", "actual_start", "planned_start", "commercial_partner_id", "partner_id",
+            "technician_ids", "company_id", "name", "summary",
+        ],
     }  # fmt: skip
 
     kind = fields.Selection(HISTORY_KINDS, string="Type", readonly=True)
@@ -98,6 +102,7 @@ class CrmContactHistory(models.Model):
             self._source_invoices,
             self._source_complaints,
             self._source_loyalty,
+            self._source_visits,
         ]
 
     @api.model
@@ -285,6 +290,39 @@ class CrmContactHistory(models.Model):
                 ),
                 points=SQL("(COALESCE(h.issued, 0) - COALESCE(h.used, 0))::float"),
             ),
+        )
+
+    def _source_visits(self):
+        """Field-service visits (crm.service.order), cancelled ones left out, dated when they
+        took place (or are planned, or were asked for), with the first technician's user."""
+        technicians = self.env["crm.service.order"]._fields["technician_ids"]
+        return SQL(
+            """SELECT %(columns)s
+                 FROM crm_service_order o
+            LEFT JOIN LATERAL (
+                      SELECT e.user_id
+                        FROM %(rel)s r
+                        JOIN hr_employee e ON e.id = r.%(employee)s
+                       WHERE r.%(order)s = o.id AND e.user_id IS NOT NULL
+                    ORDER BY e.id
+                       LIMIT 1) tech ON TRUE
+                WHERE o.state != 'cancelled'""",
+            columns=self._history_select(
+                7,
+                id=SQL("o.id"),
+                kind=SQL("'visit'"),
+                date=SQL("COALESCE(o.actual_start, o.planned_start, o.create_date)"),
+                partner_id=SQL("o.commercial_partner_id"),
+                contact_id=SQL("o.partner_id"),
+                user_id=SQL("tech.user_id"),
+                company_id=SQL("o.company_id"),
+                name=SQL("o.name || ' - ' || o.summary"),
+                res_model=SQL("'crm.service.order'"),
+                res_id=SQL("o.id"),
+            ),
+            rel=SQL.identifier(technicians.relation),
+            employee=SQL.identifier(technicians.column2),
+            order=SQL.identifier(technicians.column1),
         )
 
     def action_open_document(self):

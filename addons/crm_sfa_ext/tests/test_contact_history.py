@@ -73,7 +73,7 @@ class TestContactHistory(SfaCase):
     def test_every_kind_on_the_customer(self):
         rows = self.timeline(partner_id=self.customer.id)
         self.assertEqual(
-            sorted(rows.mapped("kind")),
+            sorted(set(rows.mapped("kind"))),
             ["call", "complaint", "email", "invoice", "meeting", "order"],
         )
         by_kind = {row.kind: row for row in rows}
@@ -145,3 +145,24 @@ class TestContactHistory(SfaCase):
         self.assertEqual(row.points, 30)
         self.assertEqual((row.res_model, row.res_id), ("crm.complaint", self.complaint.id))
         self.assertEqual(row.date, line.crm_date)
+
+    def test_field_visits(self):
+        technician = self.env["hr.employee"].create(
+            {"name": "History Tech", "user_id": self.seller.id}
+        )
+        Order = self.env["crm.service.order"]
+        visit = Order.create(
+            {
+                "summary": "Repair the chair",
+                "partner_id": self.buyer.id,
+                "technician_ids": [(6, 0, technician.ids)],
+                "planned_start": datetime(2026, 4, 1, 9),
+                "planned_end": datetime(2026, 4, 1, 10),
+            }
+        )
+        Order.create({"summary": "Called off", "partner_id": self.buyer.id}).state = "cancelled"
+        [row] = self.timeline(partner_id=self.customer.id, kind="visit")
+        self.assertEqual((row.res_model, row.res_id), ("crm.service.order", visit.id))
+        self.assertEqual((row.user_id, row.contact_id), (self.seller, self.buyer))
+        self.assertEqual(row.date, datetime(2026, 4, 1, 9))
+        self.assertIn("Repair the chair", row.name)
