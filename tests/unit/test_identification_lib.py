@@ -12,6 +12,7 @@ from lib_loader import load_lib
 rfm = load_lib("crm_identification", "rfm")
 clv = load_lib("crm_identification", "clv")
 basket = load_lib("crm_identification", "basket")
+credit = load_lib("crm_identification", "credit")
 
 
 # ---------------------------------------------------------------- RFM rules
@@ -389,3 +390,26 @@ def test_gamma_gamma_expected_spend_shrinks_towards_the_population():
     population_mean = params["p"] * params["gamma"] / (params["q"] - 1)  # 32
     assert population_mean < spend[0] < spend[1] < 200
     assert clv.expected_spend({}, np.array([3]), np.array([-5.0])).tolist() == [0.0]
+
+
+# ---------------------------------------------------------------- credit scoring
+
+
+def test_credit_score_weighs_lateness_delay_and_overdue():
+    assert credit.score(0.0, 0.0, 0.0, 1000.0) == 100
+    assert credit.score(1.0, 60.0, 1000.0, 1000.0) == 0
+    # half the invoices late, 5 days late on average, a tenth overdue
+    assert credit.score(0.5, 5.0, 100.0, 1000.0) == 71  # 25 + 27.5 + 18, halves up
+    # overdue with nothing invoiced in the window counts as all overdue
+    assert credit.score(0.0, 0.0, 50.0, 0.0) == 80
+    assert [credit.grade(v) for v in (100, 85, 84, 70, 55, 40, 39, 0)] == list("aabbcdee")
+
+
+def test_suggested_limit_is_months_of_sales_to_two_digits():
+    # 12,000 a year is 1,000 a month: A suggests three months
+    assert credit.suggested_limit("a", 12000.0, 365.25) == 3000.0
+    assert credit.suggested_limit("c", 12345.0, 365.25) == 1000.0
+    assert credit.suggested_limit("e", 12000.0, 365.25) == 0.0
+    assert credit.round_significant(12345.0) == 12000.0
+    assert credit.round_significant(125.0) == 130.0
+    assert credit.round_significant(0.0) == 0.0

@@ -5,6 +5,7 @@ from . import (
     crm_customer_clv,
     crm_customer_figures,
     crm_customer_score,
+    crm_customer_score_credit,
     crm_customer_segment,
     crm_customer_segment_history,
     crm_customer_touch,

@@ -173,7 +173,7 @@ class CrmCustomerFigures(models.AbstractModel):
         else:
             lost_after = SQL("%s::float", rule["lost_days"])
             at_risk_after = SQL("%s::float", rule["at_risk_days"])
-        extra_queries = self._extra_queries(company)
+        extra_queries = self._extra_queries(company, window)
         extra = [name for _query, names in extra_queries for name in names]
         figures = self._build_figures(company, window, extra)
         figures["extra"] = extra
@@ -225,11 +225,14 @@ class CrmCustomerFigures(models.AbstractModel):
         )
         return figures
 
-    def _extra_queries(self, company):
-        """Other addons' figures (`crm.customer.score._extra_figures`), checked: each
-        name must be a stored field of crm.customer.score, given once."""
+    def _extra_queries(self, company, window):
+        """Other addons' figures (`crm.customer.score._extra_figures`, with the day of
+        the figures in the context), checked: each name must be a stored field of
+        crm.customer.score, given once."""
         Score = self.env["crm.customer.score"]
-        queries = Score._extra_figures(company)
+        queries = Score.with_context(crm_figures_as_of={company.id: window.as_of})._extra_figures(
+            company
+        )
         names = [name for _query, fields in queries for name in fields]
         for name in names:
             if name == "churn_signal":

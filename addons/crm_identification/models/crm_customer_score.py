@@ -46,7 +46,7 @@ class CrmCustomerScore(models.Model):
     # indexes: few on purpose, every refresh rewrites the rows; (partner_id, company_id) is
     # covered by the unique constraint, tier and churn status have three values each
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, ondelete="cascade"
+        "res.partner", string="Customer", required=True, ondelete="cascade", check_company=True
     )
     company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -84,7 +84,7 @@ class CrmCustomerScore(models.Model):
     monetary_score = fields.Integer(string="M", readonly=True, aggregator="avg")
     rfm_code = fields.Char(string="RFM", readonly=True)
     segment_id = fields.Many2one(
-        "crm.customer.segment", readonly=True, index=True, ondelete="set null"
+        "crm.customer.segment", readonly=True, index=True, ondelete="set null", check_company=True
     )
     segment_since = fields.Datetime(readonly=True)
     value_tier = fields.Selection(VALUE_TIERS, readonly=True)
@@ -409,7 +409,9 @@ class CrmCustomerScore(models.Model):
         most one row per customer, for `company`; each name is a stored readonly field the
         addon declares on crm.customer.score (_inherit). The refresh joins them onto every
         customer's figures (no row: NULL), writes them where they changed, and segment
-        rules may test them. A query may also give `churn_signal` (listed in its names):
+        rules may test them. The day of the figures is in the context:
+        `self.env.context["crm_figures_as_of"][company.id]`. A query may also give
+        `churn_signal` (listed in its names):
         when any says true, a customer otherwise active is at risk. Say why on the
         Customer Insight tab by extending `_explain`. Override, call super, append."""
         return []
@@ -508,6 +510,8 @@ class CrmCustomerScore(models.Model):
            crm_customer_score and crm_customer_segment_history.
         5. labels (`res.partner._crm_write_labels`): reads crm_customer_score and crm_seg;
            writes the labels on res_partner.
+        6. prospects (`res.partner._crm_write_prospects`): reads crm_lead, calendar_event,
+           mail_message and crm_customer_score; writes the prospect label on res_partner.
 
         Returns the figures of the run: customers, recomputed (from their sales), moved
         (changed segment), written (rows), associations, steps (seconds per step), seconds.
@@ -574,6 +578,8 @@ class CrmCustomerScore(models.Model):
             since = datetime.combine(window.previous - timedelta(days=1), datetime.min.time())
         with times("labels"):
             self.env["res.partner"]._crm_write_labels(company, since, anyone_left)
+        with times("prospects"):
+            self.env["res.partner"]._crm_write_prospects(company, window.as_of)
         return stats
 
     def _write_scores(self, company, as_of, figures):
@@ -680,8 +686,8 @@ class CrmCustomerScore(models.Model):
             SQL(
                 """
             INSERT INTO crm_customer_segment_history (
-                partner_id, company_id, previous_segment_id, segment_id, date)
-            SELECT partner_id, %(company)s, segment_id, new_segment, %(now)s
+                partner_id, user_id, company_id, previous_segment_id, segment_id, date)
+            SELECT partner_id, user_id, %(company)s, segment_id, new_segment, %(now)s
               FROM crm_seg
              WHERE segment_id IS DISTINCT FROM new_segment
              ORDER BY partner_id
@@ -755,11 +761,11 @@ class CrmCustomerScore(models.Model):
                 DELETE FROM crm_customer_score s
                  WHERE s.company_id = %(company)s
                    AND NOT EXISTS (SELECT 1 FROM crm_fig n WHERE n.partner_id = s.partner_id)
-             RETURNING s.partner_id, s.segment_id
+             RETURNING s.partner_id, s.user_id, s.segment_id
             )
             INSERT INTO crm_customer_segment_history (
-                partner_id, company_id, previous_segment_id, segment_id, date)
-            SELECT gone.partner_id, %(company)s, gone.segment_id, NULL, %(now)s
+                partner_id, user_id, company_id, previous_segment_id, segment_id, date)
+            SELECT gone.partner_id, gone.user_id, %(company)s, gone.segment_id, NULL, %(now)s
               FROM gone
              WHERE gone.segment_id IS NOT NULL
             """,

@@ -7,6 +7,10 @@ from odoo.tools.safe_eval import safe_eval
 
 _logger = logging.getLogger(__name__)
 
+# figures the nightly refresh keeps for customers whose sales did not change, until the
+# weekly recount predicts everyone again
+WEEKLY_FIGURES = ("clv", "p_alive", "expected_orders")
+
 
 class CrmCustomerSegment(models.Model):
     _name = "crm.customer.segment"
@@ -38,6 +42,11 @@ class CrmCustomerSegment(models.Model):
         "res.company",
         help="Leave empty to use this segment in every company.",
     )
+    reads_weekly_figures = fields.Boolean(
+        compute="_compute_reads_weekly_figures",
+        help="The rule reads the lifetime value or the probability of being active, which the "
+        "nightly refresh predicts again only for customers whose sales changed.",
+    )
     customer_count = fields.Integer(compute="_compute_figures")
     revenue = fields.Monetary(compute="_compute_figures", currency_field="currency_id")
     revenue_share = fields.Float(string="Share of Revenue (%)", compute="_compute_figures")
@@ -45,6 +54,13 @@ class CrmCustomerSegment(models.Model):
         string="Average Lifetime Value", compute="_compute_figures", currency_field="currency_id"
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
+
+    @api.depends("rule_domain")
+    def _compute_reads_weekly_figures(self):
+        for segment in self:
+            segment.reads_weekly_figures = any(
+                name in (segment.rule_domain or "") for name in WEEKLY_FIGURES
+            )
 
     @api.depends_context("company", "allowed_company_ids", "uid")
     def _compute_figures(self):

@@ -43,34 +43,48 @@ LINE_FIGURE_FIELDS = frozenset(
 PENDING = "crm_identification.touched"
 
 
-def note_customers(env, pairs=(), partners=()):
-    """Note customers whose sales change, at no cost to the business flow: (company id,
-    commercial partner id) `pairs`, and `partners` (ids: these and their commercial
-    partners, in every company), kept in the cursor's pre-commit data and written in one
+def note_customers(env, pairs=(), partners=(), months=()):
+    """Note what a change of sales alters, at no cost to the business flow: customers as
+    (company id, commercial partner id) `pairs` and as `partners` (ids: these and their
+    commercial partners, in every company), and basket months as (company id, first day)
+    `months` (crm.basket.month). Kept in the cursor's pre-commit data and written in one
     statement when the transaction commits (or when a refresh starts)."""
     pairs = {pair for pair in pairs if all(pair)}
     partners = set(filter(None, partners))
-    if not pairs and not partners:
+    months = {month for month in months if all(month)}
+    if not pairs and not partners and not months:
         return
     cr = env.cr
     if PENDING not in cr.precommit.data:
-        cr.precommit.data[PENDING] = {"pairs": set(), "partners": set()}
+        cr.precommit.data[PENDING] = {"pairs": set(), "partners": set(), "months": set()}
         cr.precommit.add(lambda: write_pending(cr))
     pending = cr.precommit.data[PENDING]
     pending["pairs"] |= pairs
     pending["partners"] |= partners
+    pending["months"] |= months
 
 
 def write_pending(cr):
-    """Write the customers noted and not written yet (see `note_customers`): one INSERT,
-    whatever their number; a customer noted already is skipped."""
+    """Write what was noted and not written yet (see `note_customers`), in one statement
+    whatever its size: the customers into crm_customer_touch (one noted already is
+    skipped), the counted months that changed marked stale (only those not stale yet are
+    written: after a month's first change, later ones lock nothing)."""
     pending = cr.precommit.data.pop(PENDING, None)
     if not pending:
         return
     companies, partners = zip(*pending["pairs"], strict=True) if pending["pairs"] else ((), ())
+    month_companies, months = (
+        zip(*pending["months"], strict=True) if pending["months"] else ((), ())
+    )
     cr.execute(
         SQL(
             """
+            WITH stale AS (
+                UPDATE crm_basket_month m SET stale = TRUE
+                  FROM unnest(%(month_companies)s::int[], %(months)s::date[])
+                           AS c(company_id, month)
+                 WHERE m.company_id = c.company_id AND m.month = c.month AND NOT m.stale
+            )
             INSERT INTO crm_customer_touch (company_id, partner_id)
             SELECT company_id, partner_id
               FROM unnest(%(companies)s::int[], %(partners)s::int[]) AS t(company_id, partner_id)
@@ -83,6 +97,8 @@ def write_pending(cr):
             companies=list(companies),
             partners=list(partners),
             contacts=list(pending["partners"]),
+            month_companies=list(month_companies),
+            months=list(months),
         )
     )
 

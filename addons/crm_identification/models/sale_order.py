@@ -3,6 +3,9 @@ from odoo import api, fields, models
 from .crm_basket_month import ORDER_BASKET_FIELDS
 from .crm_customer_touch import ORDER_FIGURE_FIELDS, note_customers
 
+# products suggested on a quotation
+SUGGESTED = 5
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -18,13 +21,19 @@ class SaleOrder(models.Model):
     @api.depends("partner_id", "order_line.product_id")
     @api.depends_context("company")
     def _compute_crm_suggested_product_ids(self):
+        """The five best suggestions per order, for every order in one query: each
+        customer's ranked suggestions, long enough to stay five once the products already
+        on the order are left out."""
+        on_order = {order: set(order.order_line.product_id.ids) for order in self}
+        longest = max((len(products) for products in on_order.values()), default=0)
+        suggestions = self.env["crm.product.association"]._suggest(
+            self.partner_id, limit=SUGGESTED + longest
+        )
         for order in self:
-            suggestions = self.env["crm.product.association"]._suggest(
-                order.partner_id, exclude_products=order.order_line.product_id
-            )
-            order.crm_suggested_product_ids = suggestions.get(
-                order.partner_id.commercial_partner_id.id, []
-            )
+            ranked = suggestions.get(order.partner_id.commercial_partner_id.id, [])
+            order.crm_suggested_product_ids = [
+                product for product in ranked if product not in on_order[order]
+            ][:SUGGESTED]
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,6 +1,7 @@
 from . import (
     test_basket_months,
     test_churn_clv_basket,
+    test_credit_prospects,
     test_extra_figures,
     test_i18n,
     test_incremental_figures,
