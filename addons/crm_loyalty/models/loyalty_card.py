@@ -18,7 +18,12 @@ SOON_DAYS = 30
 class LoyaltyCard(models.Model):
     _inherit = "loyalty.card"
 
-    crm_enabled = fields.Boolean(related="program_id.crm_enabled", string="Ledger Programme")
+    # stored: members search their cards by it without reading the programme
+    crm_enabled = fields.Boolean(
+        related="program_id.crm_enabled", string="Ledger Programme", store=True
+    )
+    # members read their card's balance over RPC: it is formatted from the programme
+    points_display = fields.Char(compute_sudo=True)
     crm_offer_id = fields.Many2one(
         "crm.loyalty.offer",
         string="Segment Offer",
@@ -44,22 +49,32 @@ class LoyaltyCard(models.Model):
         help="What decides the tier, never spent: the points earned, the amount spent or "
         "the orders over the programme's qualifying window.",
     )
-    crm_qualifying_display = fields.Char(string="Qualifying", compute="_compute_crm_tier_progress")
-    crm_next_tier_id = fields.Many2one(
-        "crm.loyalty.tier", string="Next Tier", compute="_compute_crm_tier_progress"
+    # computed as the system: members read their card, not the programme's settings
+    crm_qualifying_display = fields.Char(
+        string="Qualifying", compute="_compute_crm_tier_progress", compute_sudo=True
     )
-    crm_to_next_tier = fields.Float(string="To Next Tier", compute="_compute_crm_tier_progress")
+    crm_next_tier_id = fields.Many2one(
+        "crm.loyalty.tier",
+        string="Next Tier",
+        compute="_compute_crm_tier_progress",
+        compute_sudo=True,
+    )
+    crm_to_next_tier = fields.Float(
+        string="To Next Tier", compute="_compute_crm_tier_progress", compute_sudo=True
+    )
     crm_tier_progress = fields.Float(
-        string="Progress to Next Tier", compute="_compute_crm_tier_progress"
+        string="Progress to Next Tier", compute="_compute_crm_tier_progress", compute_sudo=True
     )
     crm_tier_history_ids = fields.One2many(
         "crm.loyalty.tier.history", "card_id", string="Tier History", readonly=True
     )
 
     crm_expiring_points = fields.Float(
-        string="Expiring Soon", compute="_compute_crm_expiring_points"
+        string="Expiring Soon", compute="_compute_crm_expiring_points", compute_sudo=True
     )
-    crm_expiring_date = fields.Date(string="Next Expiry", compute="_compute_crm_expiring_points")
+    crm_expiring_date = fields.Date(
+        string="Next Expiry", compute="_compute_crm_expiring_points", compute_sudo=True
+    )
 
     @api.depends("crm_qualifying", "crm_tier_id", "program_id.crm_tier_ids.qualify_from")
     def _compute_crm_tier_progress(self):
@@ -392,6 +407,106 @@ class LoyaltyCard(models.Model):
             months=months,
             date=format_date(self.env, last_qualified),
         )
+
+    # ------------------------------------------------------------------ portal
+
+    def _crm_portal_values(self, ledger_limit=10):
+        """What the member's portal page shows of this card, formatted in their language:
+        tier and progress, both balances, points expiring soon, the tier ladder, the
+        rewards within reach and the last ledger lines. The card is read as the caller
+        (record rules apply); its programme, tiers and rewards once it is readable."""
+        self.ensure_one()
+        self.check_access("read")
+        card = self.sudo()
+        program = card.program_id
+        tiers = program.crm_tier_ids.sorted("qualify_from")
+        rewards = program.reward_ids.filtered(lambda r: r._crm_allows(card)).sorted(
+            "required_points"
+        )
+        lines = (
+            self.env["loyalty.history"].search(
+                [("card_id", "=", self.id), ("crm_kind", "!=", False)], limit=ledger_limit
+            )
+            if ledger_limit
+            else []
+        )
+        return {
+            "id": card.id,
+            "code": card.code,
+            "program": program.name,
+            "points": card.points_display,
+            "qualifying": card.crm_qualifying_display,
+            "qualify_label": self.env._(
+                "%(what)s in the last %(months)s months",
+                what=dict(program._fields["crm_qualify_on"]._description_selection(self.env))[
+                    program.crm_qualify_on
+                ],
+                months=program.crm_qualify_months,
+            ),
+            "tier": card.crm_tier_id.name or "",
+            "tier_benefits": card.crm_tier_id.benefits or "",
+            "next_tier": card.crm_next_tier_id.name or "",
+            "to_next_label": self.env._(
+                "%(left)s to %(tier)s",
+                left=program._crm_format_qualifying(card.crm_to_next_tier),
+                tier=card.crm_next_tier_id.name or "",
+            ),
+            "progress": int(round(card.crm_tier_progress)),
+            "ladder": [
+                {
+                    "name": tier.name,
+                    "from_label": self.env._(
+                        "from %(value)s", value=program._crm_format_qualifying(tier.qualify_from)
+                    ),
+                    "current": tier == card.crm_tier_id,
+                    "benefits": tier.benefits or "",
+                }
+                for tier in tiers
+            ],
+            "expiring": card._format_points(card.crm_expiring_points)
+            if card.crm_expiring_points
+            else "",
+            "expiring_label": self.env._(
+                "on %(date)s", date=format_date(self.env, card.crm_expiring_date)
+            )
+            if card.crm_expiring_date
+            else "",
+            "rewards": [
+                {
+                    "name": reward.description,
+                    "points": card._format_points(reward.required_points),
+                    "claimable": card.points + ledger.EPSILON >= reward.required_points,
+                    "missing_label": self.env._(
+                        "%(points)s more",
+                        points=card._format_points(max(reward.required_points - card.points, 0)),
+                    ),
+                }
+                for reward in rewards
+            ],
+            "lines": [self._crm_portal_line(line) for line in lines],
+        }
+
+    def _crm_portal_line(self, line):
+        """A ledger line as the member reads it."""
+        self.ensure_one()
+        kinds = dict(line._fields["crm_kind"]._description_selection(self.env))
+        url = line.sudo()._get_order_portal_url() if line.order_id else False
+        return {
+            "date": format_date(self.env, line.crm_date),
+            "kind": kinds.get(line.crm_kind, ""),
+            "description": line.description,
+            "document": line.sudo()._crm_source_display(),
+            "url": url,
+            "points": ("+" if line.crm_points > 0 else "-")
+            + self.sudo()._format_points(abs(line.crm_points)),
+            "positive": line.crm_points > 0,
+            "balance": self.sudo()._format_points(line.crm_balance),
+            "expiry": self.env._(
+                "expires on %(date)s", date=format_date(self.env, line.crm_expiry_date)
+            )
+            if line.crm_expiry_date and line.crm_remaining > 0
+            else "",
+        }
 
     # ------------------------------------------------------------------ API
 

@@ -118,6 +118,135 @@ class LoyaltyProgram(models.Model):
         "promotion limited to a tier, which sale_loyalty applies on quotations.",
     )
 
+    # the manager's dashboard (CRM > Loyalty > Dashboard)
+    crm_member_count = fields.Integer(string="Members", compute="_compute_crm_dashboard")
+    crm_outstanding_points = fields.Float(
+        string="Outstanding Points", compute="_compute_crm_dashboard"
+    )
+    crm_liability = fields.Monetary(
+        string="Outstanding Liability",
+        compute="_compute_crm_dashboard",
+        currency_field="currency_id",
+        help="Points not yet spent nor expired times the value of a point.",
+    )
+    crm_expiring_points = fields.Float(
+        string="Expiring in 30 Days", compute="_compute_crm_dashboard"
+    )
+    crm_earned_year = fields.Float(string="Earned (12 Months)", compute="_compute_crm_dashboard")
+    crm_redeemed_year = fields.Float(
+        string="Redeemed (12 Months)", compute="_compute_crm_dashboard"
+    )
+    crm_expired_year = fields.Float(string="Expired (12 Months)", compute="_compute_crm_dashboard")
+    crm_redemption_rate = fields.Float(
+        string="Redemption Rate (%)",
+        compute="_compute_crm_dashboard",
+        help="Points redeemed over points earned and granted in the last twelve months.",
+    )
+    crm_breakage_rate = fields.Float(
+        string="Breakage Rate (%)",
+        compute="_compute_crm_dashboard",
+        help="Points expired over points earned and granted in the last twelve months.",
+    )
+    crm_tier_summary = fields.Json(string="Members per Tier", compute="_compute_crm_dashboard")
+
+    def _compute_crm_dashboard(self):
+        """The dashboard's figures of these programmes, in four grouped queries."""
+        programs = self.filtered(lambda p: p.id and p.crm_enabled)
+        for program in self:
+            program.update(
+                {
+                    "crm_member_count": 0,
+                    "crm_outstanding_points": 0.0,
+                    "crm_liability": 0.0,
+                    "crm_expiring_points": 0.0,
+                    "crm_earned_year": 0.0,
+                    "crm_redeemed_year": 0.0,
+                    "crm_expired_year": 0.0,
+                    "crm_redemption_rate": 0.0,
+                    "crm_breakage_rate": 0.0,
+                    "crm_tier_summary": [],
+                }
+            )
+        if not programs:
+            return
+        self.env.flush_all()
+        today = fields.Date.context_today(self)
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                SELECT program_id, COUNT(*), COALESCE(SUM(points) FILTER (WHERE points > 0), 0)
+                  FROM loyalty_card
+                 WHERE program_id = ANY(%s) AND active
+                 GROUP BY program_id
+                """,
+                programs.ids,
+            )
+        )
+        cards = {row[0]: row[1:] for row in cr.fetchall()}
+        cr.execute(
+            SQL(
+                """
+                SELECT c.program_id,
+                       SUM(h.issued - h.used) FILTER (WHERE h.crm_kind IN ('earn', 'clawback')),
+                       SUM(h.issued - h.used) FILTER (WHERE h.crm_kind IN
+                           ('compensation', 'offer', 'adjust', 'transfer')),
+                       -SUM(h.issued - h.used) FILTER (WHERE h.crm_kind IN ('redeem', 'giveback')),
+                       -SUM(h.issued - h.used) FILTER (WHERE h.crm_kind = 'expire')
+                  FROM loyalty_history h
+                  JOIN loyalty_card c ON c.id = h.card_id
+                 WHERE c.program_id = ANY(%s) AND h.crm_kind IS NOT NULL AND h.crm_date >= %s
+                 GROUP BY c.program_id
+                """,
+                programs.ids,
+                today - relativedelta(months=12),
+            )
+        )
+        year = {row[0]: [value or 0.0 for value in row[1:]] for row in cr.fetchall()}
+        cr.execute(
+            SQL(
+                """
+                SELECT c.program_id, SUM(h.crm_remaining)
+                  FROM loyalty_history h
+                  JOIN loyalty_card c ON c.id = h.card_id
+                 WHERE h.crm_remaining > 0 AND h.crm_expiry_date BETWEEN %s AND %s
+                   AND c.program_id = ANY(%s)
+                 GROUP BY c.program_id
+                """,
+                today,
+                today + relativedelta(days=30),
+                programs.ids,
+            )
+        )
+        expiring = dict(cr.fetchall())
+        tiers = self.env["loyalty.card"]._read_group(
+            [("program_id", "in", programs.ids), ("crm_tier_id", "!=", False)],
+            ["program_id", "crm_tier_id"],
+            ["__count"],
+        )
+        for program in programs:
+            members, outstanding = cards.get(program.id, (0, 0.0))
+            earned, granted, redeemed, expired = year.get(program.id, [0.0] * 4)
+            given = earned + granted
+            program.update(
+                {
+                    "crm_member_count": members,
+                    "crm_outstanding_points": outstanding,
+                    "crm_liability": outstanding * program.crm_point_value,
+                    "crm_expiring_points": expiring.get(program.id, 0.0),
+                    "crm_earned_year": earned,
+                    "crm_redeemed_year": redeemed,
+                    "crm_expired_year": expired,
+                    "crm_redemption_rate": 100.0 * redeemed / given if given > 0 else 0.0,
+                    "crm_breakage_rate": 100.0 * expired / given if given > 0 else 0.0,
+                    "crm_tier_summary": [
+                        {"name": tier.name, "count": count, "color": tier.color}
+                        for prog, tier, count in sorted(tiers, key=lambda t: t[1].qualify_from)
+                        if prog == program
+                    ],
+                }
+            )
+
     @api.constrains("crm_enabled", "program_type", "applies_on")
     def _check_crm_enabled(self):
         for program in self.filtered("crm_enabled"):
@@ -158,6 +287,54 @@ class LoyaltyProgram(models.Model):
                         program=program.name,
                     )
                 )
+
+    def action_crm_open_members(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_loyalty.loyalty_card_action_crm"
+        )
+        action["domain"] = [("program_id", "=", self.id)]
+        return action
+
+    def action_crm_open_points_report(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_loyalty.crm_loyalty_ledger_report_action"
+        )
+        action["domain"] = [("program_id", "=", self.id)]
+        return action
+
+    def action_crm_open_migrations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_loyalty.crm_loyalty_tier_history_action"
+        )
+        action["domain"] = [("program_id", "=", self.id)]
+        return action
+
+    def action_crm_check_ledger(self):
+        """Check that every card of the programme adds up to its ledger."""
+        self.ensure_one()
+        cards = self.env["loyalty.card"].search([("program_id", "=", self.id)])
+        broken = cards._crm_check_ledger() if cards else []
+        if broken:
+            message = self.env._(
+                "%(count)s cards do not add up to their ledger (first: card %(card)s, %(points)s "
+                "points against %(total)s in its ledger).",
+                count=len(broken),
+                card=broken[0][0],
+                points=broken[0][1],
+                total=broken[0][2],
+            )
+            kind = "danger"
+        else:
+            message = self.env._("All %(count)s cards add up to their ledger.", count=len(cards))
+            kind = "success"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": kind, "sticky": bool(broken)},
+        }
 
     def _crm_expiry_date(self, day):
         """The day points earned on `day` expire, or False when they never do."""

@@ -10,9 +10,7 @@ class MergePartnerAutomatic(models.TransientModel):
         archived empty. loyalty's own merge (which writes the sum of the balances on the
         kept card) then handles the other programmes only, since it skips archived cards."""
         Card = self.env["loyalty.card"].sudo()
-        cards = Card.search(
-            [("partner_id", "in", src_partners.ids), ("program_id.crm_enabled", "=", True)]
-        )
+        cards = Card.search([("partner_id", "in", src_partners.ids), ("crm_enabled", "=", True)])
         reason = self.env._("Contacts merged into %(partner)s", partner=dst_partner.display_name)
         for program, program_cards in cards.grouped("program_id").items():
             kept = Card.search(
