@@ -100,9 +100,19 @@ print(
     + f" per second (mean {leads:.1f})"
 )
 print(f"  complaints / leads: {complaints / leads:.2f}x (target: at least 0.8x)")
+# the acknowledgements the gateway queued, sent by their cron as the scheduler runs it
+pending = env["crm.complaint"].search_count([("acknowledgement_pending", "=", True)])
+started = time.perf_counter()
+while env["crm.complaint"]._cron_send_acknowledgements():
+    cr.commit()
+elapsed = time.perf_counter() - started
+print(
+    f"  then the acknowledgement cron: {pending:,} acknowledgements in {elapsed:.1f} s"
+    f" ({pending / elapsed:.1f} per second, in batches of 500)"
+)
 cr.execute(
     "SELECT count(*) FILTER (WHERE partner_id IS NOT NULL), count(*) FROM crm_complaint"
-    " WHERE channel = 'email'"
+    " WHERE channel = 'email' AND subject NOT LIKE 'Bench complaint %%'"
 )
 with_contact, total = cr.fetchone()
 print(f"  {total:,} complaints from email, {with_contact:,} with a contact")

@@ -1,5 +1,10 @@
-# the mixins of crm.complaint first: the model inherits them
-from . import crm_complaint_intake_mixin, crm_complaint_sla_mixin, crm_complaint_solution_mixin
+# the mixins first: crm.complaint and the remedies' documents inherit them
+from . import (
+    crm_complaint_intake_mixin,
+    crm_complaint_remedy_document,
+    crm_complaint_sla_mixin,
+    crm_complaint_solution_mixin,
+)
 
 # isort: split
 from . import (

@@ -1,19 +1,9 @@
-from odoo import fields, models
+from odoo import models
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
-
-    crm_complaint_remedy_id = fields.Many2one(
-        "crm.complaint.remedy",
-        string="Complaint Remedy",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-    )
-    crm_complaint_id = fields.Many2one(
-        related="crm_complaint_remedy_id.complaint_id", string="Complaint"
-    )
+    _name = "account.move"
+    _inherit = ["account.move", "crm.complaint.remedy.document"]
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
@@ -24,7 +14,3 @@ class AccountMove(models.Model):
         result = super().button_cancel()
         self.crm_complaint_remedy_id.sudo()._remedy_cancelled()
         return result
-
-    def action_open_crm_complaint(self):
-        self.ensure_one()
-        return self.crm_complaint_id.get_formview_action()

@@ -9,6 +9,9 @@ from odoo.tools import SQL
 from .crm_complaint_sla_mixin import OPEN_STATES
 
 _logger = logging.getLogger(__name__)
+# (complaint, step) pairs escalated per cron call: a backlog is worked off in batches, each
+# in its own transaction, the scheduler calling again while some are left
+ESCALATION_BATCH = 2000
 
 
 class CrmComplaintEscalation(models.Model):
@@ -54,15 +57,19 @@ class CrmComplaintEscalation(models.Model):
         ("level_positive", "CHECK(level > 0)", "An escalation level is 1 or more."),
     ]
 
-    def _cron_sla_escalation(self):
-        """The SLA and escalation sweep, set-based, safe to run twice.
+    def _cron_sla_escalation(self, batch=ESCALATION_BATCH):
+        """The SLA and escalation sweep, set-based, safe to run twice. Returns (statuses
+        changed, escalations done, escalations left for the next call).
 
         1. status: one UPDATE of crm_complaint.sla_status (and the stored sla_breached and
            sla_compliance that follow it) for the open complaints whose status moved
            (reads and writes crm_complaint);
-        2. escalation: one INSERT ... SELECT into crm_complaint_escalation_log of every
-           (complaint, step) due and not yet done, RETURNING them (reads crm_complaint,
-           crm_complaint_escalation; the log's unique key makes a second run a no-op);
+        2. escalation: one INSERT ... SELECT into crm_complaint_escalation_log of the
+           (complaint, step) pairs due and not yet done, lowest levels first, at most
+           `batch`, RETURNING them (reads crm_complaint, crm_complaint_escalation and the
+           log; its unique key makes a second run a no-op); when the batch is full, one
+           count of those left, reported to the scheduler (`_notify_progress`), which
+           calls again;
         3. actions per step: one UPDATE each for escalation level, priority and assignee
            (crm_complaint), one batch of activities (mail_activity), one chatter note per
            complaint (mail_message, in one batch) and one message per team manager.
@@ -98,40 +105,58 @@ class CrmComplaintEscalation(models.Model):
             )
         )
         status_changed = cr.rowcount
+        due = SQL(
+            """
+              FROM crm_complaint c
+              JOIN crm_complaint_escalation s ON s.sla_id = c.sla_policy_id AND s.active
+             WHERE c.state IN %(open)s AND c.active AND c.sla_paused_since IS NULL
+               AND CASE s.target
+                     WHEN 'first_response' THEN CASE WHEN c.date_first_response IS NULL THEN
+                         CASE s.trigger WHEN 'warning' THEN c.sla_first_response_warning
+                                        ELSE c.sla_first_response_deadline END END
+                     ELSE CASE s.trigger WHEN 'warning' THEN c.sla_resolution_warning
+                                         ELSE c.sla_resolution_deadline END
+                   END + make_interval(secs => COALESCE(s.delay_hours, 0) * 3600) <= %(now)s
+               AND NOT EXISTS (SELECT 1 FROM crm_complaint_escalation_log l
+                                WHERE l.complaint_id = c.id AND l.step_id = s.id)
+            """,
+            now=now,
+            open=OPEN_STATES,
+        )
         cr.execute(
             SQL(
                 """
                 INSERT INTO crm_complaint_escalation_log (complaint_id, step_id, level, date)
-                SELECT c.id, s.id, s.level, %(now)s
-                  FROM crm_complaint c
-                  JOIN crm_complaint_escalation s ON s.sla_id = c.sla_policy_id AND s.active
-                 WHERE c.state IN %(open)s AND c.active AND c.sla_paused_since IS NULL
-                   AND CASE s.target
-                         WHEN 'first_response' THEN CASE WHEN c.date_first_response IS NULL THEN
-                             CASE s.trigger WHEN 'warning' THEN c.sla_first_response_warning
-                                            ELSE c.sla_first_response_deadline END END
-                         ELSE CASE s.trigger WHEN 'warning' THEN c.sla_resolution_warning
-                                             ELSE c.sla_resolution_deadline END
-                       END + make_interval(secs => COALESCE(s.delay_hours, 0) * 3600) <= %(now)s
+                SELECT c.id, s.id, s.level, %(now)s %(due)s
+                 ORDER BY s.level, c.id
+                 LIMIT %(batch)s
                 ON CONFLICT (complaint_id, step_id) DO NOTHING
                 RETURNING complaint_id, step_id
                 """,
                 now=now,
-                open=OPEN_STATES,
+                due=due,
+                batch=batch,
             )
         )
+        rows = cr.fetchall()
+        remaining = 0
+        if len(rows) >= batch:
+            cr.execute(SQL("SELECT count(*) %s", due))
+            remaining = cr.fetchone()[0]
         by_step = defaultdict(list)
-        for complaint_id, step_id in cr.fetchall():
+        for complaint_id, step_id in rows:
             by_step[step_id].append(complaint_id)
-        for step in self.browse(sorted(by_step, key=lambda s: self.browse(s).level)):
+        for step in self.browse(by_step).sorted("level"):
             step._run(Complaint.browse(by_step[step.id]))
         Complaint.invalidate_model()
+        self.env["ir.cron"]._notify_progress(done=len(rows), remaining=remaining)
         _logger.info(
-            "SLA sweep: %d statuses changed, %d escalations",
+            "SLA sweep: %d statuses changed, %d escalations, %d left",
             status_changed,
-            sum(map(len, by_step.values())),
+            len(rows),
+            remaining,
         )
-        return status_changed, sum(map(len, by_step.values()))
+        return status_changed, len(rows), remaining
 
     def _run(self, complaints):
         """This step's actions on `complaints` (just escalated by it), set-based."""
@@ -163,6 +188,9 @@ class CrmComplaintEscalation(models.Model):
                 )
             )
         complaints.invalidate_recordset(["escalation_level", "priority", "user_id"])
+        # one read for the batch of what the notes and activities show (an activity
+        # computes its document's name record by record)
+        complaints.fetch(["name", "subject", "user_id", "team_id"])
         body = Markup("<p>%s</p>") % self.env._(
             "Escalated (level %(level)s): %(step)s", level=self.level, step=self.name
         )

@@ -21,6 +21,12 @@ class CrmComplaintIntakeMixin(models.AbstractModel):
     _name = "crm.complaint.intake.mixin"
     _description = "Complaint Intake"
 
+    acknowledgement_pending = fields.Boolean(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The customer is still to be told that the complaint is received.",
+    )
     intake_ip = fields.Char(
         string="Sent From (IP)",
         readonly=True,
@@ -64,7 +70,7 @@ class CrmComplaintIntakeMixin(models.AbstractModel):
         if sender_email and complaint.email_from != sender_email:
             complaint.email_from = sender_email
         if not self.env.context.get("crm_complaint_auto_submitted"):
-            complaint._send_acknowledgement()
+            complaint._queue_acknowledgement()
         return complaint
 
     def message_update(self, msg_dict, update_vals=None):
@@ -186,16 +192,49 @@ class CrmComplaintIntakeMixin(models.AbstractModel):
             )
         return refused
 
+    def _queue_acknowledgement(self):
+        """Have the acknowledgement sent right after this transaction, by the cron that
+        sends them in batches: the mail gateway does not render a template per email."""
+        self.sudo().acknowledgement_pending = True
+        cron = self.env.ref("crm_complaints.ir_cron_acknowledge", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+
+    @api.model
+    def _cron_send_acknowledgements(self, batch=500):
+        """Send the pending acknowledgements, `batch` complaints per call (the scheduler calls
+        again while some are left): one rendering of the template for the batch (per
+        language), one message per complaint (reads crm_complaint, mail_template; writes
+        mail_message, mail_mail, crm_complaint.acknowledgement_pending)."""
+        self = self.with_context(mail_notify_force_send=False)
+        pending = self.sudo().search([("acknowledgement_pending", "=", True)], limit=batch + 1)
+        complaints, left = pending[:batch], len(pending) > batch
+        complaints._send_acknowledgement()
+        complaints.acknowledgement_pending = False
+        self.env["ir.cron"]._notify_progress(done=len(complaints), remaining=int(left))
+        return len(complaints)
+
     def _send_acknowledgement(self):
-        """Tell the customer the complaint is received, with its reference."""
+        """Tell the customer the complaint is received, with its reference: the template
+        rendered in the customer's language for the whole batch, posted on each complaint."""
         template = self.env.ref(
             "crm_complaints.mail_template_complaint_received", raise_if_not_found=False
         )
-        for complaint in self.filtered("partner_id.email"):
-            if template:
-                complaint.with_context(
-                    crm_complaint_acknowledgement=True
-                ).message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+        complaints = self.filtered("partner_id.email")
+        if not template or not complaints:
+            return
+        bodies = template._render_field("body_html", complaints.ids, compute_lang=True)
+        subjects = template._render_field("subject", complaints.ids, compute_lang=True)
+        for complaint in complaints:
+            body, subject = bodies[complaint.id], subjects[complaint.id]
+            complaint.with_context(crm_complaint_acknowledgement=True).message_post(
+                body=body,
+                subject=subject,
+                partner_ids=complaint.partner_id.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                email_layout_xmlid="mail.mail_notification_light",
+            )
 
     def _notify_assignee(self):
         """Tell the assignee (only them, never the customer) that the complaint is theirs."""
@@ -242,9 +281,9 @@ class CrmComplaintIntakeMixin(models.AbstractModel):
         return subject, Markup("<p>%s</p>") % escape(description).replace("\n", Markup("<br/>"))
 
     @api.model
-    def _intake_attach(self, complaint, files):
-        """Attach uploaded files (name, bytes) to the complaint's thread; refused ones are
-        named in a note. Returns the attachments kept."""
+    def _intake_attach(self, complaint, files, author):
+        """Post the uploaded files (name, bytes) on the complaint's thread as `author`'s
+        message; refused ones are named in a note. Returns the attachments kept."""
         attachments = self.env["ir.attachment"]
         refused = []
         for name, content in files:
@@ -272,6 +311,14 @@ class CrmComplaintIntakeMixin(models.AbstractModel):
                 % Markup("").join(Markup("<li>%s</li>") % reason for reason in refused),
                 subtype_xmlid="mail.mt_note",
             )
+        if attachments:
+            complaint.message_post(
+                body=self.env._("Attached by the customer."),
+                attachment_ids=attachments.ids,
+                author_id=author.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
         return attachments, refused
 
     @api.model
@@ -290,15 +337,7 @@ class CrmComplaintIntakeMixin(models.AbstractModel):
                 "company_id": (order.company_id or partner.company_id or self.env.company).id,
             }
         )
-        attachments, _refused = self._intake_attach(complaint, files)
-        if attachments:
-            complaint.message_post(
-                body=self.env._("Attached by the customer."),
-                attachment_ids=attachments.ids,
-                author_id=partner.id,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
+        self._intake_attach(complaint, files, partner)
         return complaint
 
     @api.model
@@ -386,14 +425,6 @@ class CrmComplaintIntakeMixin(models.AbstractModel):
                 "company_id": (order.company_id or company).id,
             }
         )
-        attachments, _refused = self._intake_attach(complaint, files)
-        if attachments:
-            complaint.message_post(
-                body=self.env._("Attached by the customer."),
-                attachment_ids=attachments.ids,
-                author_id=partner.id,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
-        complaint._send_acknowledgement()
+        self._intake_attach(complaint, files, partner)
+        complaint._queue_acknowledgement()
         return complaint

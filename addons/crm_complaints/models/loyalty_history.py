@@ -1,13 +1,6 @@
-from odoo import fields, models
+from odoo import models
 
 
 class LoyaltyHistory(models.Model):
-    _inherit = "loyalty.history"
-
-    crm_complaint_remedy_id = fields.Many2one(
-        "crm.complaint.remedy",
-        string="Complaint Remedy",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-    )
+    _name = "loyalty.history"
+    _inherit = ["loyalty.history", "crm.complaint.remedy.document"]

@@ -74,8 +74,11 @@ class TestMailIntake(MailCommon, ComplaintCase):
                 target_model="crm.complaint",
                 target_field="subject",
             )
-            # the customer gets an acknowledgement with the reference, through the mail
-            # queue (the gateway does not wait for the SMTP server)
+            # the customer gets an acknowledgement with the reference, from the cron the
+            # gateway triggers, through the mail queue
+            self.assertTrue(complaint.acknowledgement_pending)
+            self.env["crm.complaint"]._cron_send_acknowledgements()
+            self.assertFalse(complaint.acknowledgement_pending)
             self.assertMailMail(
                 self.customer,
                 "outgoing",
@@ -143,7 +146,12 @@ class TestMailIntake(MailCommon, ComplaintCase):
             )
             # kept (nothing lost), but not acknowledged: no mail back to a robot
             self.assertEqual(complaint.subject, "Out of office")
+            self.assertFalse(complaint.acknowledgement_pending)
+            self.env["crm.complaint"]._cron_send_acknowledgements()
             self.assertNotSentEmail([self.customer])
+            self.assertFalse(
+                self.env["mail.mail"].search([("recipient_ids", "in", self.customer.ids)])
+            )
         # an automatic reply on a waiting complaint leaves it waiting
         complaint.action_wait_customer()
         reply = self.mime(
@@ -169,5 +177,5 @@ class TestMailIntake(MailCommon, ComplaintCase):
         message = self.mime("Warm-up", self.customer.email_formatted)
         self.process(message)
         message = self.mime("Counted", self.customer.email_formatted)
-        with self.assertQueryCount(__system__=65):
+        with self.assertQueryCount(__system__=45):
             self.env["mail.thread"].sudo().message_process(None, message.as_string())

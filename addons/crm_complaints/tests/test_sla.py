@@ -161,7 +161,7 @@ class TestSla(ComplaintCase):
 
         with freeze_time(datetime(2026, 3, 10, 15, 30)):  # past the deadline
             cron()
-            self.assertEqual(cron(), (0, 0), "a second run does nothing")
+            self.assertEqual(cron(), (0, 0, 0), "a second run does nothing")
         self.assertEqual(complaint.sla_status, "breached")
         self.assertTrue(complaint.sla_breached)
         self.assertEqual(complaint.sla_compliance, 0.0)
@@ -196,3 +196,17 @@ class TestSla(ComplaintCase):
         with freeze_time(datetime(2026, 3, 11, 9, 0)):
             late.action_resolve()
         self.assertEqual(late.sla_status, "breached")
+
+    def test_a_backlog_is_escalated_in_batches(self):
+        self.policy.escalation_ids = [
+            (0, 0, {"level": 1, "name": "Overdue", "trigger": "breach", "target": "resolution"})
+        ]
+        first, second = self.new_complaint(), self.new_complaint()
+        cron = self.env["crm.complaint.escalation"]._cron_sla_escalation
+        with freeze_time(datetime(2026, 3, 12, 9, 0)):
+            self.assertEqual(cron(batch=1), (2, 1, 1), "one done, one left for the next call")
+            self.assertEqual(first.escalation_level, 1)
+            self.assertEqual(second.escalation_level, 0)
+            self.assertEqual(cron(batch=1), (0, 1, 0))
+            self.assertEqual(second.escalation_level, 1)
+            self.assertEqual(cron(batch=1), (0, 0, 0))
