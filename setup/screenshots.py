@@ -110,6 +110,39 @@ SHOTS = [
         "fa_IR",
         {"record": ("res.partner", [["name", "=", "Deco Addict"]])},
     ),
+    # crm_sfa_ext field service (a plan is run on the demo visits first: see README)
+    ("fieldservice-board", "/odoo/action-crm_sfa_ext.crm_service_plan_action", None, "en_US"),
+    (
+        "fieldservice-calendar",
+        "/odoo/action-crm_sfa_ext.crm_service_order_action_calendar",
+        None,
+        "en_US",
+    ),
+    (
+        "fieldservice-my-day",
+        "/odoo/action-crm_sfa_ext.crm_service_order_action_my_day",
+        None,
+        "en_US",
+        {"login": "demo"},
+    ),
+    (
+        "fieldservice-visit-fa",
+        "/odoo/action-crm_sfa_ext.crm_service_order_action/{id}",
+        None,
+        "fa_IR",
+        {"record": ("crm.service.order", [["state", "=", "planned"]])},
+    ),
+    (
+        "fieldservice-portal",
+        "/my/service-visits/{id}",
+        None,
+        "en_US",
+        {
+            "login": "portal",
+            "wait": ".o_fs_portal_visit",
+            "record": ("crm.service.order", [["partner_id.name", "=", "Joel Willis"]]),
+        },
+    ),
 ]
 
 

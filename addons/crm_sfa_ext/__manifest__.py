@@ -34,6 +34,7 @@
         "views/res_config_settings_views.xml",
         "views/field_service_menus.xml",
         "views/field_service_portal_templates.xml",
+        "views/crm_complaint_remedy_views.xml",
     ],
     "demo": [
         "demo/crm_competitor_demo.xml",

@@ -2,6 +2,7 @@ from . import (
     calendar_event,
     crm_competitor,
     crm_competitor_link,
+    crm_complaint_remedy,
     crm_forecast_snapshot,
     crm_lead,
     crm_lead_buying_role,

@@ -89,6 +89,12 @@ class CrmServiceOrder(models.Model):
     contract_id = fields.Many2one(
         "crm.service.contract", index="btree_not_null", check_company=True
     )
+    crm_complaint_remedy_id = fields.Many2one(
+        "crm.complaint.remedy", string="Complaint Remedy", readonly=True, copy=False
+    )
+    complaint_id = fields.Many2one(
+        related="crm_complaint_remedy_id.complaint_id", string="Complaint", store=True, index=True
+    )
     due_date = fields.Date(
         copy=False, help="When a recurring contract wants this visit; its window is around it."
     )
@@ -156,7 +162,7 @@ class CrmServiceOrder(models.Model):
     time_cost = fields.Monetary(compute="_compute_cost", store=True)
     material_cost = fields.Monetary(compute="_compute_cost", store=True)
     cost = fields.Monetary(compute="_compute_cost", store=True, tracking=True)
-    map_url = fields.Char(compute="_compute_map_url")
+    map_url = fields.Char(string="Map Link", compute="_compute_map_url")
 
     _sql_constraints = [
         ("duration_positive", "CHECK(duration > 0)", "A visit's duration must be positive."),
@@ -334,6 +340,9 @@ class CrmServiceOrder(models.Model):
         if self.filtered(lambda o: o.state == "done"):
             raise UserError(self.env._("A visit that is done cannot be cancelled."))
         self.write({"state": "cancelled", "pinned": False})
+        # the complaint no longer counts this visit as its remedy (as the system: a
+        # dispatcher need not have complaint rights)
+        self.crm_complaint_remedy_id.sudo()._remedy_cancelled()
         return True
 
     def action_reset(self):
@@ -385,8 +394,10 @@ class CrmServiceOrder(models.Model):
         return bool(self.latitude or self.longitude)
 
     def _fs_on_done(self):
-        """Called once visits are done; addons that create visits (complaints, ...) extend
-        it to hear back."""
+        """Called once visits are done: the complaint a visit remedies hears of it (its
+        remedy is done and costs what the visit cost). Addons that create visits extend it.
+        As the system: the technician closing the visit has no complaint rights."""
+        self.crm_complaint_remedy_id.sudo()._remedy_done()
 
     def _fs_customer_confirm(self):
         self.write({"customer_response": "confirmed"})

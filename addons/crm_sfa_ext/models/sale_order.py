@@ -4,7 +4,7 @@ from odoo import api, fields, models
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    fs_order_count = fields.Integer(compute="_compute_fs_order_count")
+    fs_order_count = fields.Integer(string="Service Visits", compute="_compute_fs_order_count")
 
     @api.depends("order_line.fs_order_ids")
     def _compute_fs_order_count(self):
