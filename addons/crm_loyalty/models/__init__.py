@@ -1,12 +1,16 @@
 from . import (
     account_move,
     account_partial_reconcile,
+    crm_loyalty_offer,
     crm_loyalty_tier,
+    crm_loyalty_tier_history,
     loyalty_card,
     loyalty_history,
     loyalty_program,
+    loyalty_reward,
     res_company,
     res_config_settings,
+    res_partner,
     sale_order,
     sale_order_line,
 )

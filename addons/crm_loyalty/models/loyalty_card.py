@@ -1,4 +1,7 @@
 from collections import defaultdict
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -8,17 +11,124 @@ from ..lib import ledger
 from .loyalty_history import CTX_BOOKING, CTX_ORDER_SYNC
 
 MANAGER = "crm_loyalty.group_crm_loyalty_manager"
-# moves that may take a card below zero: the points an order earned are taken back even
-# when they were spent already (the next points earned pay the debt first)
-DEBT_KINDS = {"clawback"}
-# moves that spend points: only from an active card that has not expired
-SPEND_KINDS = {"redeem", "transfer"}
+# "expiring soon" on the card and the portal when the programme sends no reminder
+SOON_DAYS = 30
 
 
 class LoyaltyCard(models.Model):
     _inherit = "loyalty.card"
 
-    crm_enabled = fields.Boolean(related="program_id.crm_enabled", string="Ledger Programme")
+    # stored: members search their cards by it without reading the programme
+    crm_enabled = fields.Boolean(
+        related="program_id.crm_enabled", string="Ledger Programme", store=True
+    )
+    # members read their card's balance over RPC: it is formatted from the programme
+    points_display = fields.Char(compute_sudo=True)
+    crm_offer_id = fields.Many2one(
+        "crm.loyalty.offer",
+        string="Segment Offer",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
+        help="The segment offer that created this card.",
+    )
+    crm_tier_id = fields.Many2one(
+        "crm.loyalty.tier", string="Tier", readonly=True, index="btree_not_null"
+    )
+    crm_tier_color = fields.Integer(related="crm_tier_id.color", string="Tier Color")
+    crm_tier_since = fields.Date(string="In Tier Since", readonly=True)
+    crm_tier_qualified_on = fields.Date(
+        string="Last Qualified",
+        readonly=True,
+        help="The last day the member's qualifying value reached their tier; the grace "
+        "period before a downgrade counts from it.",
+    )
+    crm_qualifying = fields.Float(
+        string="Qualifying Balance",
+        readonly=True,
+        help="What decides the tier, never spent: the points earned, the amount spent or "
+        "the orders over the programme's qualifying window.",
+    )
+    # computed as the system: members read their card, not the programme's settings
+    crm_qualifying_display = fields.Char(
+        string="Qualifying", compute="_compute_crm_tier_progress", compute_sudo=True
+    )
+    crm_next_tier_id = fields.Many2one(
+        "crm.loyalty.tier",
+        string="Next Tier",
+        compute="_compute_crm_tier_progress",
+        compute_sudo=True,
+    )
+    crm_to_next_tier = fields.Float(
+        string="To Next Tier", compute="_compute_crm_tier_progress", compute_sudo=True
+    )
+    crm_tier_progress = fields.Float(
+        string="Progress to Next Tier", compute="_compute_crm_tier_progress", compute_sudo=True
+    )
+    crm_tier_history_ids = fields.One2many(
+        "crm.loyalty.tier.history", "card_id", string="Tier History", readonly=True
+    )
+
+    crm_expiring_points = fields.Float(
+        string="Expiring Soon", compute="_compute_crm_expiring_points", compute_sudo=True
+    )
+    crm_expiring_date = fields.Date(
+        string="Next Expiry", compute="_compute_crm_expiring_points", compute_sudo=True
+    )
+
+    @api.depends("crm_qualifying", "crm_tier_id", "program_id.crm_tier_ids.qualify_from")
+    def _compute_crm_tier_progress(self):
+        for card in self:
+            program = card.program_id
+            tiers = program.crm_tier_ids.sorted("qualify_from")
+            above = tiers.filtered(
+                lambda t, card=card: t.qualify_from > card.crm_qualifying + ledger.EPSILON
+                and (not card.crm_tier_id or t.qualify_from > card.crm_tier_id.qualify_from)
+            )[:1]
+            card.crm_next_tier_id = above
+            card.crm_qualifying_display = program._crm_format_qualifying(card.crm_qualifying)
+            if above:
+                base = card.crm_tier_id.qualify_from if card.crm_tier_id else 0.0
+                span = above.qualify_from - base
+                card.crm_to_next_tier = above.qualify_from - card.crm_qualifying
+                card.crm_tier_progress = (
+                    100.0 * max(0.0, card.crm_qualifying - base) / span if span > 0 else 0.0
+                )
+            else:
+                card.crm_to_next_tier = 0.0
+                card.crm_tier_progress = 100.0 if card.crm_tier_id else 0.0
+
+    @api.depends_context("uid")
+    def _compute_crm_expiring_points(self):
+        self.crm_expiring_points = 0.0
+        self.crm_expiring_date = False
+        ledger_cards = self.filtered(lambda c: c.id and c.program_id.crm_enabled)
+        if not ledger_cards:
+            return
+        today = fields.Date.context_today(self)
+        horizon = today + timedelta(
+            days=max(ledger_cards.program_id.mapped("crm_reminder_days") + [SOON_DAYS])
+        )
+        groups = (
+            self.env["loyalty.history"]
+            .sudo()
+            ._read_group(
+                [
+                    ("card_id", "in", ledger_cards.ids),
+                    ("crm_remaining", ">", 0),
+                    ("crm_expiry_date", "!=", False),
+                    ("crm_expiry_date", "<=", horizon),
+                ],
+                ["card_id"],
+                ["crm_remaining:sum", "crm_expiry_date:min"],
+            )
+        )
+        for card, remaining, first in groups:
+            card = card.with_env(self.env)
+            soon = today + timedelta(days=card.program_id.crm_reminder_days or SOON_DAYS)
+            if first <= soon:
+                card.crm_expiring_points = remaining
+                card.crm_expiring_date = first
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -38,7 +148,7 @@ class LoyaltyCard(models.Model):
         if opening:
             reason = self.env.context.get("crm_loyalty_reason")
             cards._crm_check_manual_change(reason)
-            self._crm_book(
+            self.env["loyalty.history"]._crm_book(
                 [
                     {
                         "card": cards[index],
@@ -70,7 +180,7 @@ class LoyaltyCard(models.Model):
             # what the order changed instead
             reason = self.env.context.get("crm_loyalty_reason")
             ledger_cards._crm_check_manual_change(reason)
-            self._crm_book(
+            self.env["loyalty.history"]._crm_book(
                 [
                     {
                         "card": card,
@@ -104,187 +214,6 @@ class LoyaltyCard(models.Model):
                 )
             )
 
-    @api.model
-    def _crm_book(self, moves):
-        """Book `moves` on ledger cards and return the ledger lines written.
-
-        Each move is a dict: card, kind (see LEDGER_KINDS), points (signed), description,
-        and optionally reason, source (the document behind it), order (the sale order,
-        kept in Odoo's order fields), lots (earning lots to take points from first),
-        expiry_date (of points coming in; default: the programme's), date.
-
-        Steps: lock the cards' rows (loyalty_card; a concurrent transaction fails at once
-        and is retried); read their balances and open lots (loyalty_history); write the
-        lines bringing points in, each a new lot (a negative balance is paid off first);
-        then the lines taking points out, one per lot taken from, oldest lot first
-        (checking the balance, and that a card spent from is active and valid); update the
-        lots' unspent points (loyalty_history) and the cards' points (loyalty_card)."""
-        moves = [dict(move, points=ledger.round_points(move["points"])) for move in moves]
-        moves = [move for move in moves if not ledger.is_zero(move["points"])]
-        History = self.env["loyalty.history"].sudo().with_context(**{CTX_BOOKING: True})
-        if not moves:
-            return History.browse()
-        cards = self.sudo().browse({move["card"].id for move in moves})
-        cards.program_id._crm_check_usable()
-        for move in moves:
-            program = move["card"].program_id
-            if program.crm_whole_points and move["points"] != int(move["points"]):
-                raise UserError(
-                    self.env._(
-                        "%(program)s counts whole points only; %(points)s is not a whole "
-                        "number.",
-                        program=program.name,
-                        points=move["points"],
-                    )
-                )
-        self.env.flush_all()
-        History._crm_lock_cards(cards.ids)
-        cards.invalidate_recordset(["points"])
-        balance = {card.id: card.points for card in cards}
-        lots = defaultdict(list)
-        self.env.cr.execute(
-            SQL(
-                "SELECT card_id, id, crm_remaining FROM loyalty_history"
-                " WHERE card_id = ANY(%s) AND crm_remaining > 0 ORDER BY card_id, crm_date, id",
-                cards.ids,
-            )
-        )
-        for card_id, lot_id, remaining in self.env.cr.fetchall():
-            lots[card_id].append([lot_id, remaining])
-        now = fields.Datetime.now()
-
-        def base(move):
-            source = move.get("source")
-            order = move.get("order")
-            return {
-                "card_id": move["card"].id,
-                "crm_kind": move["kind"],
-                "description": move["description"],
-                "crm_reason": move.get("reason") or False,
-                "crm_date": move.get("date") or now,
-                "crm_user_id": self.env.uid,
-                "crm_source_model": source._name if source else False,
-                "crm_source_id": source.id if source else False,
-                "order_model": order._name if order else False,
-                "order_id": order.id if order else False,
-            }
-
-        # points in: one lot each
-        incoming = [move for move in moves if move["points"] > 0]
-        vals_list = []
-        for move in incoming:
-            card, points = move["card"], move["points"]
-            opening = ledger.lot_opening(balance[card.id], points)
-            balance[card.id] = ledger.round_points(balance[card.id] + points)
-            day = fields.Datetime.to_datetime(move.get("date") or now).date()
-            expiry = move.get("expiry_date", card.program_id._crm_expiry_date(day))
-            vals_list.append(
-                {
-                    **base(move),
-                    # a give-back returns what the order used: Odoo's order history reads it
-                    **(
-                        {"issued": 0.0, "used": -points}
-                        if move["kind"] == "giveback"
-                        else {"issued": points, "used": 0.0}
-                    ),
-                    "crm_balance": balance[card.id],
-                    "crm_remaining": opening,
-                    "crm_expiry_date": expiry or False,
-                }
-            )
-        lines = History.create(vals_list)
-        for line in lines:
-            if line.crm_remaining > 0:
-                lots[line.card_id.id].append([line.id, line.crm_remaining])
-
-        # points out: from the lots, the given ones first, then the oldest
-        vals_list = []
-        taken = {}
-        for move in moves:
-            if move["points"] > 0:
-                continue
-            card, amount = move["card"], -move["points"]
-            self._crm_check_outgoing(card, move["kind"], amount, balance[card.id])
-            card_lots = lots[card.id]
-            preferred = move.get("lots").ids if move.get("lots") else ()
-            takes, shortfall = ledger.allocate(
-                [tuple(lot) for lot in card_lots], amount, preferred
-            )
-            remaining = {lot[0]: lot for lot in card_lots}
-            for lot_id, points in takes:
-                remaining[lot_id][1] = ledger.round_points(remaining[lot_id][1] - points)
-                taken[lot_id] = remaining[lot_id][1]
-            lots[card.id] = [lot for lot in card_lots if lot[1] > ledger.EPSILON]
-            if shortfall:
-                takes.append((False, shortfall))
-            for lot_id, points in takes:
-                balance[card.id] = ledger.round_points(balance[card.id] - points)
-                vals_list.append(
-                    {
-                        **base(move),
-                        # a clawback takes back what the order issued
-                        **(
-                            {"issued": -points, "used": 0.0}
-                            if move["kind"] == "clawback"
-                            else {"issued": 0.0, "used": points}
-                        ),
-                        "crm_balance": balance[card.id],
-                        "crm_lot_id": lot_id,
-                    }
-                )
-        lines |= History.create(vals_list)
-        if taken:
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE loyalty_history h SET crm_remaining = v.remaining"
-                    " FROM unnest(%s::int[], %s::float8[]) AS v(id, remaining)"
-                    " WHERE h.id = v.id",
-                    list(taken),
-                    list(taken.values()),
-                )
-            )
-            History.browse(taken).invalidate_recordset(["crm_remaining"])
-        for card in cards:
-            card.with_context(**{CTX_BOOKING: True, "mail_notrack": True}).points = balance[
-                card.id
-            ]
-        self._crm_after_booking(cards, moves)
-        return lines
-
-    @api.model
-    def _crm_check_outgoing(self, card, kind, amount, balance):
-        if kind in SPEND_KINDS:
-            if not card.active:
-                raise UserError(
-                    self.env._(
-                        "The card %(card)s is archived: its points cannot be spent. Restore "
-                        "the card first.",
-                        card=card.display_name,
-                    )
-                )
-            if card.expiration_date and card.expiration_date < fields.Date.context_today(self):
-                raise UserError(
-                    self.env._(
-                        "The card %(card)s expired on %(date)s: its points cannot be spent.",
-                        card=card.display_name,
-                        date=format_date(self.env, card.expiration_date),
-                    )
-                )
-        if kind not in DEBT_KINDS and amount > balance + ledger.EPSILON:
-            raise UserError(
-                self.env._(
-                    "The card %(card)s has %(balance)s; %(points)s cannot be taken from it. "
-                    "Refresh the order or choose a smaller reward.",
-                    card=card.display_name,
-                    balance=card._format_points(max(balance, 0.0)),
-                    points=card._format_points(amount),
-                )
-            )
-
-    @api.model
-    def _crm_after_booking(self, cards, moves):
-        """Hook run once the cards' balances are written (tiers follow the points)."""
-
     def _crm_check_ledger(self):
         """The cards (all ledger cards when empty) whose points differ from the sum of their
         ledger, or whose open lots do not add up to their balance: a list of (card id,
@@ -310,6 +239,274 @@ class LoyaltyCard(models.Model):
             )
         )
         return self.env.cr.fetchall()
+
+    def _crm_transfer(self, target, points, reason, source=None):
+        """Move `points` from this card to `target` (same programme): out of this card's
+        lots, oldest first, into new lots on the target that keep each lot's expiry date.
+        Returns the ledger lines."""
+        self.ensure_one()
+        History = self.env["loyalty.history"].sudo()
+        self.env.flush_all()
+        History._crm_lock_cards((self | target).ids)
+        self.invalidate_recordset(["points"])
+        self.env["loyalty.history"]._crm_check_outgoing(self, "transfer", points, self.points)
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, crm_remaining, crm_expiry_date FROM loyalty_history"
+                " WHERE card_id = %s AND crm_remaining > 0 ORDER BY crm_date, id",
+                self.id,
+            )
+        )
+        lots = self.env.cr.fetchall()
+        expiry = {lot_id: day for lot_id, __, day in lots}
+        takes, __ = ledger.allocate([(lot_id, rest) for lot_id, rest, __ in lots], points)
+        moves = [
+            {
+                "card": self,
+                "kind": "transfer",
+                "points": -points,
+                "description": self.env._("Transferred to %(card)s", card=target.display_name),
+                "reason": reason,
+                "source": source or target,
+            }
+        ]
+        moves += [
+            {
+                "card": target,
+                "kind": "transfer",
+                "points": taken,
+                "expiry_date": expiry[lot_id],
+                "description": self.env._("Transferred from %(card)s", card=self.display_name),
+                "reason": reason,
+                "source": source or self,
+            }
+            for lot_id, taken in takes
+        ]
+        return self.env["loyalty.history"]._crm_book(moves)
+
+    def action_crm_adjust_points(self):
+        self.ensure_one()
+        return {
+            "name": self.env._("Adjust Points"),
+            "type": "ir.actions.act_window",
+            "res_model": "crm.loyalty.adjust",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_card_id": self.id},
+        }
+
+    def action_crm_transfer_points(self):
+        self.ensure_one()
+        return {
+            "name": self.env._("Transfer Points"),
+            "type": "ir.actions.act_window",
+            "res_model": "crm.loyalty.transfer",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_card_id": self.id},
+        }
+
+    def action_crm_open_ledger(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_loyalty.loyalty_history_action_crm"
+        )
+        action["domain"] = [("card_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    # ------------------------------------------------------------------ tiers
+
+    def _crm_refresh_tiers(self, review=False, today=None):
+        """Bring these ledger cards' qualifying balance and tier up to date: upgrade the
+        members who qualify for a higher tier; at a review (`review`), also move down the
+        members below their tier whose grace period is over. Returns the changes as
+        (card id, old tier id, new tier id, qualifying value, day last qualified)."""
+        cards = self.filtered(lambda c: c.program_id.crm_enabled and c.program_id.crm_tier_ids)
+        if not cards:
+            return []
+        today = today or fields.Date.context_today(self)
+        values = {}
+        for program, program_cards in cards.grouped("program_id").items():
+            values.update(program._crm_qualifying_values(today, program_cards))
+        changes = []
+        writes = defaultdict(lambda: self.browse())
+        for card in cards:
+            value = values.get(card.id, 0.0)
+            old = card.crm_tier_id
+            new = card._crm_reached_tier(value)
+            vals = {}
+            if abs(value - card.crm_qualifying) > ledger.EPSILON:
+                vals["crm_qualifying"] = value
+            last = card.crm_tier_qualified_on or card.crm_tier_since
+            if new and (not old or new.qualify_from > old.qualify_from):
+                vals.update(crm_tier_id=new.id, crm_tier_since=today, crm_tier_qualified_on=today)
+                changes.append((card.id, old.id, new.id, value, last))
+            elif new == old and old:
+                if card.crm_tier_qualified_on != today:
+                    vals["crm_tier_qualified_on"] = today
+            elif review and old and card._crm_grace_over(today):
+                vals.update(crm_tier_id=new.id, crm_tier_since=today, crm_tier_qualified_on=today)
+                changes.append((card.id, old.id, new.id, value, last))
+            if vals:
+                writes[tuple(sorted(vals.items()))] |= card
+        for vals, group in writes.items():
+            group.sudo().write(dict(vals))
+        self.env["crm.loyalty.tier.history"]._crm_record(changes, today)
+        return changes
+
+    def _crm_reached_tier(self, value):
+        self.ensure_one()
+        tiers = self.program_id.crm_tier_ids
+        reached = ledger.reached_tier([(t.id, t.qualify_from) for t in tiers], value)
+        return tiers.browse(reached) if reached else tiers.browse()
+
+    def _crm_grace_over(self, today):
+        self.ensure_one()
+        last = self.crm_tier_qualified_on or self.crm_tier_since
+        return not last or last + relativedelta(months=self.program_id.crm_grace_months) <= today
+
+    def _crm_after_booking(self, moves):
+        """Run once these cards' balances are written: tiers that follow the points earned
+        move with them."""
+        qualifying = {
+            move["card"].id
+            for move in moves
+            if move["kind"] in ("earn", "clawback")
+            and move["card"].program_id.crm_qualify_on == "points"
+        }
+        if qualifying:
+            self.browse(qualifying)._crm_refresh_tiers()
+
+    def _crm_tier_message(self, old, new, value, last_qualified):
+        """The chatter message of a tier change."""
+        self.ensure_one()
+        qualifying = self.program_id._crm_format_qualifying(value)
+        months = self.program_id.crm_qualify_months
+        if not old:
+            return self.env._(
+                "Joined the %(tier)s tier: %(value)s in the last %(months)s months.",
+                tier=new.name,
+                value=qualifying,
+                months=months,
+            )
+        if new and new.qualify_from > old.qualify_from:
+            return self.env._(
+                "Upgraded from %(old)s to %(new)s: %(value)s in the last %(months)s months.",
+                old=old.name,
+                new=new.name,
+                value=qualifying,
+                months=months,
+            )
+        return self.env._(
+            "Moved down from %(old)s to %(new)s at the tier review: %(value)s in the last "
+            "%(months)s months, below %(old)s since %(date)s and the grace period is over.",
+            old=old.name,
+            new=new.name or self.env._("no tier"),
+            value=qualifying,
+            months=months,
+            date=format_date(self.env, last_qualified),
+        )
+
+    # ------------------------------------------------------------------ portal
+
+    def _crm_portal_values(self, ledger_limit=10):
+        """What the member's portal page shows of this card, formatted in their language:
+        tier and progress, both balances, points expiring soon, the tier ladder, the
+        rewards within reach and the last ledger lines. The card is read as the caller
+        (record rules apply); its programme, tiers and rewards once it is readable."""
+        self.ensure_one()
+        self.check_access("read")
+        card = self.sudo()
+        program = card.program_id
+        tiers = program.crm_tier_ids.sorted("qualify_from")
+        rewards = program.reward_ids.filtered(lambda r: r._crm_allows(card)).sorted(
+            "required_points"
+        )
+        lines = (
+            self.env["loyalty.history"].search(
+                [("card_id", "=", self.id), ("crm_kind", "!=", False)], limit=ledger_limit
+            )
+            if ledger_limit
+            else []
+        )
+        return {
+            "id": card.id,
+            "code": card.code,
+            "program": program.name,
+            "points": card.points_display,
+            "qualifying": card.crm_qualifying_display,
+            "qualify_label": self.env._(
+                "%(what)s in the last %(months)s months",
+                what=dict(program._fields["crm_qualify_on"]._description_selection(self.env))[
+                    program.crm_qualify_on
+                ],
+                months=program.crm_qualify_months,
+            ),
+            "tier": card.crm_tier_id.name or "",
+            "tier_benefits": card.crm_tier_id.benefits or "",
+            "next_tier": card.crm_next_tier_id.name or "",
+            "to_next_label": self.env._(
+                "%(left)s to %(tier)s",
+                left=program._crm_format_qualifying(card.crm_to_next_tier),
+                tier=card.crm_next_tier_id.name or "",
+            ),
+            "progress": int(round(card.crm_tier_progress)),
+            "ladder": [
+                {
+                    "name": tier.name,
+                    "from_label": self.env._(
+                        "from %(value)s", value=program._crm_format_qualifying(tier.qualify_from)
+                    ),
+                    "current": tier == card.crm_tier_id,
+                    "benefits": tier.benefits or "",
+                }
+                for tier in tiers
+            ],
+            "expiring": card._format_points(card.crm_expiring_points)
+            if card.crm_expiring_points
+            else "",
+            "expiring_label": self.env._(
+                "on %(date)s", date=format_date(self.env, card.crm_expiring_date)
+            )
+            if card.crm_expiring_date
+            else "",
+            "rewards": [
+                {
+                    "name": reward.description,
+                    "points": card._format_points(reward.required_points),
+                    "claimable": card.points + ledger.EPSILON >= reward.required_points,
+                    "missing_label": self.env._(
+                        "%(points)s more",
+                        points=card._format_points(max(reward.required_points - card.points, 0)),
+                    ),
+                }
+                for reward in rewards
+            ],
+            "lines": [self._crm_portal_line(line) for line in lines],
+        }
+
+    def _crm_portal_line(self, line):
+        """A ledger line as the member reads it."""
+        self.ensure_one()
+        kinds = dict(line._fields["crm_kind"]._description_selection(self.env))
+        url = line.sudo()._get_order_portal_url() if line.order_id else False
+        return {
+            "date": format_date(self.env, line.crm_date),
+            "kind": kinds.get(line.crm_kind, ""),
+            "description": line.description,
+            "document": line.sudo()._crm_source_display(),
+            "url": url,
+            "points": ("+" if line.crm_points > 0 else "-")
+            + self.sudo()._format_points(abs(line.crm_points)),
+            "positive": line.crm_points > 0,
+            "balance": self.sudo()._format_points(line.crm_balance),
+            "expiry": self.env._(
+                "expires on %(date)s", date=format_date(self.env, line.crm_expiry_date)
+            )
+            if line.crm_expiry_date and line.crm_remaining > 0
+            else "",
+        }
 
     # ------------------------------------------------------------------ API
 
@@ -381,7 +578,7 @@ class LoyaltyCard(models.Model):
         )
         if not card:
             card = self.create({"program_id": program.id, "partner_id": customer.id})
-        line = self._crm_book(
+        line = self.env["loyalty.history"]._crm_book(
             [
                 {
                     "card": card,

@@ -1,9 +1,16 @@
+import logging
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, create_index
+from odoo.tools import SQL, create_index, format_date
+
+from ..lib import ledger
+
+_logger = logging.getLogger(__name__)
 
 # what a ledger line records; the first five move points in or out of a card through its
-# earning lots, see loyalty.card._crm_book
+# earning lots, see _crm_book
 LEDGER_KINDS = [
     ("earn", "Earned"),
     ("redeem", "Redeemed"),
@@ -21,6 +28,16 @@ CTX_BOOKING = "crm_loyalty_booking"
 CTX_ORDER_SYNC = "crm_loyalty_order_sync"
 # the ledger's own bookkeeping of a line, written after it is created
 BOOKKEEPING_FIELDS = {"crm_remaining", "crm_reminded"}
+# moves that may take a card below zero: the points an order earned are taken back even
+# when they were spent already (the next points earned pay the debt first)
+DEBT_KINDS = {"clawback"}
+# moves that spend points: only from an active card that has not expired
+SPEND_KINDS = {"redeem", "transfer"}
+# cards expired per cron run (each run is one set-based statement; the scheduler runs
+# again at once while cards are left)
+EXPIRY_BATCH = 100_000
+# reminders rendered per cron run
+REMINDER_BATCH = 500
 
 
 class LoyaltyHistory(models.Model):
@@ -36,6 +53,8 @@ class LoyaltyHistory(models.Model):
     _inherit = "loyalty.history"
     _order = "id desc"
 
+    # the ledger reads a card's lines (Odoo does not index them)
+    card_id = fields.Many2one(index=True)
     crm_kind = fields.Selection(LEDGER_KINDS, string="Kind", readonly=True, index=True)
     crm_points = fields.Float(
         string="Points",
@@ -75,6 +94,13 @@ class LoyaltyHistory(models.Model):
     )
     crm_expiry_date = fields.Date(string="Expires On", readonly=True)
     crm_reminded = fields.Boolean(string="Expiry Reminder Sent", readonly=True)
+    crm_offer_id = fields.Many2one(
+        "crm.loyalty.offer",
+        string="Segment Offer",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
+    )
     crm_partner_id = fields.Many2one(related="card_id.partner_id", string="Member")
     crm_program_id = fields.Many2one(related="card_id.program_id", string="Programme")
 
@@ -199,3 +225,315 @@ class LoyaltyHistory(models.Model):
                 sorted(card_ids),
             )
         )
+
+    # ------------------------------------------------------------------ booking
+
+    @api.model
+    def _crm_book(self, moves):
+        """Book `moves` on ledger cards and return the ledger lines written.
+
+        Each move is a dict: card, kind (see LEDGER_KINDS), points (signed), description,
+        and optionally reason, source (the document behind it), order (the sale order,
+        kept in Odoo's order fields), lots (earning lots to take points from first),
+        expiry_date (of points coming in; default: the programme's), date.
+
+        Steps: lock the cards' rows (loyalty_card; a concurrent transaction fails at once
+        and is retried); read their balances and open lots (loyalty_history); write the
+        lines bringing points in, each a new lot (a negative balance is paid off first);
+        then the lines taking points out, one per lot taken from, oldest lot first
+        (checking the balance, and that a card spent from is active and valid); update the
+        lots' unspent points (loyalty_history) and the cards' points (loyalty_card)."""
+        moves = [dict(move, points=ledger.round_points(move["points"])) for move in moves]
+        moves = [move for move in moves if not ledger.is_zero(move["points"])]
+        History = self.env["loyalty.history"].sudo().with_context(**{CTX_BOOKING: True})
+        if not moves:
+            return History.browse()
+        cards = self.env["loyalty.card"].sudo().browse({move["card"].id for move in moves})
+        cards.program_id._crm_check_usable()
+        for move in moves:
+            program = move["card"].program_id
+            if program.crm_whole_points and move["points"] != int(move["points"]):
+                raise UserError(
+                    self.env._(
+                        "%(program)s counts whole points only; %(points)s is not a whole "
+                        "number.",
+                        program=program.name,
+                        points=move["points"],
+                    )
+                )
+        self.env.flush_all()
+        History._crm_lock_cards(cards.ids)
+        cards.invalidate_recordset(["points"])
+        balance = {card.id: card.points for card in cards}
+        lots = defaultdict(list)
+        self.env.cr.execute(
+            SQL(
+                "SELECT card_id, id, crm_remaining FROM loyalty_history"
+                " WHERE card_id = ANY(%s) AND crm_remaining > 0 ORDER BY card_id, crm_date, id",
+                cards.ids,
+            )
+        )
+        for card_id, lot_id, remaining in self.env.cr.fetchall():
+            lots[card_id].append([lot_id, remaining])
+        now = fields.Datetime.now()
+
+        def base(move):
+            source = move.get("source")
+            order = move.get("order")
+            return {
+                "card_id": move["card"].id,
+                "crm_kind": move["kind"],
+                "description": move["description"],
+                "crm_reason": move.get("reason") or False,
+                "crm_date": move.get("date") or now,
+                "crm_user_id": self.env.uid,
+                "crm_source_model": source._name if source else False,
+                "crm_source_id": source.id if source else False,
+                "order_model": order._name if order else False,
+                "order_id": order.id if order else False,
+            }
+
+        # points in: one lot each
+        incoming = [move for move in moves if move["points"] > 0]
+        vals_list = []
+        for move in incoming:
+            card, points = move["card"], move["points"]
+            opening = ledger.lot_opening(balance[card.id], points)
+            balance[card.id] = ledger.round_points(balance[card.id] + points)
+            day = fields.Datetime.to_datetime(move.get("date") or now).date()
+            expiry = move.get("expiry_date", card.program_id._crm_expiry_date(day))
+            vals_list.append(
+                {
+                    **base(move),
+                    # a give-back returns what the order used: Odoo's order history reads it
+                    **(
+                        {"issued": 0.0, "used": -points}
+                        if move["kind"] == "giveback"
+                        else {"issued": points, "used": 0.0}
+                    ),
+                    "crm_balance": balance[card.id],
+                    "crm_remaining": opening,
+                    "crm_expiry_date": expiry or False,
+                }
+            )
+        lines = History.create(vals_list)
+        for line in lines:
+            if line.crm_remaining > 0:
+                lots[line.card_id.id].append([line.id, line.crm_remaining])
+
+        # points out: from the lots, the given ones first, then the oldest
+        vals_list = []
+        taken = {}
+        for move in moves:
+            if move["points"] > 0:
+                continue
+            card, amount = move["card"], -move["points"]
+            self._crm_check_outgoing(card, move["kind"], amount, balance[card.id])
+            card_lots = lots[card.id]
+            preferred = move.get("lots").ids if move.get("lots") else ()
+            takes, shortfall = ledger.allocate(
+                [tuple(lot) for lot in card_lots], amount, preferred
+            )
+            remaining = {lot[0]: lot for lot in card_lots}
+            for lot_id, points in takes:
+                remaining[lot_id][1] = ledger.round_points(remaining[lot_id][1] - points)
+                taken[lot_id] = remaining[lot_id][1]
+            lots[card.id] = [lot for lot in card_lots if lot[1] > ledger.EPSILON]
+            if shortfall:
+                takes.append((False, shortfall))
+            for lot_id, points in takes:
+                balance[card.id] = ledger.round_points(balance[card.id] - points)
+                vals_list.append(
+                    {
+                        **base(move),
+                        # a clawback takes back what the order issued
+                        **(
+                            {"issued": -points, "used": 0.0}
+                            if move["kind"] == "clawback"
+                            else {"issued": 0.0, "used": points}
+                        ),
+                        "crm_balance": balance[card.id],
+                        "crm_lot_id": lot_id,
+                    }
+                )
+        lines |= History.create(vals_list)
+        if taken:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE loyalty_history h SET crm_remaining = v.remaining"
+                    " FROM unnest(%s::int[], %s::float8[]) AS v(id, remaining)"
+                    " WHERE h.id = v.id",
+                    list(taken),
+                    list(taken.values()),
+                )
+            )
+            History.browse(taken).invalidate_recordset(["crm_remaining"])
+        for card in cards:
+            card.with_context(**{CTX_BOOKING: True, "mail_notrack": True}).points = balance[
+                card.id
+            ]
+        cards._crm_after_booking(moves)
+        return lines
+
+    @api.model
+    def _crm_check_outgoing(self, card, kind, amount, balance):
+        if kind in SPEND_KINDS:
+            if not card.active:
+                raise UserError(
+                    self.env._(
+                        "The card %(card)s is archived: its points cannot be spent. Restore "
+                        "the card first.",
+                        card=card.display_name,
+                    )
+                )
+            if card.expiration_date and card.expiration_date < fields.Date.context_today(self):
+                raise UserError(
+                    self.env._(
+                        "The card %(card)s expired on %(date)s: its points cannot be spent.",
+                        card=card.display_name,
+                        date=format_date(self.env, card.expiration_date),
+                    )
+                )
+        if kind not in DEBT_KINDS and amount > balance + ledger.EPSILON:
+            raise UserError(
+                self.env._(
+                    "The card %(card)s has %(balance)s; %(points)s cannot be taken from it. "
+                    "Refresh the order or choose a smaller reward.",
+                    card=card.display_name,
+                    balance=card._format_points(max(balance, 0.0)),
+                    points=card._format_points(amount),
+                )
+            )
+
+    # ------------------------------------------------------------------ expiry
+
+    @api.model
+    def _crm_expire_points(self, today=None, limit=EXPIRY_BATCH):
+        """Expire the lots of up to `limit` cards whose points are past their expiry date,
+        in one statement. Returns (cards expired, cards left).
+
+        Steps: pick the cards holding lots that expired before `today` (loyalty_history
+        through its partial index on crm_expiry_date, ledger programmes only); lock them,
+        skipping the ones another transaction is booking on right now (the next run takes
+        them); write one Expired line per lot with the balance after it (the card's points
+        less the lots expired before it, oldest first) and close the lots
+        (loyalty_history); take the points off the cards (loyalty_card). Safe to run twice:
+        a closed lot is never expired again."""
+        today = today or fields.Date.context_today(self)
+        now = fields.Datetime.now()
+        self.env.flush_all()
+        due = SQL(
+            """
+            SELECT DISTINCT h.card_id
+              FROM loyalty_history h
+              JOIN loyalty_card c ON c.id = h.card_id
+              JOIN loyalty_program p ON p.id = c.program_id AND p.crm_enabled
+             WHERE h.crm_remaining > 0 AND h.crm_expiry_date < %s
+            """,
+            today,
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH due AS (%(due)s ORDER BY 1 LIMIT %(limit)s),
+                locked AS (
+                    SELECT c.id, c.points
+                      FROM loyalty_card c
+                      JOIN due ON due.card_id = c.id
+                       FOR NO KEY UPDATE OF c SKIP LOCKED
+                ), lots AS (
+                    SELECT h.id, h.card_id, h.crm_remaining,
+                           l.points - SUM(h.crm_remaining) OVER (
+                               PARTITION BY h.card_id ORDER BY h.crm_date, h.id
+                           ) AS balance
+                      FROM loyalty_history h
+                      JOIN locked l ON l.id = h.card_id
+                     WHERE h.crm_remaining > 0 AND h.crm_expiry_date < %(today)s
+                ), expired AS (
+                    INSERT INTO loyalty_history (
+                        card_id, description, issued, used, crm_points, crm_kind,
+                        crm_balance, crm_date, crm_lot_id, crm_user_id, crm_remaining,
+                        crm_reminded, create_uid, create_date, write_uid, write_date)
+                    SELECT card_id, %(description)s, 0, crm_remaining, -crm_remaining, 'expire',
+                           ROUND(balance::numeric, 2)::float8, %(now)s, id, %(uid)s, 0,
+                           FALSE, %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM lots
+                 RETURNING card_id, used
+                ), closed AS (
+                    UPDATE loyalty_history h SET crm_remaining = 0
+                      FROM lots WHERE h.id = lots.id
+                )
+                UPDATE loyalty_card c
+                   SET points = ROUND((c.points - e.total)::numeric, 2)::float8,
+                       write_uid = %(uid)s, write_date = %(now)s
+                  FROM (SELECT card_id, SUM(used) AS total FROM expired GROUP BY card_id) e
+                 WHERE c.id = e.card_id
+                """,
+                due=due,
+                limit=limit,
+                today=today,
+                description=self.env._("Points expired"),
+                now=now,
+                uid=self.env.uid,
+            )
+        )
+        done = self.env.cr.rowcount
+        self.env["loyalty.card"].invalidate_model(["points"])
+        self.invalidate_model()
+        self.env.cr.execute(SQL("SELECT COUNT(*) FROM (%s) due", due))
+        left = self.env.cr.fetchone()[0]
+        return done, left
+
+    @api.model
+    def _cron_expire_points(self):
+        done, left = self._crm_expire_points()
+        if done:
+            _logger.info("Loyalty: expired the points of %s cards, %s left", done, left)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=left)
+
+    @api.model
+    def _cron_send_expiry_reminders(self, limit=REMINDER_BATCH):
+        """Email the members whose points expire within their programme's reminder days,
+        once per lot: up to `limit` cards per run, reporting progress.
+
+        Steps: find the unreminded open lots expiring between today and the reminder
+        horizon on active cards of members with an email (loyalty_history, loyalty_card,
+        loyalty_program, res_partner); render the programme's reminder template for each
+        card (mail_mail); mark the lots reminded (loyalty_history)."""
+        today = fields.Date.context_today(self)
+        self.env.flush_all()
+        query = SQL(
+            """
+            SELECT c.id, p.crm_reminder_template_id, array_agg(h.id)
+              FROM loyalty_history h
+              JOIN loyalty_card c ON c.id = h.card_id AND c.active
+              JOIN loyalty_program p ON p.id = c.program_id AND p.crm_enabled AND p.active
+              JOIN res_partner rp ON rp.id = c.partner_id AND rp.email IS NOT NULL
+             WHERE h.crm_remaining > 0 AND NOT COALESCE(h.crm_reminded, FALSE)
+               AND h.crm_expiry_date >= %(today)s
+               AND p.crm_reminder_days > 0 AND p.crm_reminder_template_id IS NOT NULL
+               AND h.crm_expiry_date <= %(today)s + p.crm_reminder_days
+             GROUP BY c.id, p.crm_reminder_template_id
+            """,
+            today=today,
+        )
+        self.env.cr.execute(SQL("%s ORDER BY c.id LIMIT %s", query, limit))
+        rows = self.env.cr.fetchall()
+        by_template = {}
+        lot_ids = []
+        for card_id, template_id, lots in rows:
+            by_template.setdefault(template_id, []).append(card_id)
+            lot_ids += lots
+        for template_id, card_ids in by_template.items():
+            self.env["mail.template"].browse(template_id).send_mail_batch(
+                card_ids, email_layout_xmlid="mail.mail_notification_light"
+            )
+        if lot_ids:
+            self.env.cr.execute(
+                SQL("UPDATE loyalty_history SET crm_reminded = TRUE WHERE id = ANY(%s)", lot_ids)
+            )
+            self.invalidate_model(["crm_reminded"])
+        self.env.cr.execute(SQL("SELECT COUNT(*) FROM (%s) left_over", query))
+        left = self.env.cr.fetchone()[0]
+        self.env["ir.cron"]._notify_progress(done=len(rows), remaining=left)
+        return len(rows)

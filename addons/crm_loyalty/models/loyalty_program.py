@@ -2,6 +2,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL, formatLang
+
+from ..lib import ledger
 
 EARN_TIMINGS = [
     ("confirm", "On order confirmation"),
@@ -115,6 +118,135 @@ class LoyaltyProgram(models.Model):
         "promotion limited to a tier, which sale_loyalty applies on quotations.",
     )
 
+    # the manager's dashboard (CRM > Loyalty > Dashboard)
+    crm_member_count = fields.Integer(string="Members", compute="_compute_crm_dashboard")
+    crm_outstanding_points = fields.Float(
+        string="Outstanding Points", compute="_compute_crm_dashboard"
+    )
+    crm_liability = fields.Monetary(
+        string="Outstanding Liability",
+        compute="_compute_crm_dashboard",
+        currency_field="currency_id",
+        help="Points not yet spent nor expired times the value of a point.",
+    )
+    crm_expiring_points = fields.Float(
+        string="Expiring in 30 Days", compute="_compute_crm_dashboard"
+    )
+    crm_earned_year = fields.Float(string="Earned (12 Months)", compute="_compute_crm_dashboard")
+    crm_redeemed_year = fields.Float(
+        string="Redeemed (12 Months)", compute="_compute_crm_dashboard"
+    )
+    crm_expired_year = fields.Float(string="Expired (12 Months)", compute="_compute_crm_dashboard")
+    crm_redemption_rate = fields.Float(
+        string="Redemption Rate (%)",
+        compute="_compute_crm_dashboard",
+        help="Points redeemed over points earned and granted in the last twelve months.",
+    )
+    crm_breakage_rate = fields.Float(
+        string="Breakage Rate (%)",
+        compute="_compute_crm_dashboard",
+        help="Points expired over points earned and granted in the last twelve months.",
+    )
+    crm_tier_summary = fields.Json(string="Members per Tier", compute="_compute_crm_dashboard")
+
+    def _compute_crm_dashboard(self):
+        """The dashboard's figures of these programmes, in four grouped queries."""
+        programs = self.filtered(lambda p: p.id and p.crm_enabled)
+        for program in self:
+            program.update(
+                {
+                    "crm_member_count": 0,
+                    "crm_outstanding_points": 0.0,
+                    "crm_liability": 0.0,
+                    "crm_expiring_points": 0.0,
+                    "crm_earned_year": 0.0,
+                    "crm_redeemed_year": 0.0,
+                    "crm_expired_year": 0.0,
+                    "crm_redemption_rate": 0.0,
+                    "crm_breakage_rate": 0.0,
+                    "crm_tier_summary": [],
+                }
+            )
+        if not programs:
+            return
+        self.env.flush_all()
+        today = fields.Date.context_today(self)
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                SELECT program_id, COUNT(*), COALESCE(SUM(points) FILTER (WHERE points > 0), 0)
+                  FROM loyalty_card
+                 WHERE program_id = ANY(%s) AND active
+                 GROUP BY program_id
+                """,
+                programs.ids,
+            )
+        )
+        cards = {row[0]: row[1:] for row in cr.fetchall()}
+        cr.execute(
+            SQL(
+                """
+                SELECT c.program_id,
+                       SUM(h.issued - h.used) FILTER (WHERE h.crm_kind IN ('earn', 'clawback')),
+                       SUM(h.issued - h.used) FILTER (WHERE h.crm_kind IN
+                           ('compensation', 'offer', 'adjust', 'transfer')),
+                       -SUM(h.issued - h.used) FILTER (WHERE h.crm_kind IN ('redeem', 'giveback')),
+                       -SUM(h.issued - h.used) FILTER (WHERE h.crm_kind = 'expire')
+                  FROM loyalty_history h
+                  JOIN loyalty_card c ON c.id = h.card_id
+                 WHERE c.program_id = ANY(%s) AND h.crm_kind IS NOT NULL AND h.crm_date >= %s
+                 GROUP BY c.program_id
+                """,
+                programs.ids,
+                today - relativedelta(months=12),
+            )
+        )
+        year = {row[0]: [value or 0.0 for value in row[1:]] for row in cr.fetchall()}
+        cr.execute(
+            SQL(
+                """
+                SELECT c.program_id, SUM(h.crm_remaining)
+                  FROM loyalty_history h
+                  JOIN loyalty_card c ON c.id = h.card_id
+                 WHERE h.crm_remaining > 0 AND h.crm_expiry_date BETWEEN %s AND %s
+                   AND c.program_id = ANY(%s)
+                 GROUP BY c.program_id
+                """,
+                today,
+                today + relativedelta(days=30),
+                programs.ids,
+            )
+        )
+        expiring = dict(cr.fetchall())
+        tiers = self.env["loyalty.card"]._read_group(
+            [("program_id", "in", programs.ids), ("crm_tier_id", "!=", False)],
+            ["program_id", "crm_tier_id"],
+            ["__count"],
+        )
+        for program in programs:
+            members, outstanding = cards.get(program.id, (0, 0.0))
+            earned, granted, redeemed, expired = year.get(program.id, [0.0] * 4)
+            given = earned + granted
+            program.update(
+                {
+                    "crm_member_count": members,
+                    "crm_outstanding_points": outstanding,
+                    "crm_liability": outstanding * program.crm_point_value,
+                    "crm_expiring_points": expiring.get(program.id, 0.0),
+                    "crm_earned_year": earned,
+                    "crm_redeemed_year": redeemed,
+                    "crm_expired_year": expired,
+                    "crm_redemption_rate": 100.0 * redeemed / given if given > 0 else 0.0,
+                    "crm_breakage_rate": 100.0 * expired / given if given > 0 else 0.0,
+                    "crm_tier_summary": [
+                        {"name": tier.name, "count": count, "color": tier.color}
+                        for prog, tier, count in sorted(tiers, key=lambda t: t[1].qualify_from)
+                        if prog == program
+                    ],
+                }
+            )
+
     @api.constrains("crm_enabled", "program_type", "applies_on")
     def _check_crm_enabled(self):
         for program in self.filtered("crm_enabled"):
@@ -156,6 +288,54 @@ class LoyaltyProgram(models.Model):
                     )
                 )
 
+    def action_crm_open_members(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_loyalty.loyalty_card_action_crm"
+        )
+        action["domain"] = [("program_id", "=", self.id)]
+        return action
+
+    def action_crm_open_points_report(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_loyalty.crm_loyalty_ledger_report_action"
+        )
+        action["domain"] = [("program_id", "=", self.id)]
+        return action
+
+    def action_crm_open_migrations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_loyalty.crm_loyalty_tier_history_action"
+        )
+        action["domain"] = [("program_id", "=", self.id)]
+        return action
+
+    def action_crm_check_ledger(self):
+        """Check that every card of the programme adds up to its ledger."""
+        self.ensure_one()
+        cards = self.env["loyalty.card"].search([("program_id", "=", self.id)])
+        broken = cards._crm_check_ledger() if cards else []
+        if broken:
+            message = self.env._(
+                "%(count)s cards do not add up to their ledger (first: card %(card)s, %(points)s "
+                "points against %(total)s in its ledger).",
+                count=len(broken),
+                card=broken[0][0],
+                points=broken[0][1],
+                total=broken[0][2],
+            )
+            kind = "danger"
+        else:
+            message = self.env._("All %(count)s cards add up to their ledger.", count=len(cards))
+            kind = "success"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": kind, "sticky": bool(broken)},
+        }
+
     def _crm_expiry_date(self, day):
         """The day points earned on `day` expire, or False when they never do."""
         self.ensure_one()
@@ -175,3 +355,190 @@ class LoyaltyProgram(models.Model):
                         program=program.name,
                     )
                 )
+
+    # ------------------------------------------------------------------ tiers
+
+    def _crm_next_review_date(self, day):
+        self.ensure_one()
+        return day + relativedelta(months=self.crm_review_months)
+
+    def _crm_format_qualifying(self, value):
+        """A qualifying value as the member reads it: 1,250 points, 3,400.00 EUR, 7 orders."""
+        self.ensure_one()
+        if self.crm_qualify_on == "amount":
+            return formatLang(self.env, value, currency_obj=self.currency_id)
+        if self.crm_qualify_on == "orders":
+            return self.env._("%(count)s orders", count=int(round(value)))
+        return self.env._(
+            "%(points)s %(unit)s",
+            points=formatLang(self.env, value, digits=0 if self.crm_whole_points else 2),
+            unit=self.portal_point_name or self.env._("points"),
+        )
+
+    def _crm_qualifying_sql(self, since, card_filter):
+        """SQL of (card id, qualifying value) for this programme's cards that `card_filter`
+        keeps (an SQL condition on loyalty_card c): the points they earned (less what was
+        clawed back), the amount their customer spent (untaxed, in the company's currency,
+        less credit notes) or the number of confirmed orders, since `since`."""
+        self.ensure_one()
+        if self.crm_qualify_on == "points":
+            return SQL(
+                """
+                SELECT c.id, GREATEST(COALESCE(SUM(h.issued), 0), 0) AS value
+                  FROM loyalty_card c
+             LEFT JOIN loyalty_history h ON h.card_id = c.id
+                       AND h.crm_kind IN ('earn', 'clawback') AND h.crm_date >= %(since)s
+                 WHERE c.program_id = %(program)s AND %(filter)s
+                 GROUP BY c.id
+                """,
+                since=since,
+                program=self.id,
+                filter=card_filter,
+            )
+        company = SQL("AND so.company_id = %s", self.company_id.id) if self.company_id else SQL()
+        refund_company = (
+            SQL("AND m.company_id = %s", self.company_id.id) if self.company_id else SQL()
+        )
+        value = (
+            SQL("COALESCE(s.amount, 0) - COALESCE(r.amount, 0)")
+            if self.crm_qualify_on == "amount"
+            else SQL("COALESCE(s.orders, 0)")
+        )
+        return SQL(
+            """
+            WITH cards AS (
+                SELECT c.id, cp.commercial_partner_id AS customer
+                  FROM loyalty_card c
+                  JOIN res_partner cp ON cp.id = c.partner_id
+                 WHERE c.program_id = %(program)s AND %(filter)s
+            ), sales AS (
+                SELECT p.commercial_partner_id AS customer,
+                       SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS amount,
+                       COUNT(*) AS orders
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale' AND so.date_order >= %(since)s %(company)s
+                   AND p.commercial_partner_id IN (SELECT customer FROM cards)
+                 GROUP BY 1
+            ), refunds AS (
+                SELECT m.commercial_partner_id AS customer, SUM(-m.amount_untaxed_signed) AS amount
+                  FROM account_move m
+                 WHERE m.move_type = 'out_refund' AND m.state = 'posted'
+                   AND m.invoice_date >= %(since)s %(refund_company)s
+                   AND m.commercial_partner_id IN (SELECT customer FROM cards)
+                 GROUP BY 1
+            )
+            SELECT cards.id, GREATEST(%(value)s, 0) AS value
+              FROM cards
+         LEFT JOIN sales s ON s.customer = cards.customer
+         LEFT JOIN refunds r ON r.customer = cards.customer
+            """,
+            program=self.id,
+            filter=card_filter,
+            since=since,
+            company=company,
+            refund_company=refund_company,
+            value=value,
+        )
+
+    def _crm_qualifying_values(self, today, cards):
+        """{card id: qualifying value} of `cards` of this programme as of `today`."""
+        self.ensure_one()
+        self.env.flush_all()
+        since = today - relativedelta(months=self.crm_qualify_months)
+        self.env.cr.execute(self._crm_qualifying_sql(since, SQL("c.id = ANY(%s)", cards.ids)))
+        return {card_id: round(value, ledger.DIGITS) for card_id, value in self.env.cr.fetchall()}
+
+    def _crm_review_tiers(self, today=None):
+        """The periodic tier review of this programme, set-based over all its active cards.
+
+        Steps: compute every card's qualifying value (loyalty_history, or sale_order and
+        account_move for amounts and orders, see _crm_qualifying_sql); find the tier each
+        value reaches (crm_loyalty_tier); in one UPDATE of loyalty_card, upgrade the
+        members who reached a higher tier, move down those below their tier whose grace
+        period since they last qualified is over, note who still qualifies, and store the
+        qualifying balances that changed; then record the changes (crm_loyalty_tier_history,
+        a note in each card's chatter, the optional email) and date the next review.
+        Returns the number of changes. Safe to run twice the same day."""
+        self.ensure_one()
+        today = today or fields.Date.context_today(self)
+        self.env.flush_all()
+        since = today - relativedelta(months=self.crm_qualify_months)
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH q AS (%(qualifying)s),
+                d AS (
+                    SELECT q.id AS card_id, ROUND(q.value::numeric, 2)::float8 AS value,
+                           c.crm_tier_id AS old_id, ot.qualify_from AS old_from,
+                           COALESCE(c.crm_tier_qualified_on, c.crm_tier_since) AS last_qualified,
+                           r.id AS new_id, r.qualify_from AS new_from
+                      FROM q
+                      JOIN loyalty_card c ON c.id = q.id
+                 LEFT JOIN crm_loyalty_tier ot ON ot.id = c.crm_tier_id
+                 LEFT JOIN LATERAL (
+                        SELECT t.id, t.qualify_from
+                          FROM crm_loyalty_tier t
+                         WHERE t.program_id = %(program)s AND t.active
+                           AND t.qualify_from <= q.value + %(epsilon)s
+                         ORDER BY t.qualify_from DESC
+                         LIMIT 1
+                       ) r ON TRUE
+                ), e AS (
+                    SELECT d.*,
+                           d.new_id IS NOT NULL
+                           AND (d.old_id IS NULL OR d.new_from > d.old_from) AS up,
+                           d.old_id IS NOT NULL AND d.new_id IS DISTINCT FROM d.old_id
+                           AND (d.new_id IS NULL OR d.new_from < d.old_from)
+                           AND (d.last_qualified IS NULL
+                                OR d.last_qualified + make_interval(months => %(grace)s)
+                                   <= %(today)s) AS down
+                      FROM d
+                )
+                UPDATE loyalty_card c
+                   SET crm_qualifying = e.value,
+                       crm_tier_id = CASE WHEN e.up OR e.down THEN e.new_id
+                                          ELSE c.crm_tier_id END,
+                       crm_tier_since = CASE WHEN e.up OR e.down THEN %(today)s
+                                             ELSE c.crm_tier_since END,
+                       crm_tier_qualified_on = CASE WHEN e.up OR e.down OR e.new_id = e.old_id
+                                                    THEN %(today)s
+                                                    ELSE c.crm_tier_qualified_on END
+                  FROM e
+                 WHERE c.id = e.card_id
+                   AND (e.up OR e.down OR c.crm_qualifying IS DISTINCT FROM e.value
+                        OR (e.new_id = e.old_id
+                            AND c.crm_tier_qualified_on IS DISTINCT FROM %(today)s))
+             RETURNING c.id, e.old_id, e.new_id, e.value, e.last_qualified, e.up OR e.down
+                """,
+                qualifying=self._crm_qualifying_sql(since, SQL("c.active")),
+                program=self.id,
+                epsilon=ledger.EPSILON,
+                grace=self.crm_grace_months,
+                today=today,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        self.env["loyalty.card"].invalidate_model(
+            ["crm_qualifying", "crm_tier_id", "crm_tier_since", "crm_tier_qualified_on"]
+        )
+        changes = [row[:5] for row in rows if row[5]]
+        self.env["crm.loyalty.tier.history"]._crm_record(changes, today)
+        self.crm_next_review = self._crm_next_review_date(today)
+        return len(changes)
+
+    @api.model
+    def _cron_review_tiers(self):
+        """Review the tiers of one programme whose review is due per run, reporting
+        progress so that the scheduler runs again at once while programmes are left."""
+        today = fields.Date.context_today(self)
+        due = self.search(
+            [
+                ("crm_enabled", "=", True),
+                ("crm_next_review", "<=", today),
+                ("crm_tier_ids", "!=", False),
+            ]
+        )
+        if due:
+            due[0]._crm_review_tiers(today)
+        self.env["ir.cron"]._notify_progress(done=min(len(due), 1), remaining=max(len(due) - 1, 0))

@@ -1,6 +1,7 @@
 from collections import defaultdict
 
-from odoo import models
+from odoo import api, fields, models
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..lib import ledger
@@ -12,6 +13,20 @@ ORDER_KINDS = ("earn", "clawback", "redeem", "giveback")
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+
+    crm_loyalty_tier_ids = fields.Many2many(
+        "crm.loyalty.tier",
+        string="Loyalty Tiers",
+        compute="_compute_crm_loyalty_tier_ids",
+        help="The customer's loyalty tiers.",
+    )
+
+    @api.depends("partner_id")
+    def _compute_crm_loyalty_tier_ids(self):
+        for order in self:
+            order.crm_loyalty_tier_ids = order.partner_id.with_company(
+                order.company_id
+            ).crm_loyalty_tier_ids
 
     # sale_loyalty's flows that move points run with CTX_ORDER_SYNC: their own arithmetic on
     # the points of ledger cards is left out, and the order sync books what the order has
@@ -61,6 +76,97 @@ class SaleOrder(models.Model):
             )
             points = coupon.currency_id.round(points)
         return points
+
+    # ------------------------------------------------------------------ tier benefits
+
+    def _get_program_domain(self):
+        """Programmes limited to segments, value tiers or loyalty tiers apply to the
+        orders of those customers only."""
+        return expression.AND([super()._get_program_domain(), self._crm_eligibility_domain()])
+
+    def _crm_eligibility_domain(self):
+        self.ensure_one()
+        customer = self.partner_id.commercial_partner_id.sudo().with_company(self.company_id)
+        segment = customer.crm_segment_id.id
+        value_tier = customer.crm_value_tier
+        tiers = customer.crm_loyalty_tier_ids.ids
+        no_value_tier = [
+            ("crm_value_tier_a", "=", False),
+            ("crm_value_tier_b", "=", False),
+            ("crm_value_tier_c", "=", False),
+        ]
+        return expression.AND(
+            [
+                ["|", ("crm_segment_ids", "=", False), ("crm_segment_ids", "in", segment or [])],
+                expression.OR(
+                    [
+                        no_value_tier,
+                        [(f"crm_value_tier_{value_tier}", "=", True)]
+                        if value_tier
+                        else [expression.FALSE_LEAF],
+                    ]
+                ),
+                ["|", ("crm_tier_filter_ids", "=", False), ("crm_tier_filter_ids", "in", tiers)],
+            ]
+        )
+
+    def _program_check_compute_points(self, programs):
+        """Members earn their tier's multiple of a ledger programme's points (whole
+        points when the programme counts whole points only)."""
+        result = super()._program_check_compute_points(programs)
+        ledger_programs = programs.filtered(
+            lambda p: p.crm_enabled and "points" in result.get(p, {})
+        )
+        if ledger_programs:
+            cards = (
+                self.env["loyalty.card"]
+                .sudo()
+                .search(
+                    [
+                        ("partner_id", "=", self.partner_id.id),
+                        ("program_id", "in", ledger_programs.ids),
+                    ]
+                )
+            )
+            multiplier = {card.program_id: card.crm_tier_id.multiplier or 1.0 for card in cards}
+            for program in ledger_programs:
+                factor = multiplier.get(program, 1.0)
+                result[program]["points"] = [
+                    ledger.round_points(points * factor, program.crm_whole_points)
+                    for points in result[program]["points"]
+                ]
+        return result
+
+    def _get_claimable_rewards(self, forced_coupons=None):
+        """Rewards limited to some tiers are claimable by members of those tiers only."""
+        result = super()._get_claimable_rewards(forced_coupons=forced_coupons)
+        for coupon in list(result):
+            if coupon.program_id.crm_enabled:
+                allowed = result[coupon].filtered(lambda r, c=coupon: r._crm_allows(c))
+                if allowed:
+                    result[coupon] = allowed
+                else:
+                    del result[coupon]
+        return result
+
+    def _apply_program_reward(self, reward, coupon, **kwargs):
+        if self.state == "cancel":
+            return {
+                "error": self.env._(
+                    "%(order)s is cancelled: set it back to quotation before claiming a "
+                    "reward.",
+                    order=self.name,
+                )
+            }
+        if not reward._crm_allows(coupon):
+            return {
+                "error": self.env._(
+                    "%(reward)s is for members of %(tiers)s only.",
+                    reward=reward.description,
+                    tiers=", ".join(reward.crm_tier_ids.mapped("name")),
+                )
+            }
+        return super()._apply_program_reward(reward, coupon, **kwargs)
 
     # ------------------------------------------------------------------ order sync
 
@@ -133,7 +239,12 @@ class SaleOrder(models.Model):
                 target_redeem - redeemed[order_id, card_id],
                 document,
             )
-        Card._crm_book(moves)
+        self.env["loyalty.history"]._crm_book(moves)
+        # tiers that follow the amount spent or the orders move with the order itself
+        by_sales = Card.browse({card_id for __, card_id in keys}).filtered(
+            lambda c: c.program_id.crm_qualify_on != "points"
+        )
+        by_sales._crm_refresh_tiers()
 
     def _crm_order_moves(self, card, earn, redeem, document):
         """The ledger moves that bring the order's booked points on `card` to its target:

@@ -1,1 +1,15 @@
-from . import test_compensation_api, test_i18n, test_ledger, test_sale_flow, test_tier
+from . import (
+    test_compensation_api,
+    test_concurrency,
+    test_expiry,
+    test_i18n,
+    test_ledger,
+    test_performance,
+    test_portal,
+    test_reports,
+    test_sale_flow,
+    test_security,
+    test_targeting,
+    test_tier,
+    test_tiers,
+)

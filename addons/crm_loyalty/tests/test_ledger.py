@@ -10,7 +10,7 @@ class TestLedger(LoyaltyCase):
     lines that cannot be rewritten."""
 
     def book(self, card, kind, points, **move):
-        return self.env["loyalty.card"]._crm_book(
+        return self.env["loyalty.history"]._crm_book(
             [dict(move, card=card, kind=kind, points=points, description=kind)]
         )
 

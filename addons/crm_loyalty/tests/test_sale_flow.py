@@ -173,7 +173,7 @@ class TestSaleFlow(LoyaltyCase):
         card = self.give(100)
         order = self.redeem(self.order(amount=10, confirm=False))
         # the points are spent elsewhere meanwhile
-        self.env["loyalty.card"]._crm_book(
+        self.env["loyalty.history"]._crm_book(
             [{"card": card, "kind": "redeem", "points": -50, "description": "Elsewhere"}]
         )
         with self.assertRaises(ValidationError):
@@ -181,3 +181,12 @@ class TestSaleFlow(LoyaltyCase):
         self.assertEqual(order.state, "draft")
         self.assertEqual(card.points, 50)
         self.assertLedgerConsistent(card)
+
+    def test_no_reward_on_a_cancelled_order(self):
+        self.give(300)
+        order = self.order(amount=50)
+        order._action_cancel()
+        status = order._apply_program_reward(self.reward, self.card())
+        self.assertIn("is cancelled", status["error"])
+        self.assertEqual(self.card().points, 300)
+        self.assertLedgerConsistent()

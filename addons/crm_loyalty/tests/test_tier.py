@@ -12,7 +12,7 @@ class TestTier(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.program = cls.env["loyalty.program"].create(
-            {"name": "Club", "program_type": "loyalty"}
+            {"name": "Club", "program_type": "loyalty", "applies_on": "both", "crm_enabled": True}
         )
         cls.user = new_test_user(
             cls.env, "loyal_user", groups="crm_loyalty.group_crm_loyalty_user"
@@ -25,7 +25,7 @@ class TestTier(TransactionCase):
         return (
             self.env["crm.loyalty.tier"]
             .with_user(user or self.manager)
-            .create({"name": name, "program_id": self.program.id, "min_points": points})
+            .create({"name": name, "program_id": self.program.id, "qualify_from": points})
         )
 
     def test_tiers_follow_points(self):
@@ -37,6 +37,15 @@ class TestTier(TransactionCase):
     def test_negative_points_refused(self):
         with self.assertRaisesRegex(ValidationError, "cannot be negative"):
             self._tier("Debt", -1)
+        with self.assertRaisesRegex(ValidationError, "multiplier"):
+            self.env["crm.loyalty.tier"].create(
+                {"name": "Free", "program_id": self.program.id, "multiplier": 0}
+            )
+
+    def test_first_tier_starts_the_reviews(self):
+        self.assertFalse(self.program.crm_next_review)
+        self._tier("Silver", 0)
+        self.assertTrue(self.program.crm_next_review)
 
     def test_two_tiers_cannot_start_at_the_same_points(self):
         self._tier("Silver", 0)

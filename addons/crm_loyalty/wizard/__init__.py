@@ -1,1 +1,6 @@
-from . import loyalty_card_update_balance
+from . import (
+    base_partner_merge,
+    crm_loyalty_adjust,
+    crm_loyalty_transfer,
+    loyalty_card_update_balance,
+)

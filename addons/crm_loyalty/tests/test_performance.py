@@ -1,0 +1,124 @@
+from odoo.fields import Command
+from odoo.tests import tagged
+
+from .common import LoyaltyCase
+
+# queries the ledger, the order sync and the tiers add to the confirmation of an order
+# (lock, balance and lots, booked lines, invoices, line inserts, lot and card updates,
+# qualifying balance and tier), whatever the order's lines or the card's ledger
+EXTRA_QUERIES = 20
+
+
+@tagged("post_install", "-at_install", "is_query_count")
+class TestConfirmationQueries(LoyaltyCase):
+    """Confirming an order in a tiered programme costs a bounded number of queries more
+    than in sale_loyalty's own programme, the same for one line or ten, for a card with
+    two ledger lines or fifty."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["crm.loyalty.tier"].create(
+            [
+                {"name": "Q Silver", "program_id": cls.program.id, "qualify_from": 0},
+                {
+                    "name": "Q Gold",
+                    "program_id": cls.program.id,
+                    "qualify_from": 10**6,
+                    "multiplier": 2,
+                },
+            ]
+        )
+        cls.plain = cls.program.copy({"name": "Plain Club", "crm_enabled": False})
+        cls.plain.active = False
+
+    def confirm_queries(self, program, lines=1, redeem=True):
+        """Queries of confirming a quotation of `lines` lines that redeems 100 points."""
+        other = self.plain if program == self.program else self.program
+        other.active = False
+        program.active = True
+        card = self.card(program=program)
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.partner.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "price_unit": 50,
+                            "tax_id": [Command.clear()],
+                        }
+                    )
+                    for __ in range(lines)
+                ],
+            }
+        )
+        order._update_programs_and_rewards()
+        if redeem:
+            self.assertNotIn("error", order._apply_program_reward(program.reward_ids, card))
+        self.env.flush_all()
+        self.env.invalidate_all()
+        count = self.cr.sql_log_count
+        order.action_confirm()
+        self.env.flush_all()
+        return self.cr.sql_log_count - count
+
+    def member_with_lots(self, lots):
+        for program in (self.program, self.plain):
+            program.active = True
+            card = self.card(program=program) or self.env["loyalty.card"].create(
+                {"program_id": program.id, "partner_id": self.partner.id}
+            )
+            for __ in range(lots):
+                card.with_context(crm_loyalty_reason="lot").points += 10
+            card.with_context(crm_loyalty_reason="lot").points += 1000
+
+    def test_extra_queries_are_bounded(self):
+        self.member_with_lots(1)
+        # a first order makes the customer a Silver member: a tier change is not the
+        # steady state being measured
+        self.confirm_queries(self.program)
+        self.confirm_queries(self.plain)
+        extras = {}
+        for lines in (1, 10):
+            plain = self.confirm_queries(self.plain, lines)
+            ledger = self.confirm_queries(self.program, lines)
+            extras[lines] = ledger - plain
+        self.member_with_lots(48)
+        plain = self.confirm_queries(self.plain, 1)
+        ledger = self.confirm_queries(self.program, 1)
+        extras["many lots"] = ledger - plain
+        for key, extra in extras.items():
+            self.assertLessEqual(extra, EXTRA_QUERIES, f"{key}: {extra} extra queries")
+        self.assertLessEqual(
+            max(extras.values()) - min(extras.values()),
+            2,
+            f"the extra queries do not grow with lines or ledger rows: {extras}",
+        )
+        # and as Odoo's own guard: the confirmation itself
+        plain = self.confirm_queries(self.plain, 3)
+        self.program.active = True
+        self.plain.active = False
+        card = self.card()
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.partner.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "price_unit": 50,
+                            "tax_id": [Command.clear()],
+                        }
+                    )
+                    for __ in range(3)
+                ],
+            }
+        )
+        order._update_programs_and_rewards()
+        order._apply_program_reward(self.reward, card)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(plain + EXTRA_QUERIES):
+            order.action_confirm()
+        self.assertLedgerConsistent()

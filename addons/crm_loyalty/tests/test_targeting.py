@@ -1,0 +1,154 @@
+from odoo.exceptions import UserError
+from odoo.fields import Command
+from odoo.tests import tagged
+
+from .common import LoyaltyCase
+
+
+@tagged("post_install", "-at_install")
+class TestTargeting(LoyaltyCase):
+    """Programmes limited to segments and value tiers, and offers issued to every customer
+    of a segment at once."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # segments of their own: the demo customers are in the shipped ones
+        Segment = cls.env["crm.customer.segment"]
+        cls.at_risk, cls.cant_lose, cls.champions = Segment.create(
+            [
+                {"name": name, "rule_domain": "[('id', '=', 0)]", "sequence": 900 + i}
+                for i, name in enumerate(("Test At risk", "Test Can't lose", "Test Champions"))
+            ]
+        )
+        Partner = cls.env["res.partner"]
+        cls.risky = Partner.create({"name": "Risky Customer"})
+        cls.precious = Partner.create({"name": "Precious Customer"})
+        cls.champion = Partner.create({"name": "Champion Customer"})
+        cls.label(cls.risky, cls.at_risk, "b")
+        cls.label(cls.precious, cls.cant_lose, "a")
+        cls.label(cls.champion, cls.champions, "a")
+
+    @classmethod
+    def label(cls, partner, segment, value_tier):
+        """The labels crm_identification's refresh writes on a customer."""
+        partner.with_company(cls.company).write(
+            {"crm_segment_id": segment.id, "crm_value_tier": value_tier}
+        )
+
+    def offer(self, **values):
+        return (
+            self.env["crm.loyalty.offer"]
+            .with_user(self.manager)
+            .create(
+                dict(
+                    {
+                        "name": "Win-back 200",
+                        "program_id": self.program.id,
+                        "action": "points",
+                        "points": 200,
+                        "reason": "We miss you",
+                        "segment_ids": [Command.set((self.at_risk | self.cant_lose).ids)],
+                    },
+                    **values,
+                )
+            )
+        )
+
+    def test_win_back_promotion_only_for_its_segments(self):
+        promotion = self.env["loyalty.program"].create(
+            {
+                "name": "Win-back 15%",
+                "program_type": "promotion",
+                "trigger": "auto",
+                "applies_on": "current",
+                "crm_segment_ids": [Command.set((self.at_risk | self.cant_lose).ids)],
+                "rule_ids": [Command.create({"reward_point_mode": "order", "minimum_amount": 0})],
+                "reward_ids": [
+                    Command.create(
+                        {"discount": 15, "discount_mode": "percent", "required_points": 1}
+                    )
+                ],
+            }
+        )
+        for partner, expected in (
+            (self.risky, True),
+            (self.precious, True),
+            (self.champion, False),
+        ):
+            order = self.order(partner, amount=100, confirm=False)
+            self.assertEqual(promotion in order._get_applied_programs(), expected, partner.name)
+        # value tiers narrow it further
+        promotion.crm_value_tier_a = True
+        self.assertNotIn(promotion, self.order(self.risky, confirm=False)._get_applied_programs())
+        self.assertIn(promotion, self.order(self.precious, confirm=False)._get_applied_programs())
+
+    def test_points_offer_to_a_segment_is_safe_to_run_twice(self):
+        offer = self.offer()
+        self.assertEqual(offer.customer_count, 2)
+        self.assertEqual(offer.action_issue(), 2)
+        for partner in (self.risky, self.precious):
+            card = self.card(partner)
+            self.assertEqual(card.points, 200)
+            line = self.lines(card)
+            self.assertEqual(
+                (line.crm_kind, line.crm_reason, line.crm_remaining), ("offer", "We miss you", 200)
+            )
+            self.assertEqual(line.crm_source_ref, offer)
+        self.assertFalse(self.card(self.champion))
+        self.assertEqual(offer.action_issue(), 0, "nobody gets it twice")
+        self.assertEqual(self.card(self.risky).points, 200)
+        # a customer who joins the segment later gets it on the next run
+        latecomer = self.env["res.partner"].create({"name": "Latecomer"})
+        self.label(latecomer, self.at_risk, "c")
+        self.order(latecomer, amount=30)
+        self.assertEqual(offer.action_issue(), 1)
+        self.assertEqual(self.card(latecomer).points, 230)
+        self.assertEqual(offer.issued_count, 3)
+        self.assertLedgerConsistent()
+
+    def test_enrol_with_welcome_points(self):
+        self.order(self.risky, amount=40)  # already a member
+        offer = self.offer(action="card", points=25, name="Join the club")
+        self.assertEqual(offer.action_issue(), 1, "one new member")
+        self.assertEqual(self.card(self.precious).points, 25)
+        self.assertEqual(self.card(self.risky).points, 40, "members already enrolled keep theirs")
+        self.assertEqual(self.card(self.precious).crm_offer_id, offer)
+        self.assertLedgerConsistent()
+
+    def test_coupon_offer(self):
+        coupons = self.env["loyalty.program"].create(
+            {
+                "name": "Come back coupon",
+                "program_type": "coupons",
+                "trigger": "with_code",
+                "applies_on": "current",
+                "reward_ids": [
+                    Command.create(
+                        {"discount": 20, "discount_mode": "percent", "required_points": 1}
+                    )
+                ],
+            }
+        )
+        offer = self.offer(action="coupon", program_id=coupons.id, points=1, name="Come back")
+        self.assertEqual(offer.action_issue(), 2)
+        self.assertEqual(offer.action_issue(), 0)
+        coupon = self.env["loyalty.card"].search(
+            [("crm_offer_id", "=", offer.id), ("partner_id", "=", self.risky.id)]
+        )
+        self.assertEqual(coupon.points, 1)
+        order = self.order(self.risky, amount=100, confirm=False)
+        self.assertNotIn("error", order._try_apply_code(coupon.code))
+        order._apply_program_reward(coupons.reward_ids, coupon)
+        self.assertEqual(order.amount_total, 80)
+
+    def test_offer_rules(self):
+        with self.assertRaises(UserError):
+            self.offer().with_user(self.user).action_issue()
+        with self.assertRaisesText(UserError, "at least one segment"):
+            self.offer(segment_ids=[Command.clear()]).action_issue()
+        plain = self.program.copy({"name": "Plain", "crm_enabled": False})
+        with self.assertRaisesText(UserError, "tiers and the points ledger"):
+            self.offer(program_id=plain.id)
+        with self.assertRaisesText(UserError, "cannot be negative"):
+            self.offer(points=-5)
