@@ -1,19 +1,20 @@
 """Customer lifetime value: the BG/NBD purchase model with the Gamma-Gamma spend model.
 
-Pure numpy/scipy, no Odoo. Time is counted in days; a purchase (a "transaction") is a day
-with orders, so that both models count the same events. For each customer:
-    x        repeat purchases (purchase days after the first one)
-    t_x      days from the first to the last purchase
-    T        days from the first purchase to the date of the analysis
-    m        mean value of the repeat purchases (the first purchase left out), 0 when x = 0
+Pure numpy/scipy, no Odoo. Time is counted in days; a purchase (a "transaction") is a
+confirmed order, in both models, so that they count the same events and the expected
+purchases are expected orders. For each customer:
+    x        repeat purchases (orders after the first one)
+    t_x      days from the first to the last order
+    T        days from the first order to the date of the analysis
+    m        mean value of the repeat orders (the first order left out), 0 when x = 0
 
 The conventions, as published:
 - BG/NBD (Fader, Hardie & Lee, "Counting your customers the easy way: an alternative to the
   Pareto/NBD model", 2005) is fitted on (x, t_x, T) of every customer.
 - Gamma-Gamma (Fader, Hardie & Lee, "RFM and CLV: using iso-value curves for customer base
   analysis", 2005) is fitted on the customers with at least one repeat purchase, on the
-  number x and mean value m of their repeat purchases: the first purchase is left out, as
-  in the paper, because it often differs from the later ones (a first order, a welcome
+  number x and mean value m of their repeat purchases: the first order is left out, as
+  in the paper, because it often differs from the later ones (a trial order, a welcome
   offer). Each customer's expected spend per purchase is the Gamma-Gamma posterior mean;
   a customer with no repeat purchase gets the population mean p * gamma / (q - 1).
 - The lifetime value over the horizon is the expected number of purchases times the

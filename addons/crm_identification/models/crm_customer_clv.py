@@ -61,7 +61,7 @@ class CrmCustomerClv(models.AbstractModel):
             SQL(
                 """
             SELECT string_agg(partner_id::text, ','),
-                   string_agg((purchase_days - 1)::text, ','),
+                   string_agg((order_count - 1)::text, ','),
                    string_agg((last_day - first_day)::text, ','),
                    string_agg((%(as_of)s - first_day)::text, ','),
                    string_agg(ROUND(first_value::numeric, 6)::text, ','),
@@ -142,8 +142,8 @@ class CrmCustomerClv(models.AbstractModel):
 
 def _predict_lifetime_values(columns, horizon, annual_rate, fitted=None):
     """The part of the lifetime-value step that needs no database, run on a thread: from the
-    comma-separated columns (partner ids, repeat purchases, days from first to last
-    purchase, days since the first purchase, value of the first purchase, total value),
+    comma-separated columns (partner ids, repeat orders, days from the first to the last
+    order, days since the first order, value of the first order, total value),
     fit the model (unless `fitted` gives it) and predict P(alive), expected orders and
     lifetime value of each customer over `horizon` days (`lib/clv.py`). Returns the fit
     result and, per batch of CLV_BATCH customers, the texts of the partner ids and of the

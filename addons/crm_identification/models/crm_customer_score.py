@@ -62,8 +62,8 @@ class CrmCustomerScore(models.Model):
     first_value = fields.Monetary(
         string="First Purchase Value",
         readonly=True,
-        help="The sales of the first day with orders. The lifetime-value model leaves the "
-        "first purchase out of the value expected per purchase, which often differs.",
+        help="The value of the first order. The lifetime-value model leaves the first order "
+        "out of the value expected per order, which it often differs from.",
     )
     # not stored: it grows by one for every customer each day, which would make the nightly
     # refresh rewrite every row; computed from the day of the figures instead, in SQL too
@@ -325,7 +325,7 @@ class CrmCustomerScore(models.Model):
                 )
             ]
             cap = ((company.crm_clv_params or {}).get("params") or {}).get("cap")
-            repeat = self.purchase_days - 1
+            repeat = self.order_count - 1
             if cap and repeat > 0 and (self.total_value - self.first_value) / repeat > cap:
                 lines.append(
                     _(
