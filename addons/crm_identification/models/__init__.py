@@ -4,6 +4,7 @@ from . import (
     crm_basket_month,
     crm_customer_clv,
     crm_customer_figures,
+    crm_customer_prospect,
     crm_customer_rows,
     crm_customer_score,
     crm_customer_score_credit,

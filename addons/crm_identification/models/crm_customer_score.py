@@ -578,7 +578,7 @@ class CrmCustomerScore(models.Model):
         with times("labels"):
             self.env["res.partner"]._crm_write_labels(company, since, anyone_left)
         with times("prospects"):
-            self.env["res.partner"]._crm_write_prospects(company, window.as_of)
+            self.env["res.partner"]._crm_write_prospects(company, window.as_of, window.recount)
         return stats
 
     # ------------------------------------------------------------------ cron

@@ -401,36 +401,60 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _crm_write_prospects(self, company, as_of):
+    def _crm_write_prospects(self, company, as_of, recount=False):
         """Step 6 of the customer-insight refresh: the contacts of every commercial
         partner engaged in the window (see `_crm_engagement_sql`) with no insight row
-        (no sale) get the company's prospect label; the others lose it. Reads crm_lead,
-        calendar_event, mail_message and crm_customer_score; writes res_partner, only
-        where the label changes."""
+        (no sale) get the company's prospect label; the others lose it. The company's
+        prospects are kept (crm_customer_prospect), so that each night reads only the
+        contacts of the prospects that came or went, through the index; with `recount`,
+        every contact holding the label is checked. Reads crm_lead, calendar_event,
+        mail_message and crm_customer_score; writes crm_customer_prospect and res_partner,
+        only where the label changes."""
         key = str(company.id)
         since = as_of - timedelta(days=company.crm_lookback_days)
-        self.env.cr.execute(
-            SQL(
-                """
-            CREATE TEMP TABLE crm_prospects ON COMMIT DROP AS
-            SELECT partner_id FROM (%(engaged)s) engaged
-             WHERE NOT EXISTS (SELECT 1 FROM crm_customer_score s
-                                WHERE s.partner_id = engaged.partner_id
-                                  AND s.company_id = %(company)s);
-            UPDATE res_partner p
-               SET crm_prospect = COALESCE(p.crm_prospect, '{}'::jsonb)
-                                  || jsonb_build_object(%(key)s, TRUE)
-              FROM crm_prospects n
-             WHERE p.commercial_partner_id = n.partner_id
-               AND (p.crm_prospect ->> %(key)s) IS DISTINCT FROM 'true';
-            UPDATE res_partner p SET crm_prospect = p.crm_prospect - %(key)s
-             WHERE p.crm_prospect ? %(key)s
-               AND NOT EXISTS (SELECT 1 FROM crm_prospects n
-                                WHERE n.partner_id = p.commercial_partner_id);
-            DROP TABLE crm_prospects
-            """,
-                engaged=self._crm_engagement_sql(company, since),
-                company=company.id,
-                key=key,
+        gone_contacts = (
+            SQL("SELECT id FROM res_partner WHERE crm_prospect ? %s", key)
+            if recount
+            else SQL(
+                "SELECT c.id FROM res_partner c"
+                "  JOIN gone g ON g.partner_id = c.commercial_partner_id"
             )
         )
+        with local_settings(self.env.cr, INDEXED):
+            self.env.cr.execute(
+                SQL(
+                    """
+                CREATE TEMP TABLE crm_prospects ON COMMIT DROP AS
+                SELECT partner_id FROM (%(engaged)s) engaged
+                 WHERE NOT EXISTS (SELECT 1 FROM crm_customer_score s
+                                    WHERE s.partner_id = engaged.partner_id
+                                      AND s.company_id = %(company)s);
+                WITH gone AS (
+                    DELETE FROM crm_customer_prospect k
+                     WHERE k.company_id = %(company)s
+                       AND NOT EXISTS (SELECT 1 FROM crm_prospects n
+                                        WHERE n.partner_id = k.partner_id)
+                 RETURNING k.partner_id
+                ), came AS (
+                    INSERT INTO crm_customer_prospect (company_id, partner_id)
+                    SELECT %(company)s, n.partner_id FROM crm_prospects n
+                    ON CONFLICT DO NOTHING
+                )
+                UPDATE res_partner p SET crm_prospect = p.crm_prospect - %(key)s
+                 WHERE p.id IN (%(gone_contacts)s) AND p.crm_prospect ? %(key)s
+                   AND NOT EXISTS (SELECT 1 FROM crm_prospects n
+                                    WHERE n.partner_id = p.commercial_partner_id);
+                UPDATE res_partner p
+                   SET crm_prospect = COALESCE(p.crm_prospect, '{}'::jsonb)
+                                      || jsonb_build_object(%(key)s, TRUE)
+                  FROM crm_prospects n
+                 WHERE p.commercial_partner_id = n.partner_id
+                   AND (p.crm_prospect ->> %(key)s) IS DISTINCT FROM 'true';
+                DROP TABLE crm_prospects
+                """,
+                    engaged=self._crm_engagement_sql(company, since),
+                    company=company.id,
+                    key=key,
+                    gone_contacts=gone_contacts,
+                )
+            )
