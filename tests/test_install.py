@@ -13,8 +13,8 @@ UNINSTALL = (ROOT / "tests/scripts/uninstall.py").read_text()
 PULLS_IN = {
     "crm_identification": {"crm_identification"},
     "crm_loyalty": {"crm_identification", "crm_loyalty"},
-    "crm_complaints": {"crm_identification", "crm_complaints"},
-    "crm_sfa_ext": {"crm_identification", "crm_complaints", "crm_sfa_ext"},
+    "crm_complaints": {"crm_identification", "crm_loyalty", "crm_complaints"},
+    "crm_sfa_ext": {"crm_identification", "crm_loyalty", "crm_complaints", "crm_sfa_ext"},
 }
 ROOT_MENUS = {
     "crm_identification": "CRM/Customer Insight",

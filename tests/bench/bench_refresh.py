@@ -9,6 +9,11 @@ from datetime import timedelta
 import psycopg2
 
 from odoo import fields, sql_db
+from odoo.addons.crm_identification.models.crm_customer_touch import (
+    note_customers,
+    write_pending,
+)
+from odoo.addons.crm_identification.models.res_partner import LABELS
 
 SIZES = {
     "quick": (10_000, 100_000),
@@ -185,7 +190,16 @@ def add_a_day_of_orders(day):
         """,
         {"ids": ids},
     )
-    env["crm.customer.touch"]._touch_orders(ids)
+    # what the ORM hooks note for orders confirmed through Odoo
+    env.invalidate_all()
+    note_customers(
+        env,
+        pairs=[
+            (o.company_id.id, o.partner_id.commercial_partner_id.id)
+            for o in env["sale.order"].browse(ids)
+        ],
+    )
+    write_pending(cr)
     return ids
 
 
@@ -210,7 +224,7 @@ cr.execute("DELETE FROM sale_order WHERE name LIKE 'BENCH/DAY/%%'")
 company.write({"crm_figures_as_of": False, "crm_figures_basis": False, "crm_clv_params": False})
 cr.execute("DELETE FROM crm_customer_segment_history WHERE company_id = %s", [company.id])
 cr.execute("DELETE FROM crm_basket_month WHERE company_id = %s", [company.id])
-labels = list(env["crm.customer.score"].PARTNER_LABELS)
+labels = list(LABELS)
 cr.execute(
     "UPDATE res_partner SET "
     + ", ".join(f"{c} = NULL" for c in labels)

@@ -12,6 +12,7 @@ from lib_loader import load_lib
 rfm = load_lib("crm_identification", "rfm")
 clv = load_lib("crm_identification", "clv")
 basket = load_lib("crm_identification", "basket")
+credit = load_lib("crm_identification", "credit")
 
 
 # ---------------------------------------------------------------- RFM rules
@@ -254,13 +255,25 @@ def _simulate(n, r, alpha, a, b, observe, rng):
     return x, t_x, T
 
 
+def _population(seed=7, n=3000):
+    """A simulated customer base with known BG/NBD parameters and Gamma-Gamma spends:
+    (x, t_x, T, m) with m the mean value of the repeat purchases, and the total spent."""
+    rng = np.random.default_rng(seed)
+    x, t_x, T = _simulate(n, 0.5, 20.0, 0.8, 3.0, observe=365, rng=rng)
+    # each customer's own mean spend drawn from a Gamma around 50, purchases around it
+    own_mean = rng.gamma(6.0, 50.0 / 6.0, n)
+    m = np.where(x > 0, rng.gamma(8.0 * np.maximum(x, 1), own_mean / (8.0 * np.maximum(x, 1))), 0)
+    first = rng.gamma(8.0, own_mean / 8.0)
+    total = first + m * x
+    return x, t_x, T, m, total
+
+
 def test_fit_recovers_the_parameters_it_was_simulated_with():
     rng = np.random.default_rng(7)
     true = {"r": 0.5, "alpha": 20.0, "a": 0.8, "b": 3.0}
     x, t_x, T = _simulate(6000, *true.values(), observe=365, rng=rng)
-    n = x + 1
     spend = rng.gamma(6.0, 1 / (6.0 / 50.0), len(x))  # mean order value around 50
-    result = clv.fit(x, t_x, T, n, spend)
+    result = clv.fit(x, t_x, T, np.where(x > 0, spend, 0.0))
     assert result.method == "model"
     assert result.params["r"] == pytest.approx(true["r"], rel=0.25)
     assert result.params["alpha"] == pytest.approx(true["alpha"], rel=0.35)
@@ -279,14 +292,96 @@ def test_fit_recovers_the_parameters_it_was_simulated_with():
     assert expected[busy].mean() > 3 * expected[silent].mean()
 
 
+def test_lifetime_values_do_not_depend_on_the_currency_unit():
+    # the same customers in euros, in rials (x 1e4) and in a unit 1e8 times smaller: the
+    # spend model is fitted in units of the median spend, so the values scale exactly
+    x, t_x, T, m, total = _population()
+    values = {}
+    for scale in (1.0, 1e4, 1e8):
+        result = clv.fit(x, t_x, T, m * scale)
+        assert result.method == "model" and "gamma" in result.params
+        values[scale] = clv.predict(result, 365, x, t_x, T, m * scale, total * scale, 0.1).value
+    for scale in (1e4, 1e8):
+        assert values[scale] / scale == pytest.approx(values[1.0], rel=1e-3)
+
+
+def test_gamma_gamma_is_fitted_on_the_repeat_purchases():
+    x, t_x, T, m, total = _population()
+    spend = clv.fit_spend(x, m)
+    # the simulated spends are Gamma(6, 6/50) per customer: the population mean comes back
+    assert spend["p"] * spend["gamma"] / (spend["q"] - 1) == pytest.approx(50, rel=0.15)
+    # customers with no repeat purchase are not in the fit: giving them any value changes
+    # nothing
+    odd = np.where(x > 0, m, 1e6)
+    assert clv.fit_spend(x, odd) == pytest.approx(spend)
+    # a customer with no repeat purchase is expected to spend the population mean
+    params = {"p": 6.0, "q": 4.0, "gamma": 16.0}
+    assert clv.expected_spend(params, [0, 3], [0.0, 40.0]).tolist()[0] == pytest.approx(32.0)
+
+
+def test_one_extreme_order_does_not_move_the_other_customers():
+    x, t_x, T, m, total = _population()
+    result = clv.fit(x, t_x, T, m)
+    typo = m.copy()
+    victim = int(np.flatnonzero(x > 2)[0])
+    typo[victim] = 1e9  # a typo of 1e9 on one customer's orders
+    with_typo = clv.fit(x, t_x, T, typo)
+    others = (x > 0) & (np.arange(len(x)) != victim)
+    before = clv.expected_spend(result.params, x[others], m[others])
+    after = clv.expected_spend(with_typo.params, x[others], m[others])
+    assert after == pytest.approx(before, rel=0.01)
+    # the customer itself is capped, and said to be
+    predicted = clv.predict(with_typo, 365, x, t_x, T, typo, total, 0.0)
+    assert predicted.capped[victim] and predicted.capped.sum() == 1
+    assert predicted.value[victim] < 1e7
+
+
+def test_impossible_rows_are_left_out_not_the_whole_company():
+    x, t_x, T, m, total = _population()
+    bad = x.copy(), t_x.copy(), T.copy(), m.copy()
+    bad[2][0] = -5  # T < 0
+    bad[1][1] = bad[2][1] + 10  # t_x > T
+    bad[0][2] = np.nan
+    bad[3][3] = np.inf
+    result = clv.fit(*bad)
+    assert result.method == "model" and result.dropped == 4
+    predicted = clv.predict(result, 365, *bad, total, 0.1)
+    assert not predicted.by_model[:4].any() and predicted.by_model[4:].all()
+    assert np.isnan(predicted.p_alive[:4]).all() and np.isfinite(predicted.value).all()
+
+
+def test_a_equal_to_one_gives_a_number():
+    params = {"r": 0.5, "alpha": 20.0, "a": 1.0, "b": 3.0}
+    x, t_x, T = np.array([0.0, 2.0, 5.0]), np.array([0.0, 50.0, 300.0]), np.full(3, 365.0)
+    at_one = clv.expected_purchases(params, 365, x, t_x, T)
+    near = clv.expected_purchases(dict(params, a=1.01), 365, x, t_x, T)
+    assert np.isfinite(at_one).all()
+    assert at_one == pytest.approx(near, rel=0.02)
+
+
+def test_discounting_lowers_the_value_by_the_rate():
+    params = {"r": 0.5, "alpha": 20.0, "a": 0.8, "b": 3.0}
+    x, t_x, T = np.array([4.0]), np.array([300.0]), np.array([365.0])
+    undiscounted, total = clv.discounted_purchases(params, 365, x, t_x, T, 0.0)
+    discounted, same = clv.discounted_purchases(params, 365, x, t_x, T, 0.10)
+    assert same == pytest.approx(total) and undiscounted == pytest.approx(total)
+    # purchases spread over the year, each discounted from the middle of its quarter:
+    # between the year-end factor (1 / 1.1) and no discount at all
+    assert total / 1.1 < discounted < total
+    assert discounted == pytest.approx(total / 1.1**0.5, rel=0.03)
+
+
 def test_too_little_history_falls_back_to_historical_value():
     x = np.array([0, 1, 0, 2], dtype=float)
-    result = clv.fit(x, x * 10, np.full(4, 100.0), x + 1, np.full(4, 20.0))
+    result = clv.fit(x, x * 10, np.full(4, 100.0), np.full(4, 20.0))
     assert result.method == "historical"
     assert result.reason == "too_few_repeat"
     assert result.repeat_customers == 2
     # 200 spent over 100 days -> 2 a day -> 730 a year; a new customer counts 90 days at least
     assert clv.historical_value(365, [200.0, 90.0], [100.0, 10.0]).tolist() == [730.0, 365.0]
+    # no probability of being alive without the model: not estimated, not 0
+    predicted = clv.predict(result, 365, x, x * 10, np.full(4, 100.0), x, np.full(4, 60.0))
+    assert np.isnan(predicted.p_alive).all() and not predicted.by_model.any()
 
 
 def test_gamma_gamma_expected_spend_shrinks_towards_the_population():
@@ -295,3 +390,26 @@ def test_gamma_gamma_expected_spend_shrinks_towards_the_population():
     population_mean = params["p"] * params["gamma"] / (params["q"] - 1)  # 32
     assert population_mean < spend[0] < spend[1] < 200
     assert clv.expected_spend({}, np.array([3]), np.array([-5.0])).tolist() == [0.0]
+
+
+# ---------------------------------------------------------------- credit scoring
+
+
+def test_credit_score_weighs_lateness_delay_and_overdue():
+    assert credit.score(0.0, 0.0, 0.0, 1000.0) == 100
+    assert credit.score(1.0, 60.0, 1000.0, 1000.0) == 0
+    # half the invoices late, 5 days late on average, a tenth overdue
+    assert credit.score(0.5, 5.0, 100.0, 1000.0) == 71  # 25 + 27.5 + 18, halves up
+    # overdue with nothing invoiced in the window counts as all overdue
+    assert credit.score(0.0, 0.0, 50.0, 0.0) == 80
+    assert [credit.grade(v) for v in (100, 85, 84, 70, 55, 40, 39, 0)] == list("aabbcdee")
+
+
+def test_suggested_limit_is_months_of_sales_to_two_digits():
+    # 12,000 a year is 1,000 a month: A suggests three months
+    assert credit.suggested_limit("a", 12000.0, 365.25) == 3000.0
+    assert credit.suggested_limit("c", 12345.0, 365.25) == 1000.0
+    assert credit.suggested_limit("e", 12000.0, 365.25) == 0.0
+    assert credit.round_significant(12345.0) == 12000.0
+    assert credit.round_significant(125.0) == 130.0
+    assert credit.round_significant(0.0) == 0.0

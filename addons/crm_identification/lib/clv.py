@@ -1,14 +1,33 @@
 """Customer lifetime value: the BG/NBD purchase model with the Gamma-Gamma spend model.
 
-Pure numpy/scipy, no Odoo. Time is counted in days. For each customer:
-    x    repeat purchases (purchases after the first one)
-    t_x  days from the first to the last purchase
-    T    days from the first purchase to the date of the analysis
-    m    mean value of the customer's purchases, n the number of purchases
+Pure numpy/scipy, no Odoo. Time is counted in days; a purchase (a "transaction") is a
+confirmed order, in both models, so that they count the same events and the expected
+purchases are expected orders. For each customer:
+    x        repeat purchases (orders after the first one)
+    t_x      days from the first to the last order
+    T        days from the first order to the date of the analysis
+    m        mean value of the repeat orders (the first order left out), 0 when x = 0
 
-References: Fader, Hardie & Lee, "Counting your customers the easy way: an alternative to the
-Pareto/NBD model" (2005) for BG/NBD; Fader, Hardie & Lee, "RFM and CLV: using iso-value
-curves for customer base analysis" (2005) for Gamma-Gamma.
+The conventions, as published:
+- BG/NBD (Fader, Hardie & Lee, "Counting your customers the easy way: an alternative to the
+  Pareto/NBD model", 2005) is fitted on (x, t_x, T) of every customer.
+- Gamma-Gamma (Fader, Hardie & Lee, "RFM and CLV: using iso-value curves for customer base
+  analysis", 2005) is fitted on the customers with at least one repeat purchase, on the
+  number x and mean value m of their repeat purchases: the first order is left out, as
+  in the paper, because it often differs from the later ones (a trial order, a welcome
+  offer). Each customer's expected spend per purchase is the Gamma-Gamma posterior mean;
+  a customer with no repeat purchase gets the population mean p * gamma / (q - 1).
+- The lifetime value over the horizon is the expected number of purchases times the
+  expected spend per purchase, discounted: the horizon is cut in DISCOUNT_STEPS equal
+  parts, the purchases expected in each part are discounted at the annual rate from the
+  middle of that part.
+
+Robustness: amounts are fitted in units of the median mean spend, so the same customers
+give the same lifetime values in rials or in euros (the optimiser's bounds and start values
+no longer depend on the currency); mean spends far above the others (beyond Tukey's far
+fence of the logarithms) are left out of the fit and capped for their own prediction, so
+one typo of 1e9 does not move every other customer's expected spend; rows with impossible figures
+(NaN, T < 0, t_x > T, x < 0) are left out of the fit and get no prediction.
 """
 
 from dataclasses import dataclass, field
@@ -21,16 +40,29 @@ from scipy import optimize, special
 MIN_REPEAT_CUSTOMERS = 30
 # The fit runs on at most this many customers (a random sample); predictions cover everyone.
 MAX_FIT_SAMPLE = 50_000
+# bounds of the log-parameters for the optimiser: e^-12 .. e^12 (amounts are in units of
+# the median spend and days are days, so every parameter sits well inside)
+LOG_BOUND = 12.0
+# Tukey's far fence: a mean spend above Q3 + 3 IQR of the logarithms is an outlier
+FENCE = 3.0
+# the horizon is discounted in this many equal parts
+DISCOUNT_STEPS = 4
+# a = 1 makes the expected purchases 0/0: evaluated this far on both sides, and averaged
+A_NEAR_ONE = 1e-4
 
 
 @dataclass
 class FitResult:
-    """Outcome of fitting: method is "model" or "historical"; reason says why not "model"."""
+    """Outcome of fitting: method is "model" or "historical"; reason says why not "model".
+    `params` holds r, alpha, a, b (BG/NBD) and, when the spend model could be fitted, p, q,
+    gamma (Gamma-Gamma, gamma in the currency's unit) and cap (the mean spend above which
+    a customer's mean is capped). `dropped` counts the rows left out as impossible."""
 
     method: str
     params: dict = field(default_factory=dict)
     reason: str = ""
     repeat_customers: int = 0
+    dropped: int = 0
 
 
 def bgnbd_log_likelihood(params, x, t_x, T):
@@ -73,18 +105,16 @@ def gamma_gamma_log_likelihood(params, n, m):
 
 
 def _fit(neg_ll, start):
+    start = np.clip(np.log(start), -LOG_BOUND, LOG_BOUND)
     result = optimize.minimize(
-        neg_ll,
-        np.log(start),
-        method="L-BFGS-B",
-        bounds=[(-10.0, 10.0)] * len(start),
+        neg_ll, start, method="L-BFGS-B", bounds=[(-LOG_BOUND, LOG_BOUND)] * len(start)
     )
     params = np.exp(result.x)
     # L-BFGS-B often stops on "abnormal termination in line search" right at the optimum
     # of a flat likelihood; a finite likelihood better than the start is a usable fit.
     usable = (
         np.isfinite(result.fun)
-        and result.fun <= neg_ll(np.log(start))
+        and result.fun <= neg_ll(start)
         and bool(np.all(np.isfinite(params)))
     )
     return params, usable
@@ -97,47 +127,87 @@ def _sample(rng, size, *arrays):
     return tuple(a[idx] for a in arrays)
 
 
-def fit(x, t_x, T, n, m, seed=0):
-    """Fit BG/NBD on (x, t_x, T) and Gamma-Gamma on repeat customers' (n, m).
+def valid_rows(x, t_x, T, m):
+    """The rows whose figures can be true: finite, x >= 0, 0 <= t_x <= T, m >= 0."""
+    x, t_x, T, m = (np.asarray(v, dtype=float) for v in (x, t_x, T, m))
+    with np.errstate(invalid="ignore"):
+        return (
+            np.isfinite(x)
+            & np.isfinite(t_x)
+            & np.isfinite(T)
+            & np.isfinite(m)
+            & (x >= 0)
+            & (t_x >= 0)
+            & (t_x <= T)
+            & (m >= 0)
+        )
+
+
+def spend_cap(m):
+    """The mean spend above which a customer is an outlier (Tukey's far fence on the
+    logarithms of the positive means), inf when there are too few to tell."""
+    positive = np.asarray(m, dtype=float)
+    positive = positive[positive > 0]
+    if len(positive) < 4:
+        return np.inf
+    q1, q3 = np.percentile(np.log(positive), [25, 75])
+    return float(np.exp(q3 + FENCE * (q3 - q1)))
+
+
+def fit(x, t_x, T, m, seed=0):
+    """Fit BG/NBD on (x, t_x, T) and Gamma-Gamma on the repeat customers' (x, m).
 
     Returns a FitResult; method "historical" (with a reason) when the data cannot carry
-    the model.
-    """
-    x = np.asarray(x, dtype=float)
-    t_x = np.asarray(t_x, dtype=float)
-    T = np.asarray(T, dtype=float)
-    n = np.asarray(n, dtype=float)
-    m = np.asarray(m, dtype=float)
+    the model. Impossible rows are left out (counted in `dropped`)."""
+    x, t_x, T, m = (np.asarray(v, dtype=float) for v in (x, t_x, T, m))
+    ok = valid_rows(x, t_x, T, m)
+    dropped = int(np.count_nonzero(~ok))
+    x, t_x, T, m = x[ok], t_x[ok], T[ok], m[ok]
     repeat = int(np.count_nonzero(x > 0))
     if repeat < MIN_REPEAT_CUSTOMERS:
-        return FitResult("historical", reason="too_few_repeat", repeat_customers=repeat)
+        return FitResult(
+            "historical", reason="too_few_repeat", repeat_customers=repeat, dropped=dropped
+        )
     rng = np.random.default_rng(seed)
     sx, st_x, sT = _sample(rng, MAX_FIT_SAMPLE, x, t_x, T)
-    scale = max(float(np.mean(sT)), 1.0)
+    span = max(float(np.mean(sT)), 1.0)
 
     def bg_neg_ll(log_params):
         return -np.mean(bgnbd_log_likelihood(np.exp(log_params), sx, st_x, sT))
 
-    bg, ok = _fit(bg_neg_ll, [1.0, scale, 1.0, 1.0])
-    if not ok:
-        return FitResult("historical", reason="no_convergence", repeat_customers=repeat)
-
-    spenders = (n > 1) & (m > 0)
-    gg = None
-    if np.count_nonzero(spenders) >= MIN_REPEAT_CUSTOMERS:
-        sn, sm = _sample(rng, MAX_FIT_SAMPLE, n[spenders], m[spenders])
-        mean_m = max(float(np.mean(sm)), 1e-6)
-
-        def gg_neg_ll(log_params):
-            return -np.mean(gamma_gamma_log_likelihood(np.exp(log_params), sn, sm))
-
-        gg, gg_ok = _fit(gg_neg_ll, [2.0, 3.0, mean_m])
-        if not gg_ok or gg[1] <= 1:
-            gg = None
+    bg, usable = _fit(bg_neg_ll, [1.0, span, 1.0, 1.0])
+    if not usable:
+        return FitResult(
+            "historical", reason="no_convergence", repeat_customers=repeat, dropped=dropped
+        )
     params = dict(zip(("r", "alpha", "a", "b"), bg.tolist(), strict=True))
-    if gg is not None:
-        params.update(zip(("p", "q", "gamma"), gg.tolist(), strict=True))
-    return FitResult("model", params=params, repeat_customers=repeat)
+    params.update(fit_spend(x, m, rng))
+    return FitResult("model", params=params, repeat_customers=repeat, dropped=dropped)
+
+
+def fit_spend(x, m, rng=None):
+    """Gamma-Gamma's p, q, gamma (in the currency's unit) and the outlier cap, from the
+    repeat customers (x > 0, m > 0) whose mean spend is not an outlier; {} when fewer
+    than MIN_REPEAT_CUSTOMERS or no usable fit. Fitted in units of the median mean spend,
+    then scaled back: p and q do not depend on the unit, gamma scales with it."""
+    spenders = (np.asarray(x) > 0) & (np.asarray(m) > 0)
+    if np.count_nonzero(spenders) < MIN_REPEAT_CUSTOMERS:
+        return {}
+    rng = rng or np.random.default_rng(0)
+    n, spend = np.asarray(x, dtype=float)[spenders], np.asarray(m, dtype=float)[spenders]
+    cap = spend_cap(spend)
+    # outliers are left out of the fit (and capped for their own prediction)
+    n, spend = n[spend <= cap], spend[spend <= cap]
+    unit = float(np.median(spend))
+    sn, sm = _sample(rng, MAX_FIT_SAMPLE, n, spend / unit)
+
+    def gg_neg_ll(log_params):
+        return -np.mean(gamma_gamma_log_likelihood(np.exp(log_params), sn, sm))
+
+    gg, usable = _fit(gg_neg_ll, [2.0, 3.0, float(np.mean(sm))])
+    if not usable or gg[1] <= 1:
+        return {}
+    return {"p": float(gg[0]), "q": float(gg[1]), "gamma": float(gg[2]) * unit, "cap": cap}
 
 
 def probability_alive(params, x, t_x, T):
@@ -153,7 +223,18 @@ def probability_alive(params, x, t_x, T):
 
 
 def expected_purchases(params, horizon, x, t_x, T):
-    """Expected number of purchases in the next `horizon` days, per customer."""
+    """Expected number of purchases in the next `horizon` days, per customer (NaN where
+    the formula gives no finite value)."""
+    a = params["a"]
+    if abs(a - 1) < A_NEAR_ONE:
+        # (a + b + x - 1) / (a - 1) is 0/0 at a = 1; the expectation is continuous in a
+        below = _expected_purchases(dict(params, a=1 - A_NEAR_ONE), horizon, x, t_x, T)
+        above = _expected_purchases(dict(params, a=1 + A_NEAR_ONE), horizon, x, t_x, T)
+        return (below + above) / 2
+    return _expected_purchases(params, horizon, x, t_x, T)
+
+
+def _expected_purchases(params, horizon, x, t_x, T):
     r, alpha, a, b = (params[k] for k in ("r", "alpha", "a", "b"))
     x = np.asarray(x, dtype=float)
     t_x = np.asarray(t_x, dtype=float)
@@ -171,17 +252,38 @@ def expected_purchases(params, horizon, x, t_x, T):
     return np.where(np.isfinite(result) & (result >= 0), result, np.nan)
 
 
-def expected_spend(params, n, m):
-    """Expected value of a future purchase (Gamma-Gamma), or the customer's own mean."""
-    n = np.asarray(n, dtype=float)
-    m = np.asarray(m, dtype=float)
-    own = np.maximum(m, 0.0)
+def discounted_purchases(params, horizon, x, t_x, T, annual_rate):
+    """The expected purchases of the next `horizon` days, each part of the horizon
+    (DISCOUNT_STEPS equal parts) discounted at `annual_rate` (0.1 for 10%) from its middle.
+    Returns (discounted, undiscounted)."""
+    total = expected_purchases(params, horizon, x, t_x, T)
+    if not annual_rate:
+        return total, total
+    discounted = np.zeros_like(total)
+    before = np.zeros_like(total)
+    for step in range(1, DISCOUNT_STEPS + 1):
+        end = horizon * step / DISCOUNT_STEPS
+        upto = total if step == DISCOUNT_STEPS else expected_purchases(params, end, x, t_x, T)
+        middle = end - horizon / DISCOUNT_STEPS / 2
+        discounted += np.maximum(upto - before, 0) / (1 + annual_rate) ** (middle / 365.0)
+        before = upto
+    return discounted, total
+
+
+def expected_spend(params, x, m, own=None):
+    """Expected value of a future purchase per customer: Gamma-Gamma's posterior mean from
+    the customer's x repeat purchases of mean value m (capped at params["cap"]), the
+    population mean for a customer with none; without a spend model, the customer's `own`
+    mean value of all purchases (m when not given)."""
+    x = np.asarray(x, dtype=float)
+    m = np.minimum(np.asarray(m, dtype=float), params.get("cap", np.inf))
     if "p" not in params:
-        return own
+        return np.maximum(m if own is None else np.asarray(own, dtype=float), 0.0)
     p, q, gamma = params["p"], params["q"], params["gamma"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        est = p * (gamma + n * m) / (p * n + q - 1)
-    return np.where((m > 0) & np.isfinite(est), est, own)
+        posterior = p * (gamma + x * m) / (p * x + q - 1)
+    population = p * gamma / (q - 1)
+    return np.where((x > 0) & (m > 0) & np.isfinite(posterior), posterior, population)
 
 
 def historical_value(horizon, total, T):
@@ -189,3 +291,42 @@ def historical_value(horizon, total, T):
     total = np.asarray(total, dtype=float)
     T = np.asarray(T, dtype=float)
     return np.maximum(total, 0.0) / np.maximum(T, 90.0) * horizon
+
+
+@dataclass
+class Prediction:
+    """Per customer: p_alive and expected_orders (NaN where not estimated: no model, or
+    impossible figures), the lifetime value, whether the model made it (`by_model`, else
+    the historical value), and whether the mean spend was capped."""
+
+    p_alive: np.ndarray
+    expected_orders: np.ndarray
+    value: np.ndarray
+    by_model: np.ndarray
+    capped: np.ndarray
+
+
+def predict(result, horizon, x, t_x, T, m, total, annual_rate=0.0):
+    """The lifetime value of each customer over `horizon` days by the fitted `result`
+    (a FitResult): discounted expected purchases x expected spend; the historical value
+    (`total` spent over T days) where the model is not used or gives no figure."""
+    x, t_x, T, m, total = (np.asarray(v, dtype=float) for v in (x, t_x, T, m, total))
+    history = historical_value(horizon, np.nan_to_num(total), np.nan_to_num(T))
+    nothing = np.full_like(x, np.nan)
+    if result.method != "model":
+        no = np.zeros_like(x, dtype=bool)
+        return Prediction(nothing, nothing, history, no, no)
+    ok = valid_rows(x, t_x, T, m)
+    params = result.params
+    safe = [np.where(ok, v, 0.0) for v in (x, t_x, T, m)]
+    p_alive = np.where(ok, probability_alive(params, *safe[:3]), np.nan)
+    discounted, orders = discounted_purchases(params, horizon, *safe[:3], annual_rate)
+    by_model = ok & np.isfinite(orders)
+    own = np.nan_to_num(total) / (safe[0] + 1)
+    spend = expected_spend(params, safe[0], safe[3], own)
+    value = np.where(by_model, discounted * spend, history)
+    capped = ok & (safe[0] > 0) & (safe[3] > params.get("cap", np.inf))
+    return Prediction(
+        np.where(by_model, p_alive, np.nan), np.where(by_model, orders, np.nan), value,
+        by_model, capped,
+    )  # fmt: skip

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..lib import basket
+from .crm_customer_touch import note_customers, write_pending
 
 # the order and order-line fields whose change alters a month's baskets
 ORDER_BASKET_FIELDS = frozenset({"state", "date_order", "company_id"})
@@ -56,31 +57,17 @@ class CrmBasketMonth(models.Model):
 
     @api.model
     def _mark_stale(self, company_months):
-        """Mark the counted months among {(company id, first day of month)} stale. Only rows
-        not stale yet are written: after the first change of a month, later changes lock
-        nothing."""
-        if not company_months:
-            return
-        companies, months = zip(*company_months, strict=True)
-        self.env.cr.execute(
-            SQL(
-                """
-            UPDATE crm_basket_month m SET stale = TRUE
-              FROM unnest(%(companies)s::int[], %(months)s::date[]) AS c(company_id, month)
-             WHERE m.company_id = c.company_id AND m.month = c.month AND NOT m.stale
-            """,
-                companies=list(companies),
-                months=list(months),
-            )
-        )
-        if self.env.cr.rowcount:
-            self.invalidate_model(["stale"])
+        """Mark the counted months among {(company id, first day of month)} stale, when
+        the transaction commits (or a refresh starts): see `note_customers`."""
+        note_customers(self.env, months=company_months)
 
     @api.model
     def _count_months(self, company, months, recount=False):
         """Make the stored counts of `company` the counts of exactly these whole months:
         months no longer wanted, stale ones (or all, with recount) are dropped, and the
         months missing are counted from the order lines in one pass."""
+        write_pending(self.env.cr)
+        self.invalidate_model(["stale"])
         self.flush_model()
         self.env.cr.execute(
             SQL(

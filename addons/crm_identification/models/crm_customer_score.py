@@ -1,68 +1,27 @@
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
-
-import numpy as np
+from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, format_amount, format_date
-from odoo.tools.safe_eval import safe_eval
 
-from ..lib import clv, rfm
+from .refresh_tools import (
+    REFRESH_SETTINGS,
+    StepTimes,
+    Window,
+    local_settings,
+)
 
 _logger = logging.getLogger(__name__)
 
 CHURN_STATUSES = [("active", "Active"), ("at_risk", "At risk"), ("lost", "Lost")]
 VALUE_TIERS = [("a", "A"), ("b", "B"), ("c", "C")]
-# Rows written back per statement when storing lifetime-value predictions.
-CLV_BATCH = 200_000
-# lifetime-value predictions travel to the database as integers: P(alive) and expected
-# orders in millionths, values in thousandths (three decimals cover the currencies; a
-# value in Iranian rials still fits an int8 up to 9e15)
-CLV_SCALE = 1_000_000
-VALUE_SCALE = 1_000
-# PostgreSQL settings of the refresh transaction, restored when it ends: sorts and hashes
-# of a million customers fit in memory instead of spilling to disk; the big scans and joins
-# run on parallel workers (PostgreSQL's default costs keep a million-row result on one
-# core); no JIT, whose compile time these few large statements do not win back (measured);
-# no nested loops: the planner misjudges the size of aggregates and of temporary tables
-# just rewritten, and a nested loop over a million customers is quadratic, where every
-# join of the refresh is meant to be a hash join
-REFRESH_SETTINGS = {
-    "work_mem": "256MB",
-    "jit": "off",
-    "parallel_setup_cost": "100",
-    "parallel_tuple_cost": "0.001",
-    "enable_nestloop": "off",
-}
 # the nightly cron counts every month's product pairs, and every customer's figures, again
 # on Sundays
 RECOUNT_WEEKDAY = 6
-# above this many customers with changed sales, one pass over every sale is cheaper than
-# reading theirs through the indexes
-INCREMENTAL_MAX_CUSTOMERS = 100_000
-# what crm_fig carries of each customer's stored row, for the write step (segment history,
-# labels to copy) without another join of every stored row
-STORED_COLUMNS = (
-    "id",
-    "segment_id",
-    "segment_since",
-    "computed_at",
-    "value_tier",
-    "churn_status",
-    "recency_score",
-    "frequency_score",
-    "monetary_score",
-    "lost_date",
-    "p_alive",
-    "expected_orders",
-    "clv",
-    "clv_method",
-    "clv_date",
-)
 # the refresh's temporary tables go at commit, and as soon as the refresh is done
 DROP_REFRESH_TABLES = (
     "DROP VIEW IF EXISTS crm_new;"
@@ -85,7 +44,7 @@ class CrmCustomerScore(models.Model):
     # indexes: few on purpose, every refresh rewrites the rows; (partner_id, company_id) is
     # covered by the unique constraint, tier and churn status have three values each
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, ondelete="cascade"
+        "res.partner", string="Customer", required=True, ondelete="cascade", check_company=True
     )
     company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -100,6 +59,12 @@ class CrmCustomerScore(models.Model):
         string="Days With Orders", readonly=True, help="Days with at least one order, all time."
     )
     total_value = fields.Monetary(string="Value (all time)", readonly=True)
+    first_value = fields.Monetary(
+        string="First Purchase Value",
+        readonly=True,
+        help="The value of the first order. The lifetime-value model leaves the first order "
+        "out of the value expected per order, which it often differs from.",
+    )
     # not stored: it grows by one for every customer each day, which would make the nightly
     # refresh rewrite every row; computed from the day of the figures instead, in SQL too
     # (`_field_to_sql`: list, pivot, sorting and grouping) and searchable
@@ -117,7 +82,7 @@ class CrmCustomerScore(models.Model):
     monetary_score = fields.Integer(string="M", readonly=True, aggregator="avg")
     rfm_code = fields.Char(string="RFM", readonly=True)
     segment_id = fields.Many2one(
-        "crm.customer.segment", readonly=True, index=True, ondelete="set null"
+        "crm.customer.segment", readonly=True, index=True, ondelete="set null", check_company=True
     )
     segment_since = fields.Datetime(readonly=True)
     value_tier = fields.Selection(VALUE_TIERS, readonly=True)
@@ -139,6 +104,12 @@ class CrmCustomerScore(models.Model):
         readonly=True,
         help="The day the lifetime value was predicted for: the day the customer's sales "
         "last changed, or of the last weekly recount.",
+    )
+    churn_signal = fields.Boolean(
+        string="Service Signal",
+        readonly=True,
+        help="Set by figures other than the sales (complaints, ...): an otherwise active "
+        "customer is at risk.",
     )
     computed_at = fields.Datetime(string="Computed On", readonly=True)
     explanation = fields.Text(compute="_compute_explanation")
@@ -251,6 +222,8 @@ class CrmCustomerScore(models.Model):
         "clv",
         "clv_date",
         "p_alive",
+        "churn_signal",
+        "first_value",
     )
     def _compute_explanation(self):
         for score in self:
@@ -319,30 +292,73 @@ class CrmCustomerScore(models.Model):
                 )
             )
         elif self.churn_status == "at_risk":
-            lines.append(_("At risk: the next order is overdue."))
+            if self._next_order_overdue():
+                lines.append(_("At risk: the next order is overdue."))
+            if self.churn_signal:
+                lines.append(_("At risk: service signals say this customer may leave."))
+        lines += self._explain_lifetime_value()
+        return lines
+
+    def _explain_lifetime_value(self):
+        """The lifetime value in words: how it was predicted, or why it was not."""
+        _ = self.env._
+        company = self.company_id
+        value = format_amount(self.env, self.clv, company.currency_id)
+        day = format_date(self.env, self.clv_date)
         if self.clv_method == "model":
-            lines.append(
+            rate = company.crm_clv_discount_rate
+            rate_text = f"{rate:g}"  # a literal in _()'s arguments would break extraction
+            lines = [
                 _(
-                    "Lifetime value %(clv)s as of %(date)s: %(orders)s expected orders in the "
-                    "next %(horizon)s days, %(alive)s%% likely still active (BG/NBD + "
-                    "Gamma-Gamma model).",
-                    clv=format_amount(self.env, self.clv, company.currency_id),
-                    date=format_date(self.env, self.clv_date),
+                    "Lifetime value %(clv)s as of %(date)s: %(orders)s expected purchases in "
+                    "the next %(horizon)s days times the value expected per purchase (from "
+                    "its repeat purchases, the first one left out), %(discount)s; "
+                    "%(alive)s%% likely still active (BG/NBD + Gamma-Gamma model).",
+                    clv=value,
+                    date=day,
                     orders=round(self.expected_orders, 1),
                     horizon=company.crm_clv_horizon_days,
+                    discount=_("discounted at %(rate)s%% a year", rate=rate_text)
+                    if rate
+                    else _("not discounted"),
                     alive=round(100 * self.p_alive),
                 )
-            )
-        elif self.clv_method == "historical":
-            lines.append(
-                _(
-                    "Lifetime value %(clv)s as of %(date)s from past spending only: %(why)s",
-                    clv=format_amount(self.env, self.clv, company.currency_id),
-                    date=format_date(self.env, self.clv_date),
-                    why=company.crm_clv_note or "",
+            ]
+            cap = ((company.crm_clv_params or {}).get("params") or {}).get("cap")
+            repeat = self.order_count - 1
+            if cap and repeat > 0 and (self.total_value - self.first_value) / repeat > cap:
+                lines.append(
+                    _(
+                        "Its mean value per purchase is far above other customers' and was "
+                        "capped at %(cap)s for the prediction.",
+                        cap=format_amount(self.env, cap, company.currency_id),
+                    )
                 )
+            return lines
+        if self.clv_method == "historical":
+            why = (
+                _("its figures could not be used by the model.")
+                if company.crm_clv_method == "model"
+                else company.crm_clv_note or ""
             )
-        return lines
+            return [
+                _(
+                    "Lifetime value %(clv)s as of %(date)s from past spending only: %(why)s "
+                    "Probability of still being active: not estimated.",
+                    clv=value,
+                    date=day,
+                    why=why,
+                )
+            ]
+        return []
+
+    def _next_order_overdue(self):
+        """Whether the days since the last order alone make the customer at risk."""
+        rule = self.company_id._crm_churn_rule()
+        after = rule["at_risk_days"]
+        if rule["method"] == "relative" and self.usual_interval_days:
+            after = self.usual_interval_days * rule["at_risk_factor"]
+        return self.recency_days > after
 
     def _compute_used_to_buy(self):
         """The customer's three most bought products (by quantity), in one query."""
@@ -380,6 +396,24 @@ class CrmCustomerScore(models.Model):
             result = dict(rows)
         for score in self:
             score.used_to_buy = result.get(score.id, "")
+
+    # ------------------------------------------------------------------ extension
+
+    @api.model
+    def _extra_figures(self, company):
+        """Figures other addons add to every customer's insight row at each refresh.
+
+        Returns a list of (query, field_names): `query` an odoo.tools.SQL selecting
+        `partner_id` (the commercial partner) and one column per name in `field_names`, at
+        most one row per customer, for `company`; each name is a stored readonly field the
+        addon declares on crm.customer.score (_inherit). The refresh joins them onto every
+        customer's figures (no row: NULL), writes them where they changed, and segment
+        rules may test them. The day of the figures is in the context:
+        `self.env.context["crm_figures_as_of"][company.id]`. A query may also give
+        `churn_signal` (listed in its names):
+        when any says true, a customer otherwise active is at risk. Say why on the
+        Customer Insight tab by extending `_explain`. Override, call super, append."""
+        return []
 
     # ------------------------------------------------------------------ actions
 
@@ -452,76 +486,54 @@ class CrmCustomerScore(models.Model):
 
     @api.model
     def _refresh_company(self, company, as_of=None, recount=False):
-        """Recompute every figure of one company, set-based. Safe to run again: the same data
-        gives the same rows, and history only records segment changes. The basket analysis
-        reuses the product pairs counted for the whole months of the window, except those
-        whose orders changed since; with recount, it counts them all again."""
+        """Recompute the customer insight of one company, set-based, for the day `as_of`
+        (today by default). Safe to run again: the same data gives the same rows, and the
+        history records only changes of segment. With `recount`, every customer's figures
+        and every month's product pairs are computed from the sales and the lifetime-value
+        model is fitted anew (Refresh now, and the cron on Sundays); without, only what
+        changed since the stored figures' day is.
+
+        The steps, each in its own model, and the tables each reads and writes:
+
+        1. figures (`crm.customer.figures`): reads the sales (sale_order, account_move,
+           res_partner), crm_customer_touch and the stored crm_customer_score rows; writes
+           the temporary table crm_fig (one row per customer) and the view crm_new over it
+           (scores, tier, churn status, other addons' extra figures).
+        2. lifetime value (`crm.customer.clv`): reads crm_fig; fits the model on a thread
+           (or takes the company's stored one) while step 3 runs; writes the temporary table
+           crm_clv and, after a fit, the model on res_company.
+        3. basket (`crm.product.association`): reads sale_order_line and crm_basket_month;
+           writes crm_basket_month and crm_product_association.
+        4. write (`crm.customer.rows`): reads crm_new, crm_clv and the segment rules
+           (`crm.customer.segment._rules_case_sql`); writes the temporary table crm_seg, then
+           crm_customer_score and crm_customer_segment_history.
+        5. labels (`res.partner._crm_write_labels`): reads crm_customer_score and crm_seg;
+           writes the labels on res_partner.
+        6. prospects (`res.partner._crm_write_prospects`): reads crm_lead, calendar_event,
+           mail_message and crm_customer_score; writes the prospect label on res_partner.
+
+        Returns the figures of the run: customers, recomputed (from their sales), moved
+        (changed segment), written (rows), associations, steps (seconds per step), seconds.
+        """
         if isinstance(company, int):  # called from XML data (<function>)
             company = self.env["res.company"].browse(company)
         started = time.monotonic()
-        as_of = as_of or fields.Date.context_today(self)
+        window = Window.of(company, as_of or fields.Date.context_today(self), recount)
         self.env.flush_all()
-        steps = {}
-
-        def step(name, function, *args):
-            begun = time.monotonic()
-            result = function(*args)
-            steps[name] = steps.get(name, 0.0) + time.monotonic() - begun
-            return result
-
-        previous_settings = self._set_local(REFRESH_SETTINGS)
-        figures = step("figures", self._compute_figures, company, as_of, recount)
-        stats = {
-            "customers": figures["customers"],
-            "recomputed": figures["recomputed"],
-            "steps": steps,
-        }
-        # the lifetime-value model is fitted on a thread while the database counts the
-        # baskets: on two cores, both at once (full size: 1.6 s of Python no longer waited for)
-        fitted = self._clv_fit(company) if figures["incremental"] else None
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crm_clv") as pool:
-            pending = step("clv", self._start_clv, company, as_of, pool, fitted)
-            stats["associations"] = step(
-                "basket",
-                self.env["crm.product.association"]._refresh_company,
-                company,
-                as_of,
-                recount,
-            )
-            step("clv", self._store_clv, company, pending, fitted)
-        # the contacts written since the day before the last refresh have their labels
-        # checked one by one (new contacts of a customer, contacts moved to another)
-        since = None
-        if company.crm_figures_as_of and not recount:
-            since = datetime.combine(
-                company.crm_figures_as_of - timedelta(days=1), datetime.min.time()
-            )
-        stats["moved"], stats["written"], anyone_left = step(
-            "write",
-            self._write_scores,
-            company,
-            as_of,
-            figures["customers"],
-            figures["anyone_left"],
-        )
-        step(
-            "labels",
-            self._write_partner_labels,
-            company,
-            since,
-            anyone_left,
-        )
+        times = StepTimes()
         self.env.cr.execute(DROP_REFRESH_TABLES)
-        self._set_local(previous_settings)
+        with local_settings(self.env.cr, REFRESH_SETTINGS):
+            stats = self._refresh_steps(company, window, times)
+        self.env.cr.execute(DROP_REFRESH_TABLES)
         company.sudo().write(
             {
                 "crm_insight_refreshed_at": fields.Datetime.now(),
-                "crm_figures_as_of": as_of,
-                "crm_figures_basis": self._figures_basis(company),
+                "crm_figures_as_of": window.as_of,
+                "crm_figures_basis": self.env["crm.customer.figures"]._basis(company),
             }
         )
         self.env.invalidate_all()
-        stats["seconds"] = time.monotonic() - started
+        stats.update(steps=times.seconds, seconds=time.monotonic() - started)
         _logger.info(
             "Customer insight of %s refreshed: %s customers (%s computed from their sales, "
             "%s rows written), %s moved, %s associations, %.1f s (%s)",
@@ -532,880 +544,42 @@ class CrmCustomerScore(models.Model):
             stats["moved"],
             stats["associations"],
             stats["seconds"],
-            ", ".join(f"{name} {seconds:.2f}" for name, seconds in steps.items()),
+            ", ".join(f"{name} {seconds:.2f}" for name, seconds in times.seconds.items()),
         )
         return stats
 
-    def _set_local(self, settings):
-        """Give PostgreSQL settings these values until the end of the transaction; return
-        the values they had, to hand back to this method."""
-        names, values = list(settings), list(settings.values())
-        self.env.cr.execute(
-            "SELECT name, current_setting(name) FROM unnest(%s::text[]) AS name", [names]
-        )
-        previous = dict(self.env.cr.fetchall())
-        self.env.cr.execute(
-            "SELECT set_config(name, value, TRUE)"
-            "  FROM unnest(%s::text[], %s::text[]) AS s(name, value)",
-            [names, values],
-        )
-        return previous
-
-    def _sales_source_sql(self, company, last_day, first_day=None, touched=False):
-        """(partner, day, amount in company currency) of every sale dated up to last_day
-        (and from first_day, if given), zero-amount sales left out, refunds as negative
-        amounts. With touched, only the sales of the customers in crm_touched."""
-
-        def only(day, customer):
-            """The conditions of first_day and touched on these columns."""
-            return SQL(
-                "%s AND %s",
-                SQL("%s >= %s", SQL(day), first_day) if first_day else SQL("TRUE"),
-                SQL("%s IN (SELECT partner_id FROM crm_touched)", SQL(customer))
-                if touched
-                else SQL("TRUE"),
-            )
-
-        moves_only = only("m.invoice_date", "m.commercial_partner_id")
-        if company.crm_sales_source == "invoices":
-            return SQL(
-                """
-                SELECT m.commercial_partner_id AS partner_id, m.invoice_date AS day,
-                       m.amount_untaxed_signed::float8 AS amount,
-                       m.move_type = 'out_invoice' AS is_sale
-                  FROM account_move m
-                 WHERE m.company_id = %(company)s AND m.state = 'posted'
-                   AND m.move_type IN ('out_invoice', 'out_refund')
-                   AND m.invoice_date <= %(last_day)s AND m.amount_untaxed_signed <> 0
-                   AND %(moves_only)s
-                """,
-                company=company.id,
-                last_day=last_day,
-                moves_only=moves_only,
-            )
-        amount = SQL.identifier(
-            "o", "margin" if company.crm_monetary_basis == "margin" else "amount_untaxed"
-        )
-        return SQL(
-            """
-            SELECT p.commercial_partner_id AS partner_id, o.date_order::date AS day,
-                   (%(amount)s / COALESCE(NULLIF(o.currency_rate, 0), 1))::float8 AS amount,
-                   TRUE AS is_sale
-              FROM sale_order o
-              JOIN res_partner p ON p.id = o.partner_id
-             WHERE o.company_id = %(company)s AND o.state = 'sale'
-               AND o.date_order < %(next_day)s AND o.amount_untaxed <> 0
-               AND %(orders_only)s
-            UNION ALL
-            SELECT m.commercial_partner_id, m.invoice_date, m.amount_untaxed_signed::float8, FALSE
-              FROM account_move m
-             WHERE m.company_id = %(company)s AND m.state = 'posted'
-               AND m.move_type = 'out_refund' AND m.invoice_date <= %(last_day)s
-               AND m.amount_untaxed_signed <> 0 AND %(moves_only)s
-            """,
-            amount=amount,
-            company=company.id,
-            last_day=last_day,
-            next_day=last_day + timedelta(days=1),
-            orders_only=only("o.date_order", "p.commercial_partner_id"),
-            moves_only=moves_only,
-        )
-
-    @api.model
-    def _figures_basis(self, company):
-        """What the stored figures depend on besides the sales: another basis than the
-        last refresh's means every customer is computed from the sales again."""
-        return (
-            f"{company.crm_sales_source}/{company.crm_monetary_basis}/{company.crm_lookback_days}"
-        )
-
-    def _compute_figures(self, company, as_of, recount=False):
-        """Step 1: the figures of each customer into the temporary table crm_fig (see
-        `_build_figures`), then the temporary view crm_new: the figures with the R/F/M
-        scores (customers with no sale in the window get 1, 1, 1), the A/B/C tier by
-        cumulative share of revenue and the churn status. Returns what `_build_figures`
-        returns."""
-        window_start = as_of - timedelta(days=company.crm_lookback_days)
-        rule = company._crm_churn_rule()
-        interval = SQL(
-            "CASE WHEN a.purchase_days > 1 "
-            "THEN (a.last_day - a.first_day)::float / (a.purchase_days - 1) END"
-        )
-        if rule["method"] == "relative":
-            lost_after = SQL(
-                "COALESCE(%(interval)s * %(factor)s, %(days)s)",
-                interval=interval,
-                factor=rule["lost_factor"],
-                days=rule["lost_days"],
-            )
-            at_risk_after = SQL(
-                "COALESCE(%(interval)s * %(factor)s, %(days)s)",
-                interval=interval,
-                factor=rule["at_risk_factor"],
-                days=rule["at_risk_days"],
-            )
-        else:
-            lost_after = SQL("%s::float", rule["lost_days"])
-            at_risk_after = SQL("%s::float", rule["at_risk_days"])
-        self.env.cr.execute(DROP_REFRESH_TABLES)
-        figures = self._build_figures(company, as_of, window_start, recount)
-        self.env.cr.execute("ANALYZE crm_fig")
-        r, f, m = self._score_sqls(company)
-        # a view, not a table: its rows are read once, by the write step (writing them
-        # out first cost 0.3 s at full size, and the window function over every customer
-        # for the tiers 1.9 s). OFFSET 0 keeps PostgreSQL from inlining the scores into
-        # each expression that uses them, which would compute them again each time.
-        self.env.cr.execute(
-            SQL(
-                """
-            CREATE TEMP VIEW crm_new AS
-            SELECT a.partner_id, a.user_id, a.purchase_days, a.fresh,
-                   a.first_day AS first_order_date, a.last_day AS last_order_date,
-                   a.order_count, ROUND(a.total_value::numeric, 6) AS total_value,
-                   a.recency_days, a.frequency, ROUND(a.monetary::numeric, 6) AS monetary,
-                   a.r AS recency_score, a.f AS frequency_score, a.m AS monetary_score,
-                   a.r::text || a.f::text || a.m::text AS rfm_code,
-                   %(tier)s AS value_tier,
-                   %(interval)s AS usual_interval_days,
-                   CASE WHEN a.recency_days > %(lost_after)s THEN 'lost'
-                        WHEN a.recency_days > %(at_risk_after)s THEN 'at_risk'
-                        ELSE 'active' END AS churn_status,
-                   CASE WHEN a.recency_days > %(lost_after)s
-                        THEN a.last_day + CEIL(%(lost_after)s)::int END AS lost_date,
-                   %(stored)s
-              FROM (SELECT f.*,
-                           CASE WHEN in_window THEN %(r)s ELSE 1 END AS r,
-                           CASE WHEN in_window THEN %(f)s ELSE 1 END AS f,
-                           CASE WHEN in_window THEN %(m)s ELSE 1 END AS m
-                      FROM crm_fig f
-                    OFFSET 0) a
-            """,
-                r=r,
-                f=f,
-                m=m,
-                tier=self._tier_sql(company),
-                interval=interval,
-                lost_after=lost_after,
-                at_risk_after=at_risk_after,
-                stored=SQL(", ").join(SQL.identifier("a", f"old_{c}") for c in STORED_COLUMNS),
-            )
-        )
-        return figures
-
-    def _build_figures(self, company, as_of, window_start, recount):
-        """The temporary table crm_fig: per customer (active commercial partner with a
-        sale), first and last day of purchase, days with a purchase, orders and value of
-        all time and of the window, days since the last order, salesperson; `fresh`
-        when these figures may differ from the stored row's (computed from the sales, or
-        sales left the window), and the stored row's STORED_COLUMNS as old_<column>.
-
-        When the stored rows hold the figures of an earlier day on the same basis, only
-        the customers whose sales changed since (crm.customer.touch) and those with sales
-        dated after that day are computed from their sales; every other customer keeps
-        its stored figures, less the sales that left the window since. Otherwise (first
-        refresh, another basis, `recount`, or so many changed customers that one pass
-        over every sale is cheaper), every customer is computed from the sales. Returns
-        the number of customers ("customers"), how many of them were computed from their
-        sales ("recomputed"), whether the others were kept ("incremental") and, when not
-        all of them were, whether a customer with a stored row has none now
-        ("anyone_left"; None: not known)."""
-        previous = company.crm_figures_as_of
-        self.env["crm.customer.touch"]._take(company)
-        incremental = bool(
-            not recount
-            and previous
-            and previous <= as_of
-            and company.crm_figures_basis == self._figures_basis(company)
-        )
-        if not incremental:
-            return self._build_all_figures(company, as_of, window_start)
-        # a few thousand sales and customers, read through the indexes (nested loops,
-        # which the refresh settings otherwise rule out)
-        previous_settings = self._set_local({"enable_nestloop": "on"})
-        # the sales dated after the day of the stored figures count from now on
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO crm_touched SELECT DISTINCT partner_id FROM (%s) dated"
-                " ON CONFLICT DO NOTHING",
-                self._sales_source_sql(company, as_of, previous + timedelta(days=1)),
-            )
-        )
-        self.env.cr.execute("SELECT count(*) FROM crm_touched")
-        if self.env.cr.fetchone()[0] > INCREMENTAL_MAX_CUSTOMERS:
-            self._set_local(previous_settings)
-            return self._build_all_figures(company, as_of, window_start)
-        self.env.cr.execute("ANALYZE crm_touched")
-        self.env.cr.execute(
-            SQL(
-                "CREATE TEMP TABLE crm_fig ON COMMIT DROP AS %s",
-                self._fresh_figures_sql(company, as_of, window_start, touched=True),
-            )
-        )
-        recomputed = self.env.cr.rowcount
-        # only a customer computed anew can have left (archived, merged, sales gone)
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT EXISTS (
-                SELECT 1 FROM crm_touched t
-                  JOIN crm_customer_score s
-                    ON s.partner_id = t.partner_id AND s.company_id = %s
-                 WHERE NOT EXISTS (SELECT 1 FROM crm_fig f WHERE f.partner_id = t.partner_id))
-            """,
-                company.id,
-            )
-        )
-        anyone_left = self.env.cr.fetchone()[0]
-        # the sales that left the window since, per customer
-        self.env.cr.execute(
-            SQL(
-                """
-            CREATE TEMP TABLE crm_leaving ON COMMIT DROP AS
-            SELECT partner_id, COUNT(*) FILTER (WHERE is_sale) AS orders, SUM(amount) AS amount
-              FROM (%s) leaving
-             GROUP BY partner_id;
-            ANALYZE crm_leaving
-            """,
-                self._sales_source_sql(
-                    company,
-                    window_start - timedelta(days=1),
-                    previous - timedelta(days=company.crm_lookback_days),
-                ),
-            )
-        )
-        self._set_local(previous_settings)
-        # the other customers' stored figures, less the sales that left the window
-        self.env.cr.execute(
-            SQL(
-                """
-            INSERT INTO crm_fig
-            SELECT k.partner_id, k.first_order_date, k.last_order_date, k.purchase_days,
-                   k.order_count, k.total_value::float8, k.frequency_now, k.monetary_now,
-                   %(as_of)s - k.last_order_date, k.frequency_now > 0, k.monetary_now > 0,
-                   k.user_id, k.leaving, %(kept)s
-              FROM (SELECT s.*,
-                           l.partner_id IS NOT NULL AS leaving,
-                           s.frequency - COALESCE(l.orders, 0) AS frequency_now,
-                           CASE WHEN l.partner_id IS NULL THEN s.monetary::float8
-                                ELSE ROUND(s.monetary - l.amount::numeric, 6)::float8
-                           END AS monetary_now
-                      FROM crm_customer_score s
-                      LEFT JOIN crm_leaving l ON l.partner_id = s.partner_id
-                     WHERE s.company_id = %(company)s
-                       AND NOT EXISTS (SELECT 1 FROM crm_touched t
-                                        WHERE t.partner_id = s.partner_id)) k
-            """,
-                as_of=as_of,
-                company=company.id,
-                kept=SQL(", ").join(SQL.identifier("k", c) for c in STORED_COLUMNS),
-            )
-        )
-        return {
-            "customers": recomputed + self.env.cr.rowcount,
-            "recomputed": recomputed,
-            "incremental": True,
-            "anyone_left": anyone_left,
-        }
-
-    def _build_all_figures(self, company, as_of, window_start):
-        """crm_fig from every sale (see `_build_figures`)."""
-        self.env.cr.execute(
-            SQL(
-                "CREATE TEMP TABLE crm_fig ON COMMIT DROP AS %s",
-                self._fresh_figures_sql(company, as_of, window_start),
-            )
-        )
-        customers = self.env.cr.rowcount
-        return {
-            "customers": customers,
-            "recomputed": customers,
-            "incremental": False,
-            "anyone_left": None,
-        }
-
-    def _fresh_figures_sql(self, company, as_of, window_start, touched=False):
-        """SELECT of the crm_fig rows of every customer (with touched, of the customers in
-        crm_touched) from their sales. Amounts are summed as float8 (numeric arithmetic is
-        several times slower) and rounded to the six decimals they are stored with, so
-        that figures kept from the stored rows compare equal with figures computed anew."""
-        return SQL(
-            """
-            WITH tx AS (%(source)s),
-            agg AS (
-                SELECT tx.partner_id,
-                       MIN(day) FILTER (WHERE is_sale) AS first_day,
-                       MAX(day) FILTER (WHERE is_sale) AS last_day,
-                       COUNT(DISTINCT day) FILTER (WHERE is_sale) AS purchase_days,
-                       COUNT(*) FILTER (WHERE is_sale) AS order_count,
-                       ROUND(SUM(amount)::numeric, 6)::float8 AS total_value,
-                       COUNT(*) FILTER (WHERE is_sale AND day >= %(window_start)s) AS frequency,
-                       ROUND(COALESCE(SUM(amount) FILTER (WHERE day >= %(window_start)s), 0)
-                             ::numeric, 6)::float8 AS monetary
-                  FROM tx
-                 GROUP BY tx.partner_id
-            )
-            SELECT a.*, %(as_of)s - a.last_day AS recency_days, a.frequency > 0 AS in_window,
-                   a.monetary > 0 AS spent, cp.user_id, TRUE AS fresh, %(stored)s
-              FROM agg a
-              JOIN res_partner cp ON cp.id = a.partner_id AND cp.active
-              LEFT JOIN crm_customer_score s
-                     ON s.partner_id = a.partner_id AND s.company_id = %(company)s
-             WHERE a.order_count > 0
-            """,
-            source=self._sales_source_sql(company, as_of, touched=touched),
-            window_start=window_start,
-            as_of=as_of,
-            stored=self._stored_columns_sql(),
-            company=company.id,
-        )
-
-    def _stored_columns_sql(self):
-        """The STORED_COLUMNS of the stored row s, as old_<column>."""
-        return SQL(", ").join(
-            SQL("s.%s AS %s", SQL.identifier(c), SQL.identifier(f"old_{c}"))
-            for c in STORED_COLUMNS
-        )
-
-    def _tier_sql(self, company):
-        """SQL giving the A/B/C tier of a crm_fig row: A while the share of revenue of the
-        customers before it (highest value first, equal values by partner id) is below the
-        A share, B below the B share, C after and for customers who brought nothing. The
-        last customer of each tier is found in Python from the values alone
-        (`rfm.tier_cut_offs`), and each row compares with it: no window function sorts
-        every customer."""
-        self.env.cr.execute(
-            "SELECT string_agg(monetary::text, ','), string_agg(partner_id::text, ',')"
-            "  FROM crm_fig WHERE spent"
-        )
-        values, partners = self.env.cr.fetchone()
-        cut_offs = rfm.tier_cut_offs(
-            np.fromstring(values, sep=",") if values else [],
-            np.fromstring(partners, sep=",", dtype=np.int64) if partners else [],
-            (company.crm_tier_a_share, company.crm_tier_b_share),
-        )
-        within = [
-            SQL(
-                "(monetary > %(value)s OR (monetary = %(value)s AND partner_id <= %(partner)s))",
-                value=cut_off[0],
-                partner=cut_off[1],
-            )
-            if cut_off
-            else SQL("FALSE")
-            for cut_off in cut_offs
-        ]
-        return SQL(
-            "CASE WHEN spent AND %s THEN 'a' WHEN spent AND %s THEN 'b' ELSE 'c' END", *within
-        )
-
-    def _score_sqls(self, company):
-        """SQL giving the 1-5 R, F and M scores of a crm_fig row with sales in the window:
-        by the company's thresholds, or by quintiles of those customers.
-
-        A quintile score is 1 + floor(5 * percent_rank), the rank among the customers with
-        sales in the window (best last; equal values share the rank of the first). With n
-        such customers, a value scores at least k + 1 when at least ceil(k * (n - 1) / 5)
-        values come before it, that is when it is past the value at that position of the
-        sorted population. So the four cut-off values of each score are read from one sorted
-        aggregate, and each row compares with them: no window function sorts the customers
-        (three sorts of a million rows at full size)."""
-        columns = (("recency_days", False), ("frequency", True), ("monetary", True))
-        if company.crm_score_method != "quintile":
-            return [self._threshold_score_sql(c, company, better) for c, better in columns]
-        self.env.cr.execute("SELECT count(*) FROM crm_fig WHERE in_window")
-        positions = rfm.quintile_cut_positions(self.env.cr.fetchone()[0])
-        if not positions:
-            return [SQL("1")] * len(columns)
-        self.env.cr.execute(
-            SQL(
-                "SELECT %s FROM (SELECT %s FROM crm_fig WHERE in_window) sorted",
-                SQL(", ").join(
-                    SQL("%s[%s]", SQL.identifier(column), position)
-                    for column, _better in columns
-                    for position in positions
-                ),
-                SQL(", ").join(
-                    SQL(
-                        "array_agg(%(c)s ORDER BY %(c)s %(order)s) AS %(c)s",
-                        c=SQL.identifier(column),
-                        order=SQL("ASC" if better else "DESC"),
-                    )
-                    for column, better in columns
-                ),
-            )
-        )
-        cuts = iter(self.env.cr.fetchone())
-        scores = []
-        for column, better in columns:
-            # past the cut-off: above it when higher is better, below it for recency
-            past = SQL(">" if better else "<")
-            scores.append(
-                SQL(
-                    "(1 + %s)",
-                    SQL(" + ").join(
-                        SQL("(%s %s %s)::int", SQL.identifier(column), past, next(cuts))
-                        for _position in positions
-                    ),
+    def _refresh_steps(self, company, window, times):
+        """The five steps of `_refresh_company`, timed in `times`."""
+        with times("figures"):
+            figures = self.env["crm.customer.figures"]._build(company, window)
+        stats = {"customers": figures["customers"], "recomputed": figures["recomputed"]}
+        Clv = self.env["crm.customer.clv"]
+        fitted = Clv._stored_fit(company) if figures["incremental"] else None
+        # the lifetime-value model is fitted on a thread while the database counts the
+        # baskets: on two cores, both at once (full size: 1.6 s of Python no longer waited for)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crm_clv") as pool:
+            with times("clv"):
+                pending = Clv._start(company, window, pool, fitted)
+            with times("basket"):
+                stats["associations"] = self.env["crm.product.association"]._refresh_company(
+                    company, window.as_of, window.recount
                 )
+            with times("clv"):
+                Clv._store(company, pending, fitted)
+        with times("write"):
+            stats["moved"], stats["written"], anyone_left = self.env["crm.customer.rows"]._write(
+                company, window.as_of, figures
             )
-        return scores
-
-    def _threshold_score_sql(self, column, company, higher_is_better):
-        """SQL giving the 1-5 score of a column by the company's thresholds."""
-        field_name = {
-            "recency_days": "crm_recency_thresholds",
-            "frequency": "crm_frequency_thresholds",
-            "monetary": "crm_monetary_thresholds",
-        }[column]
-        thresholds = rfm.parse_thresholds(company[field_name])
-        if higher_is_better:
-            terms = [SQL("(%s >= %s)::int", SQL.identifier(column), t) for t in thresholds]
-            return SQL("(1 + %s)", SQL(" + ").join(terms))
-        terms = [SQL("(%s > %s)::int", SQL.identifier(column), t) for t in thresholds]
-        return SQL("(5 - (%s))", SQL(" + ").join(terms))
-
-    def _clv_fit(self, company):
-        """The lifetime-value model of the company's last full refresh, for the same
-        horizon, as a FitResult; None when there is none to reuse."""
-        stored = company.crm_clv_params
-        if (
-            not company.crm_clv_method
-            or not isinstance(stored, dict)
-            or stored.get("horizon") != company.crm_clv_horizon_days
-        ):
-            return None
-        return clv.FitResult(
-            company.crm_clv_method,
-            params=dict(stored.get("params") or {}),
-            reason=company.crm_clv_reason or "",
-            repeat_customers=company.crm_clv_repeat_customers,
-        )
-
-    def _start_clv(self, company, as_of, pool, fitted=None):
-        """Step 2, begun: read the customers' history for the lifetime-value model and hand
-        it to `pool` (a thread), which predicts P(alive), expected orders and lifetime value
-        (or the historical value, saying why), with no database, while the database goes on
-        with the next step. Without `fitted` (a FitResult), the model is fitted on every
-        customer first and everyone is predicted; with it, only the customers whose
-        figures changed (`fresh`) are, by that model: the others keep the prediction of
-        the day their sales last changed, until the weekly recount fits the model again.
-        Returns the pending prediction for `_store_clv`, None when there is no customer."""
-        self.env.cr.execute(
-            """
-            CREATE TEMP TABLE crm_clv (partner_id int, p_alive float8, expected_orders float8,
-                                       clv float8, clv_method varchar) ON COMMIT DROP
-            """
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT string_agg(partner_id::text, ','),
-                   string_agg((purchase_days - 1)::text, ','),
-                   string_agg((last_day - first_day)::text, ','),
-                   string_agg((%(as_of)s - first_day)::text, ','),
-                   string_agg(order_count::text, ','),
-                   string_agg(ROUND(total_value::numeric, 6)::text, ',')
-              FROM (SELECT * FROM crm_fig WHERE %(which)s ORDER BY partner_id) ordered
-            """,
-                as_of=as_of,
-                which=SQL("fresh") if fitted else SQL("TRUE"),
-            )
-        )
-        row = self.env.cr.fetchone()
-        if not row or not row[0]:
-            return None
-        return pool.submit(_predict_lifetime_values, row, company.crm_clv_horizon_days, fitted)
-
-    def _store_clv(self, company, pending, fitted=None):
-        """Step 2, ended: wait for the prediction begun by `_start_clv`, note on the company
-        how a model fitted anew was made, and put P(alive), expected orders and lifetime
-        value of the customers predicted in the temporary table crm_clv."""
-        if pending is None:
-            if not fitted:
-                company.sudo().write(
-                    {
-                        "crm_clv_method": False,
-                        "crm_clv_reason": False,
-                        "crm_clv_repeat_customers": 0,
-                        "crm_clv_params": False,
-                    }
-                )
-            return
-        result, chunks = pending.result()
-        if not fitted:
-            company.sudo().write(
-                {
-                    "crm_clv_method": result.method,
-                    "crm_clv_reason": result.reason or "fitted",
-                    "crm_clv_repeat_customers": result.repeat_customers,
-                    "crm_clv_params": {
-                        "horizon": company.crm_clv_horizon_days,
-                        "params": result.params,
-                    },
-                }
-            )
-        for ids, p_alive, orders, clv_value in chunks:
-            self.env.cr.execute(
-                SQL(
-                    """
-                INSERT INTO crm_clv (partner_id, p_alive, expected_orders, clv, clv_method)
-                SELECT unnest(string_to_array(%(ids)s, ',')::int[]),
-                       unnest(string_to_array(%(p)s, ',')::int8[]) / %(scale)s::float8,
-                       unnest(string_to_array(%(o)s, ',')::int8[]) / %(scale)s::float8,
-                       unnest(string_to_array(%(c)s, ',')::int8[]) / %(value_scale)s::float8,
-                       %(method)s
-                """,
-                    method=result.method,
-                    scale=CLV_SCALE,
-                    value_scale=VALUE_SCALE,
-                    ids=ids,
-                    p=p_alive,
-                    o=orders,
-                    c=clv_value,
-                )
-            )
-        self.env.cr.execute("ANALYZE crm_clv")
-
-    def _segment_cases(self):
-        """The segment rules as one SQL CASE over a row of customer figures aliased like the
-        crm_customer_score table. A rule that no longer compiles is skipped and its error is
-        recorded on the segment (never a crashed cron)."""
-        Score = self.sudo().with_context(active_test=False)
-        cases = []
-        for segment in (
-            self.env["crm.customer.segment"]
-            .sudo()
-            .search([("company_id", "in", [self.env.company.id, False])])
-        ):
-            try:
-                query = Score._search(safe_eval(segment.rule_domain or "[]"))
-                if query._joins or query.table != self._table:
-                    raise ValueError(self.env._("the rule needs a join"))
-                condition = query.where_clause if query._where_clauses else SQL("TRUE")
-                cases.append(SQL("WHEN %s THEN %s", condition, segment.id))
-                error = False
-            except Exception as exc:  # a rule broken by a later change: report, go on
-                error = str(exc)
-                _logger.warning("Segment %s skipped: its rule fails: %s", segment.name, exc)
-            if segment.rule_error != error:
-                segment.rule_error = error
-        self.env.flush_all()
-        return SQL("CASE %s END", SQL(" ").join(cases)) if cases else SQL("NULL::int")
-
-    def _write_scores(self, company, as_of, customers, anyone_left=None):
-        """Step 3: every customer joins the first segment whose rule matches; changes of
-        segment go to the history; rows that changed are updated and new customers inserted;
-        customers gone since (archived, merged, no sale left) leave, with a history row.
-        `customers` is their number, `anyone_left` False says no customer left (known
-        from the figures step), None that it is not known. Returns the number of
-        customers who changed segment, the number of rows written, and whether any
-        customer left.
-
-        The rows that may have changed go to the temporary table crm_seg: customers
-        whose figures are fresh or were predicted again, and those whose scores, tier,
-        churn or segment moved; on most nights a few thousand of a million."""
-        now = datetime.now(timezone.utc).replace(tzinfo=None)
-        # OFFSET 0: each figure is computed once per row, then read by the segment rules
-        # (inlined, the scores were computed again in each rule that reads them)
-        self.env.cr.execute(
-            SQL(
-                """
-            CREATE TEMP TABLE crm_seg ON COMMIT DROP AS
-            SELECT * FROM (
-                SELECT crm_customer_score.*, %(case)s AS new_segment
-                  FROM (SELECT n.old_id AS id, n.partner_id, %(company)s AS company_id,
-                               n.user_id, n.first_order_date, n.last_order_date, n.order_count,
-                               n.purchase_days, n.total_value, n.frequency, n.monetary,
-                               n.recency_score, n.frequency_score, n.monetary_score,
-                               n.rfm_code, n.old_segment_id AS segment_id,
-                               n.old_segment_since AS segment_since, n.value_tier,
-                               n.churn_status, n.usual_interval_days, n.lost_date,
-                               COALESCE(c.p_alive, n.old_p_alive) AS p_alive,
-                               COALESCE(c.expected_orders, n.old_expected_orders)
-                                   AS expected_orders,
-                               COALESCE(c.clv, n.old_clv) AS clv,
-                               COALESCE(c.clv_method, n.old_clv_method) AS clv_method,
-                               CASE WHEN c.partner_id IS NULL THEN n.old_clv_date
-                                    ELSE %(as_of)s END AS clv_date,
-                               n.old_computed_at AS computed_at,
-                               -- every column but the labels and the segment is as stored
-                               n.old_id IS NOT NULL AND NOT n.fresh AND c.partner_id IS NULL
-                               AND n.old_lost_date IS NOT DISTINCT FROM n.lost_date AS kept,
-                               -- the labels of the contacts but the segment are as stored
-                               n.old_id IS NOT NULL
-                               AND (n.old_value_tier, n.old_churn_status, n.old_recency_score,
-                                    n.old_frequency_score, n.old_monetary_score)
-                                   IS NOT DISTINCT FROM (n.value_tier, n.churn_status,
-                                    n.recency_score, n.frequency_score, n.monetary_score)
-                                   AS labels_kept
-                          FROM crm_new n
-                          LEFT JOIN crm_clv c ON c.partner_id = n.partner_id
-                        OFFSET 0
-                       ) AS crm_customer_score
-            ) AS rows
-             WHERE NOT (kept AND labels_kept AND segment_id IS NOT DISTINCT FROM new_segment)
-            """,
-                case=self.with_company(company)
-                .with_context(crm_figures_as_of={company.id: as_of})
-                ._segment_cases(),
-                company=company.id,
-                as_of=as_of,
-            )
-        )
-        changed = self.env.cr.rowcount
-        self.env.cr.execute("ANALYZE crm_seg")
-        self.env.cr.execute(
-            SQL(
-                """
-            INSERT INTO crm_customer_segment_history (
-                partner_id, company_id, previous_segment_id, segment_id, date)
-            SELECT partner_id, %(company)s, segment_id, new_segment, %(now)s
-              FROM crm_seg
-             WHERE segment_id IS DISTINCT FROM new_segment
-             ORDER BY partner_id
-            """,
-                company=company.id,
-                now=now,
-            )
-        )
-        moved = self.env.cr.rowcount
-        # rows are inserted in partner order here and above: the foreign-key checks then
-        # read (and lock) res_partner page after page, not at random (full size, first
-        # refresh: those checks 20.1 s -> 9.0 s)
-        columns = [
-            "user_id", "first_order_date", "last_order_date", "order_count", "purchase_days",
-            "total_value", "frequency", "monetary", "recency_score", "frequency_score",
-            "monetary_score", "rfm_code", "value_tier", "churn_status", "usual_interval_days",
-            "lost_date", "p_alive", "expected_orders", "clv", "clv_method", "clv_date",
-        ]  # fmt: skip
-        names = SQL(", ").join(SQL.identifier(c) for c in columns)
-        fresh = SQL(", ").join(SQL.identifier("n", c) for c in columns)
-        current = SQL(", ").join(SQL.identifier("s", c) for c in columns)
-        # a few thousand rows are reached through the primary key (nested loops), a
-        # million by one hash join
-        previous_settings = self._set_local(
-            {"enable_nestloop": "on" if changed <= INCREMENTAL_MAX_CUSTOMERS else "off"}
-        )
-        # rows that changed are updated (an upsert would lock every conflicting row, changed
-        # or not); new customers are inserted (DO NOTHING: a concurrent refresh of the same
-        # company got there first)
-        self.env.cr.execute(
-            SQL(
-                """
-            UPDATE crm_customer_score s
-               SET (%(names)s, segment_id, segment_since, computed_at)
-                 = (%(fresh)s, n.new_segment,
-                    CASE WHEN n.segment_id IS DISTINCT FROM n.new_segment THEN %(now)s
-                         ELSE s.segment_since END,
-                    %(now)s)
-              FROM crm_seg n
-             WHERE s.id = n.id
-               AND (%(current)s, s.segment_id) IS DISTINCT FROM (%(fresh)s, n.new_segment)
-            """,
-                names=names,
-                fresh=fresh,
-                current=current,
-                now=now,
-            )
-        )
-        written = self.env.cr.rowcount
-        self._set_local(previous_settings)
-        self.env.cr.execute(
-            SQL(
-                """
-            INSERT INTO crm_customer_score (
-                partner_id, company_id, %(names)s, segment_id, segment_since, computed_at)
-            SELECT partner_id, company_id, %(names)s, new_segment, %(now)s, %(now)s
-              FROM crm_seg
-             WHERE id IS NULL
-             ORDER BY partner_id
-            ON CONFLICT (partner_id, company_id) DO NOTHING
-            """,
-                names=names,
-                now=now,
-            )
-        )
-        written += self.env.cr.rowcount
-        if written > customers // 10:
-            # the labels step and the next refresh read this table: the planner must know
-            # it holds a million rows, not the few it had before the first refresh (as
-            # autovacuum would, later, past a tenth of the rows changed)
-            self.env.cr.execute("ANALYZE crm_customer_score")
-        if anyone_left is None:
-            # every customer of crm_fig has its row now: more rows than customers means
-            # some are gone (counting is cheaper than the anti-join, on nights nobody left)
-            self.env.cr.execute(
-                SQL(
-                    "SELECT (SELECT count(*) FROM crm_customer_score WHERE company_id = %s)"
-                    "     > (SELECT count(*) FROM crm_fig)",
-                    company.id,
-                )
-            )
-            anyone_left = self.env.cr.fetchone()[0]
-        if not anyone_left:
-            return moved, written, False
-        self.env.cr.execute(
-            SQL(
-                """
-            WITH gone AS (
-                DELETE FROM crm_customer_score s
-                 WHERE s.company_id = %(company)s
-                   AND NOT EXISTS (SELECT 1 FROM crm_fig n WHERE n.partner_id = s.partner_id)
-             RETURNING s.partner_id, s.segment_id
-            )
-            INSERT INTO crm_customer_segment_history (
-                partner_id, company_id, previous_segment_id, segment_id, date)
-            SELECT gone.partner_id, %(company)s, gone.segment_id, NULL, %(now)s
-              FROM gone
-             WHERE gone.segment_id IS NOT NULL
-            """,
-                company=company.id,
-                now=now,
-            )
-        )
-        return moved, written + self.env.cr.rowcount, True
-
-    # the labels copied onto res.partner (company-dependent columns) from crm_customer_score
-    PARTNER_LABELS = {
-        "crm_segment_id": "segment_id",
-        "crm_value_tier": "value_tier",
-        "crm_churn_status": "churn_status",
-        "crm_recency_score": "recency_score",
-        "crm_frequency_score": "frequency_score",
-        "crm_monetary_score": "monetary_score",
-    }
-
-    def _write_partner_labels(self, company, since=None, anyone_left=True):
-        """Copy segment, tier, churn status and R/F/M scores onto every contact of each
-        customer, under the company's key of the company-dependent columns; only contacts
-        whose stored labels differ are written. Contacts of customers no longer scored
-        lose the company's key.
-
-        With `since` (a datetime), the contacts compared are those of the customers whose
-        labels changed in this refresh and those written since (new contacts of a
-        customer, contacts moved to another); and contacts lose their labels only if a
-        customer left or they were written since. Without, every contact is compared: labels
-        edited in SQL are put right too (Refresh now, and the cron on Sundays)."""
-        key = str(company.id)
-        columns = list(self.PARTNER_LABELS)
-        # compared as text, half the cost of building and comparing jsonb values (full
-        # size: 2.8 s -> 1.4 s); a missing key and a JSON null compare equal, both mean no
-        # label (Odoo tells them apart only by a company default, which labels have not)
-        stored = SQL(", ").join(SQL("p.%s ->> %s", SQL.identifier(c), key) for c in columns)
-        fresh = SQL(", ").join(
-            SQL("n.%s::text", SQL.identifier(source)) for source in self.PARTNER_LABELS.values()
-        )
-        assignments = SQL(", ").join(
-            SQL(
-                "%(column)s = COALESCE(p.%(column)s, '{}'::jsonb) "
-                "|| jsonb_build_object(%(key)s, n.%(source)s)",
-                column=SQL.identifier(column),
-                key=key,
-                source=SQL.identifier(source),
-            )
-            for column, source in self.PARTNER_LABELS.items()
-        )
-        removals = SQL(", ").join(
-            SQL("%(column)s = p.%(column)s - %(key)s", column=SQL.identifier(c), key=key)
-            for c in columns
-        )
-        scored = SQL("(SELECT * FROM crm_customer_score WHERE company_id = %s)", company.id)
-        if since is None or anyone_left:
-            # contacts of customers no longer scored lose their labels
-            self.env.cr.execute(
-                SQL(
-                    """
-                UPDATE res_partner p SET %(removals)s
-                 WHERE p.crm_value_tier ? %(key)s
-                   AND NOT EXISTS (SELECT 1 FROM %(scored)s n
-                                    WHERE n.partner_id = p.commercial_partner_id)
-                """,
-                    removals=removals,
-                    key=key,
-                    scored=scored,
-                )
-            )
-
-        def copy_labels(customers):
-            """Write the labels of these customers (rows like crm_customer_score's) on
-            their contacts."""
-            self.env.cr.execute(
-                SQL(
-                    """
-                UPDATE res_partner p SET %(assignments)s
-                  FROM %(customers)s n
-                 WHERE p.commercial_partner_id = n.partner_id
-                   AND (%(stored)s) IS DISTINCT FROM (%(fresh)s)
-                """,
-                    assignments=assignments,
-                    customers=customers,
-                    stored=stored,
-                    fresh=fresh,
-                )
-            )
-
-        if since is None:
-            copy_labels(scored)
-            return
-        # the few contacts concerned are reached through the indexes (nested loops)
-        previous_settings = self._set_local({"enable_nestloop": "on"})
-        # the contacts of the customers whose labels changed (a table of their own, whose
-        # size the planner knows: a few thousand of a million customers, most nights)
-        self.env.cr.execute(
-            """
-            CREATE TEMP TABLE crm_relabel ON COMMIT DROP AS
-            SELECT partner_id, new_segment AS segment_id, value_tier, churn_status,
-                   recency_score, frequency_score, monetary_score
-              FROM crm_seg
-             WHERE NOT (labels_kept AND segment_id IS NOT DISTINCT FROM new_segment);
-            ANALYZE crm_relabel
-            """
-        )
-        copy_labels(SQL.identifier("crm_relabel"))
-        # the contacts written since: new contacts of a customer, contacts moved to another
-        self.env.cr.execute(
-            SQL(
-                """
-            CREATE TEMP TABLE crm_written ON COMMIT DROP AS
-            SELECT id, commercial_partner_id FROM res_partner WHERE write_date >= %s;
-            ANALYZE crm_written
-            """,
-                since,
-            )
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-            UPDATE res_partner p SET %(assignments)s
-              FROM crm_written w, crm_customer_score n
-             WHERE p.id = w.id AND n.partner_id = w.commercial_partner_id
-               AND n.company_id = %(company)s
-               AND (%(stored)s) IS DISTINCT FROM (%(fresh)s)
-            """,
-                assignments=assignments,
-                stored=stored,
-                fresh=fresh,
-                company=company.id,
-            )
-        )
-        if not anyone_left:
-            # moved to a company that is not a customer: no labels
-            self.env.cr.execute(
-                SQL(
-                    """
-                UPDATE res_partner p SET %(removals)s
-                  FROM crm_written w
-                 WHERE p.id = w.id AND p.crm_value_tier ? %(key)s
-                   AND NOT EXISTS (SELECT 1 FROM crm_customer_score s
-                                    WHERE s.partner_id = w.commercial_partner_id
-                                      AND s.company_id = %(company)s)
-                """,
-                    removals=removals,
-                    key=key,
-                    company=company.id,
-                )
-            )
-        self.env.cr.execute("DROP TABLE crm_relabel, crm_written")
-        self._set_local(previous_settings)
+        # the contacts written since the day before the last refresh have their labels
+        # checked one by one (new contacts of a customer, contacts moved to another)
+        since = None
+        if window.previous and not window.recount:
+            since = datetime.combine(window.previous - timedelta(days=1), datetime.min.time())
+        with times("labels"):
+            self.env["res.partner"]._crm_write_labels(company, since, anyone_left)
+        with times("prospects"):
+            self.env["res.partner"]._crm_write_prospects(company, window.as_of, window.recount)
+        return stats
 
     # ------------------------------------------------------------------ cron
 
@@ -1434,47 +608,3 @@ class CrmCustomerScore(models.Model):
             # mark it done for today so that one broken company does not block the others
             company.sudo().crm_insight_refreshed_at = fields.Datetime.now()
         self.env["ir.cron"]._notify_progress(done=1, remaining=len(stale) - 1)
-
-
-def _predict_lifetime_values(columns, horizon, fitted=None):
-    """The part of the lifetime-value step that needs no database, run on a thread: from the
-    comma-separated columns (partner ids, repeat purchases, days from first to last
-    purchase, days since the first purchase, orders, total value), fit the model (unless
-    `fitted` gives it) and predict P(alive), expected orders and lifetime value of each
-    customer over `horizon` days. Returns the fit result and, per batch of CLV_BATCH
-    customers, the texts of the partner ids and of the three predictions, scaled to
-    integers, for string_to_array."""
-    ids, x, t_x, T, n, total = (np.fromstring(column, sep=",") for column in columns)
-    m = np.divide(total, n, out=np.zeros_like(total), where=n > 0)
-    result = fitted or clv.fit(x, t_x, T, n, m)
-    if result.method == "model":
-        p_alive = clv.probability_alive(result.params, x, t_x, T)
-        orders = clv.expected_purchases(result.params, horizon, x, t_x, T)
-        value = clv.expected_spend(result.params, n, m)
-        hist = clv.historical_value(horizon, total, T)
-        clv_value = np.where(np.isnan(orders), hist, np.nan_to_num(orders) * value)
-        orders = np.nan_to_num(orders)
-    else:
-        p_alive = np.zeros_like(x)
-        orders = np.zeros_like(x)
-        clv_value = clv.historical_value(horizon, total, T)
-    chunks = []
-    for start in range(0, len(ids), CLV_BATCH):
-        chunk = slice(start, start + CLV_BATCH)
-        chunks.append(
-            (
-                ",".join(map(str, ids[chunk].astype(int).tolist())),
-                _join_scaled(p_alive[chunk]),
-                _join_scaled(orders[chunk]),
-                _join_scaled(clv_value[chunk], VALUE_SCALE),
-            )
-        )
-    return result, chunks
-
-
-def _join_scaled(values, scale=CLV_SCALE):
-    """Floats as a comma-separated string of integers (values x scale) for
-    string_to_array, NaN/inf as 0: integers print several times faster than floats, and
-    the same float always gives the same text, so that a second run finds nothing changed."""
-    clean = np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
-    return ",".join(map(str, np.rint(clean * scale).astype(np.int64).tolist()))

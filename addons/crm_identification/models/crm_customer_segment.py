@@ -1,6 +1,15 @@
+import logging
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
+
+_logger = logging.getLogger(__name__)
+
+# figures the nightly refresh keeps for customers whose sales did not change, until the
+# weekly recount predicts everyone again
+WEEKLY_FIGURES = ("clv", "p_alive", "expected_orders")
 
 
 class CrmCustomerSegment(models.Model):
@@ -33,6 +42,11 @@ class CrmCustomerSegment(models.Model):
         "res.company",
         help="Leave empty to use this segment in every company.",
     )
+    reads_weekly_figures = fields.Boolean(
+        compute="_compute_reads_weekly_figures",
+        help="The rule reads the lifetime value or the probability of being active, which the "
+        "nightly refresh predicts again only for customers whose sales changed.",
+    )
     customer_count = fields.Integer(compute="_compute_figures")
     revenue = fields.Monetary(compute="_compute_figures", currency_field="currency_id")
     revenue_share = fields.Float(string="Share of Revenue (%)", compute="_compute_figures")
@@ -40,6 +54,13 @@ class CrmCustomerSegment(models.Model):
         string="Average Lifetime Value", compute="_compute_figures", currency_field="currency_id"
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
+
+    @api.depends("rule_domain")
+    def _compute_reads_weekly_figures(self):
+        for segment in self:
+            segment.reads_weekly_figures = any(
+                name in (segment.rule_domain or "") for name in WEEKLY_FIGURES
+            )
 
     @api.depends_context("company", "allowed_company_ids", "uid")
     def _compute_figures(self):
@@ -133,3 +154,27 @@ class CrmCustomerSegment(models.Model):
                 ),
             },
         }
+
+    @api.model
+    def _rules_case_sql(self):
+        """The rules of the current company's segments as one SQL CASE giving the segment
+        of a row of customer figures aliased like the crm_customer_score table (used by the
+        refresh's write step). A rule that no longer compiles is skipped and its error is
+        recorded on the segment (never a crashed cron)."""
+        Score = self.env["crm.customer.score"].sudo().with_context(active_test=False)
+        cases = []
+        for segment in self.sudo().search([("company_id", "in", [self.env.company.id, False])]):
+            try:
+                query = Score._search(safe_eval(segment.rule_domain or "[]"))
+                if query._joins or query.table != Score._table:
+                    raise ValueError(self.env._("the rule needs a join"))
+                condition = query.where_clause if query._where_clauses else SQL("TRUE")
+                cases.append(SQL("WHEN %s THEN %s", condition, segment.id))
+                error = False
+            except Exception as exc:  # a rule broken by a later change: report, go on
+                error = str(exc)
+                _logger.warning("Segment %s skipped: its rule fails: %s", segment.name, exc)
+            if segment.rule_error != error:
+                segment.rule_error = error
+        self.env.flush_all()
+        return SQL("CASE %s END", SQL(" ").join(cases)) if cases else SQL("NULL::int")

@@ -24,18 +24,83 @@ MOVE_FIGURE_FIELDS = frozenset(
         "amount_untaxed_signed",
     }
 )
-PARTNER_FIGURE_FIELDS = frozenset({"active", "commercial_partner_id"})
+# a contact archived or restored, or moved under another company
+PARTNER_FIGURE_FIELDS = frozenset({"active", "parent_id", "is_company"})
+# the order-line fields whose change alters the order's amount or margin
+LINE_FIGURE_FIELDS = frozenset(
+    {
+        "product_id",
+        "product_uom_qty",
+        "product_uom",
+        "price_unit",
+        "discount",
+        "tax_id",
+        "purchase_price",
+        "order_id",
+    }
+)
+# where the customers noted during a transaction wait for its commit (cr.precommit.data)
+PENDING = "crm_identification.touched"
 
 
-def write_noting_customers(records, vals_list, watched, note, write):
-    """For a `_write_multi` override: write(vals_list) and, when it changes one of the
-    `watched` fields, note(ids) the customers of the records before the change and after."""
-    if not any(watched.intersection(vals) for vals in vals_list):
-        return write(vals_list)
-    note(records.ids)
-    result = write(vals_list)
-    note(records.ids)
-    return result
+def note_customers(env, pairs=(), partners=(), months=()):
+    """Note what a change of sales alters, at no cost to the business flow: customers as
+    (company id, commercial partner id) `pairs` and as `partners` (ids: these and their
+    commercial partners, in every company), and basket months as (company id, first day)
+    `months` (crm.basket.month). Kept in the cursor's pre-commit data and written in one
+    statement when the transaction commits (or when a refresh starts)."""
+    pairs = {pair for pair in pairs if all(pair)}
+    partners = set(filter(None, partners))
+    months = {month for month in months if all(month)}
+    if not pairs and not partners and not months:
+        return
+    cr = env.cr
+    if PENDING not in cr.precommit.data:
+        cr.precommit.data[PENDING] = {"pairs": set(), "partners": set(), "months": set()}
+        cr.precommit.add(lambda: write_pending(cr))
+    pending = cr.precommit.data[PENDING]
+    pending["pairs"] |= pairs
+    pending["partners"] |= partners
+    pending["months"] |= months
+
+
+def write_pending(cr):
+    """Write what was noted and not written yet (see `note_customers`), in one statement
+    whatever its size: the customers into crm_customer_touch (one noted already is
+    skipped), the counted months that changed marked stale (only those not stale yet are
+    written: after a month's first change, later ones lock nothing)."""
+    pending = cr.precommit.data.pop(PENDING, None)
+    if not pending:
+        return
+    companies, partners = zip(*pending["pairs"], strict=True) if pending["pairs"] else ((), ())
+    month_companies, months = (
+        zip(*pending["months"], strict=True) if pending["months"] else ((), ())
+    )
+    cr.execute(
+        SQL(
+            """
+            WITH stale AS (
+                UPDATE crm_basket_month m SET stale = TRUE
+                  FROM unnest(%(month_companies)s::int[], %(months)s::date[])
+                           AS c(company_id, month)
+                 WHERE m.company_id = c.company_id AND m.month = c.month AND NOT m.stale
+            )
+            INSERT INTO crm_customer_touch (company_id, partner_id)
+            SELECT company_id, partner_id
+              FROM unnest(%(companies)s::int[], %(partners)s::int[]) AS t(company_id, partner_id)
+             UNION
+            SELECT c.id, unnest(ARRAY[p.id, p.commercial_partner_id])
+              FROM res_partner p CROSS JOIN res_company c
+             WHERE p.id = ANY(%(contacts)s::int[])
+            ON CONFLICT DO NOTHING
+            """,
+            companies=list(companies),
+            partners=list(partners),
+            contacts=list(pending["partners"]),
+            month_companies=list(month_companies),
+            months=list(months),
+        )
+    )
 
 
 class CrmCustomerTouch(models.Model):
@@ -44,9 +109,12 @@ class CrmCustomerTouch(models.Model):
     The nightly refresh takes the figures of every other customer from the rows it stored
     the night before (only the sales leaving the window are subtracted) and computes the
     figures of these customers from their sales again; then it deletes their rows here.
-    A row is written by the ORM hooks of sale.order, account.move and res.partner (and of
-    the partner merge, which moves sales in SQL), for the customer a sale belonged to
-    before the change and the one it belongs to after. Changes made in SQL behind the
+    The public ORM methods of sale.order, sale.order.line, account.move and res.partner
+    (create, write, unlink: confirming, cancelling, posting, resetting and re-dating go
+    through write) note the customer a sale belonged to before the change and the one it
+    belongs to after, in memory (`note_customers`); the rows are written in one statement
+    when the transaction commits, so the business flow runs no extra query. The partner
+    merge, which moves sales in SQL, writes its rows at once. Changes made in SQL behind the
     ORM's back write nothing here: "Refresh now", and the nightly cron on Sundays, compute
     every customer from the sales."""
 
@@ -58,62 +126,28 @@ class CrmCustomerTouch(models.Model):
     company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
     partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade")
 
-    @api.model
-    def _touch(self, query):
-        """Record the (company id, partner id) rows that `query` (SQL) selects."""
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO crm_customer_touch (company_id, partner_id) "
-                "SELECT DISTINCT company_id, partner_id FROM (%s) touched "
-                "WHERE company_id IS NOT NULL AND partner_id IS NOT NULL",
-                query,
-            )
-        )
-
-    @api.model
-    def _touch_orders(self, order_ids):
-        """The customers of these orders, as the database holds them now, if confirmed."""
-        if order_ids:
-            self._touch(
-                SQL(
-                    "SELECT o.company_id, p.commercial_partner_id AS partner_id"
-                    "  FROM sale_order o JOIN res_partner p ON p.id = o.partner_id"
-                    " WHERE o.id = ANY(%s) AND o.state = 'sale'",
-                    list(order_ids),
-                )
-            )
-
-    @api.model
-    def _touch_moves(self, move_ids):
-        """The customers of these customer invoices and refunds, if posted."""
-        if move_ids:
-            self._touch(
-                SQL(
-                    "SELECT company_id, commercial_partner_id AS partner_id FROM account_move"
-                    " WHERE id = ANY(%s) AND state = 'posted'"
-                    "   AND move_type IN ('out_invoice', 'out_refund')",
-                    list(move_ids),
-                )
-            )
+    _sql_constraints = [
+        (
+            "company_partner_unique",
+            "unique(company_id, partner_id)",
+            "A customer is noted once per company.",
+        ),
+    ]
 
     @api.model
     def _touch_partners(self, partner_ids):
-        """These partners and their commercial partners, in every company."""
-        if partner_ids:
-            self._touch(
-                SQL(
-                    "SELECT c.id AS company_id, unnest(ARRAY[p.id, p.commercial_partner_id])"
-                    "       AS partner_id"
-                    "  FROM res_partner p CROSS JOIN res_company c WHERE p.id = ANY(%s)",
-                    list(partner_ids),
-                )
-            )
+        """These partners and their commercial partners, in every company, at once (the
+        partner merge moves sales in SQL right after)."""
+        note_customers(self.env, partners=partner_ids)
+        write_pending(self.env.cr)
 
     @api.model
     def _take(self, company):
         """Delete the company's rows and put the customers they name, with their
         commercial partners now, in the temporary table crm_touched (the rows that
-        concurrent transactions write meanwhile stay for the next refresh)."""
+        concurrent transactions write meanwhile stay for the next refresh). The customers
+        noted by this transaction and not written yet are written first."""
+        write_pending(self.env.cr)
         self.env.cr.execute(
             SQL(
                 """

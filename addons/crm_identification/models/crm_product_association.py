@@ -23,10 +23,19 @@ class CrmProductAssociation(models.Model):
 
     company_id = fields.Many2one("res.company", required=True, ondelete="cascade", index=True)
     product_id = fields.Many2one(
-        "product.product", string="Bought", required=True, ondelete="cascade", index=True
+        "product.product",
+        string="Bought",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
     )
     associated_product_id = fields.Many2one(
-        "product.product", string="Also Bought", required=True, ondelete="cascade"
+        "product.product",
+        string="Also Bought",
+        required=True,
+        ondelete="cascade",
+        check_company=True,
     )
     order_count = fields.Integer(string="Orders With Both", readonly=True)
     support = fields.Float(string="Support (%)", readonly=True, digits=(16, 2))

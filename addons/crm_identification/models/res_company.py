@@ -64,6 +64,12 @@ class ResCompany(models.Model):
     crm_tier_a_share = fields.Float(string="Tier A: share of revenue (%)", default=80.0)
     crm_tier_b_share = fields.Float(string="Tier B: share of revenue up to (%)", default=95.0)
     crm_clv_horizon_days = fields.Integer(string="Lifetime Value Horizon (days)", default=365)
+    crm_clv_discount_rate = fields.Float(
+        string="Annual Discount Rate (%)",
+        default=10.0,
+        help="Future purchases are worth less than purchases today: the lifetime value "
+        "discounts the purchases expected over the horizon at this yearly rate (0 for none).",
+    )
     crm_basket_min_support = fields.Float(
         string="Minimum Support (%)",
         default=0.5,
@@ -165,6 +171,7 @@ class ResCompany(models.Model):
         "crm_basket_min_orders",
         "crm_sales_source",
         "crm_monetary_basis",
+        "crm_clv_discount_rate",
     )
     def _check_crm_settings(self):
         _ = self.env._
@@ -174,6 +181,13 @@ class ResCompany(models.Model):
                     _(
                         "The look-back window and the lifetime-value horizon must be at "
                         "least one day."
+                    )
+                )
+            if not 0 <= c.crm_clv_discount_rate <= 100:
+                raise ValidationError(
+                    _(
+                        "The annual discount rate of the lifetime value is a percentage "
+                        "between 0 and 100 (for example 10)."
                     )
                 )
             if not 0 < c.crm_at_risk_factor < c.crm_churn_factor:

@@ -27,6 +27,9 @@ class ResConfigSettings(models.TransientModel):
     crm_clv_horizon_days = fields.Integer(
         related="company_id.crm_clv_horizon_days", readonly=False
     )
+    crm_clv_discount_rate = fields.Float(
+        related="company_id.crm_clv_discount_rate", readonly=False
+    )
     crm_basket_min_support = fields.Float(
         related="company_id.crm_basket_min_support", readonly=False
     )

@@ -1,12 +1,26 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from .crm_customer_score import CHURN_STATUSES, VALUE_TIERS
-from .crm_customer_touch import PARTNER_FIGURE_FIELDS, write_noting_customers
+from .crm_customer_score_credit import CREDIT_GRADES
+from .crm_customer_touch import PARTNER_FIGURE_FIELDS, note_customers
+from .refresh_tools import INDEXED, local_settings
 
 _GROUP = "crm_identification.group_crm_identification_user"
 # a label of the insight stored on the contact: one value per company, written by the
 # refresh only, no index (the refresh rewrites it; searches go through the contact list)
 _LABEL = {"company_dependent": True, "readonly": True, "index": False, "groups": _GROUP}
+# those labels: contact field -> crm_customer_score column
+LABELS = {
+    "crm_segment_id": "segment_id",
+    "crm_value_tier": "value_tier",
+    "crm_churn_status": "churn_status",
+    "crm_recency_score": "recency_score",
+    "crm_frequency_score": "frequency_score",
+    "crm_monetary_score": "monetary_score",
+}
 
 
 class ResPartner(models.Model):
@@ -39,6 +53,15 @@ class ResPartner(models.Model):
         "res.currency", string="Insight Currency", compute="_compute_crm_score_id", groups=_GROUP
     )
     crm_explanation = fields.Text(string="Why", compute="_compute_crm_score_id", groups=_GROUP)
+    crm_credit_grade = fields.Selection(
+        CREDIT_GRADES, string="Credit Grade", compute="_compute_crm_score_id", groups=_GROUP
+    )
+    crm_credit_limit_suggested = fields.Monetary(
+        string="Suggested Credit Limit",
+        compute="_compute_crm_score_id",
+        currency_field="crm_currency_id",
+        groups=_GROUP,
+    )
     # The labels of the current company's insight, stored on every contact of the customer
     # (company-dependent: one value per company) so that contacts can be searched, grouped
     # and filtered by them. Written set-based by the refresh; the money figures stay on
@@ -58,17 +81,36 @@ class ResPartner(models.Model):
         compute="_compute_crm_suggested_product_ids",
         groups=_GROUP,
     )
-
-    def _write_multi(self, vals_list):
-        # archived, restored, or moved under another company: the customers whose sales
-        # these contacts carry
-        return write_noting_customers(
-            self,
-            vals_list,
-            PARTNER_FIGURE_FIELDS,
-            self.env["crm.customer.touch"]._touch_partners,
-            super()._write_multi,
-        )
+    # prospects: "a contact who never bought is still a valuable relationship". A
+    # commercial partner with opportunities, meetings or emails in the look-back window and
+    # no confirmed sale is a prospect (a label per company, written by the refresh), and the
+    # Customer Insight tab shows their engagement instead of nothing
+    crm_prospect = fields.Boolean(
+        string="Prospect",
+        company_dependent=True,
+        readonly=True,
+        groups=_GROUP,
+        help="Opportunities, meetings or emails in the look-back window, and no sale yet "
+        "(as of the last refresh).",
+    )
+    crm_engaged_opportunities = fields.Integer(
+        string="Open Opportunities", compute="_compute_crm_engagement", groups=_GROUP
+    )
+    crm_engaged_pipeline = fields.Monetary(
+        string="Expected Revenue",
+        compute="_compute_crm_engagement",
+        currency_field="crm_currency_id",
+        groups=_GROUP,
+    )
+    crm_engaged_meetings = fields.Integer(
+        string="Meetings", compute="_compute_crm_engagement", groups=_GROUP
+    )
+    crm_engaged_emails = fields.Integer(
+        string="Emails Received", compute="_compute_crm_engagement", groups=_GROUP
+    )
+    crm_last_interaction = fields.Datetime(
+        string="Last Interaction", compute="_compute_crm_engagement", groups=_GROUP
+    )
 
     @api.depends_context("company", "uid")
     @api.depends("commercial_partner_id")
@@ -91,6 +133,8 @@ class ResPartner(models.Model):
             partner.crm_last_order_date = score.last_order_date
             partner.crm_currency_id = score.currency_id or self.env.company.currency_id
             partner.crm_explanation = score.explanation
+            partner.crm_credit_grade = score.credit_grade
+            partner.crm_credit_limit_suggested = score.credit_limit_suggested
 
     @api.depends_context("company")
     def _compute_crm_insight_date(self):
@@ -103,6 +147,49 @@ class ResPartner(models.Model):
             partner.crm_suggested_product_ids = suggestions.get(
                 partner.commercial_partner_id.id, []
             )
+
+    @api.depends_context("company")
+    @api.depends("commercial_partner_id")
+    def _compute_crm_engagement(self):
+        """Each customer's (commercial partner and contacts) engagement over the
+        look-back window: open opportunities and their expected revenue, meetings, emails
+        received, and the last of them; one query for all the partners."""
+        since = fields.Datetime.now() - timedelta(days=self.env.company.crm_lookback_days)
+        rows = {}
+        if self.commercial_partner_id.ids:
+            rows = {
+                row[0]: row[1:]
+                for row in self.env.execute_query(
+                    SQL(
+                        "SELECT * FROM (%s) engagement WHERE partner_id IN %s",
+                        self._crm_engagement_sql(self.env.company, since),
+                        tuple(self.commercial_partner_id.ids),
+                    )
+                )
+            }
+        for partner in self:
+            opportunities, pipeline, meetings, emails, last = rows.get(
+                partner.commercial_partner_id.id, (0, 0.0, 0, 0, False)
+            )
+            partner.crm_engaged_opportunities = opportunities
+            partner.crm_engaged_pipeline = pipeline
+            partner.crm_engaged_meetings = meetings
+            partner.crm_engaged_emails = emails
+            partner.crm_last_interaction = last
+
+    def write(self, vals):
+        # archived, restored, or moved under another company (with their own contacts,
+        # whose commercial partner follows): the customers whose sales they carry, before
+        # and after
+        if PARTNER_FIGURE_FIELDS.isdisjoint(vals):
+            return super().write(vals)
+        moved = self
+        if "parent_id" in vals or "is_company" in vals:
+            moved = self.with_context(active_test=False).search([("id", "child_of", self.ids)])
+        note_customers(self.env, partners=moved.commercial_partner_id.ids)
+        result = super().write(vals)
+        note_customers(self.env, partners=moved.ids + moved.commercial_partner_id.ids)
+        return result
 
     def _crm_create_win_back_opportunity(self, score=None):
         """An opportunity for the customer's salesperson (or the current user) to win the
@@ -135,3 +222,239 @@ class ResPartner(models.Model):
             "res_id": lead.id,
             "view_mode": "form",
         }
+
+    @api.model
+    def _crm_write_labels(self, company, since=None, anyone_left=True):
+        """Step 5 of the customer-insight refresh: copy segment, tier, churn status and
+        R/F/M scores onto every contact of each customer, under the company's key of the
+        company-dependent columns; only contacts whose stored labels differ are written.
+        Contacts of customers no longer scored lose the company's key.
+
+        With `since` (a datetime), the contacts compared are those of the customers whose
+        labels changed in this refresh and those written since (new contacts of a
+        customer, contacts moved to another); and contacts lose their labels only if a
+        customer left or they were written since. Without, every contact is compared: labels
+        edited in SQL are put right too (Refresh now, and the cron on Sundays)."""
+        key = str(company.id)
+        columns = list(LABELS)
+        # compared as text, half the cost of building and comparing jsonb values (full
+        # size: 2.8 s -> 1.4 s); a missing key and a JSON null compare equal, both mean no
+        # label (Odoo tells them apart only by a company default, which labels have not)
+        stored = SQL(", ").join(SQL("p.%s ->> %s", SQL.identifier(c), key) for c in columns)
+        fresh = SQL(", ").join(
+            SQL("n.%s::text", SQL.identifier(source)) for source in LABELS.values()
+        )
+        assignments = SQL(", ").join(
+            SQL(
+                "%(column)s = COALESCE(p.%(column)s, '{}'::jsonb) "
+                "|| jsonb_build_object(%(key)s, n.%(source)s)",
+                column=SQL.identifier(column),
+                key=key,
+                source=SQL.identifier(source),
+            )
+            for column, source in LABELS.items()
+        )
+        removals = SQL(", ").join(
+            SQL("%(column)s = p.%(column)s - %(key)s", column=SQL.identifier(c), key=key)
+            for c in columns
+        )
+        scored = SQL("(SELECT * FROM crm_customer_score WHERE company_id = %s)", company.id)
+        if since is None or anyone_left:
+            # contacts of customers no longer scored lose their labels
+            self.env.cr.execute(
+                SQL(
+                    """
+                UPDATE res_partner p SET %(removals)s
+                 WHERE p.crm_value_tier ? %(key)s
+                   AND NOT EXISTS (SELECT 1 FROM %(scored)s n
+                                    WHERE n.partner_id = p.commercial_partner_id)
+                """,
+                    removals=removals,
+                    key=key,
+                    scored=scored,
+                )
+            )
+
+        def copy_labels(customers):
+            """Write the labels of these customers (rows like crm_customer_score's) on
+            their contacts."""
+            self.env.cr.execute(
+                SQL(
+                    """
+                UPDATE res_partner p SET %(assignments)s
+                  FROM %(customers)s n
+                 WHERE p.commercial_partner_id = n.partner_id
+                   AND (%(stored)s) IS DISTINCT FROM (%(fresh)s)
+                """,
+                    assignments=assignments,
+                    customers=customers,
+                    stored=stored,
+                    fresh=fresh,
+                )
+            )
+
+        if since is None:
+            copy_labels(scored)
+            return
+        # the few contacts concerned are reached through the indexes (nested loops)
+        with local_settings(self.env.cr, INDEXED):
+            # the contacts of the customers whose labels changed (a table of their own, whose
+            # size the planner knows: a few thousand of a million customers, most nights)
+            self.env.cr.execute(
+                """
+                CREATE TEMP TABLE crm_relabel ON COMMIT DROP AS
+                SELECT partner_id, new_segment AS segment_id, value_tier, churn_status,
+                       recency_score, frequency_score, monetary_score
+                  FROM crm_seg
+                 WHERE NOT (labels_kept AND segment_id IS NOT DISTINCT FROM new_segment);
+                ANALYZE crm_relabel
+                """
+            )
+            copy_labels(SQL.identifier("crm_relabel"))
+            # the contacts written since: new contacts of a customer, contacts moved to another
+            self.env.cr.execute(
+                SQL(
+                    """
+                CREATE TEMP TABLE crm_written ON COMMIT DROP AS
+                SELECT id, commercial_partner_id FROM res_partner WHERE write_date >= %s;
+                ANALYZE crm_written
+                """,
+                    since,
+                )
+            )
+            self.env.cr.execute(
+                SQL(
+                    """
+                UPDATE res_partner p SET %(assignments)s
+                  FROM crm_written w, crm_customer_score n
+                 WHERE p.id = w.id AND n.partner_id = w.commercial_partner_id
+                   AND n.company_id = %(company)s
+                   AND (%(stored)s) IS DISTINCT FROM (%(fresh)s)
+                """,
+                    assignments=assignments,
+                    stored=stored,
+                    fresh=fresh,
+                    company=company.id,
+                )
+            )
+            if not anyone_left:
+                # moved to a company that is not a customer: no labels
+                self.env.cr.execute(
+                    SQL(
+                        """
+                    UPDATE res_partner p SET %(removals)s
+                      FROM crm_written w
+                     WHERE p.id = w.id AND p.crm_value_tier ? %(key)s
+                       AND NOT EXISTS (SELECT 1 FROM crm_customer_score s
+                                        WHERE s.partner_id = w.commercial_partner_id
+                                          AND s.company_id = %(company)s)
+                    """,
+                        removals=removals,
+                        key=key,
+                        company=company.id,
+                    )
+                )
+            self.env.cr.execute("DROP TABLE crm_relabel, crm_written")
+
+    @api.model
+    def _crm_engagement_sql(self, company, since):
+        """Per commercial partner with any: open opportunities (active, not won) and their
+        expected revenue, meetings attended and emails received since `since` (opportunities
+        of any date), and the last interaction. Internal users and companies' own partners
+        are left out: they attend every meeting."""
+        return SQL(
+            """
+            SELECT partner_id, SUM(opportunities)::int, SUM(pipeline)::float8,
+                   SUM(meetings)::int, SUM(emails)::int, MAX(last_at)
+              FROM (
+                SELECT p.commercial_partner_id AS partner_id, COUNT(*) AS opportunities,
+                       SUM(l.expected_revenue) AS pipeline, 0 AS meetings, 0 AS emails,
+                       MAX(l.write_date) AS last_at
+                  FROM crm_lead l JOIN res_partner p ON p.id = l.partner_id
+                  LEFT JOIN crm_stage st ON st.id = l.stage_id
+                 WHERE l.active AND l.type = 'opportunity' AND NOT COALESCE(st.is_won, FALSE)
+                   AND (l.company_id = %(company)s OR l.company_id IS NULL)
+                 GROUP BY 1
+                 UNION ALL
+                SELECT p.commercial_partner_id, 0, 0, COUNT(*), 0, MAX(e.start)
+                  FROM calendar_event e
+                  JOIN calendar_event_res_partner_rel r ON r.calendar_event_id = e.id
+                  JOIN res_partner p ON p.id = r.res_partner_id
+                 WHERE e.active AND e.start >= %(since)s
+                 GROUP BY 1
+                 UNION ALL
+                SELECT p.commercial_partner_id, 0, 0, 0, COUNT(*), MAX(m.date)
+                  FROM mail_message m JOIN res_partner p ON p.id = m.author_id
+                 WHERE m.message_type = 'email' AND m.model IN ('res.partner', 'crm.lead')
+                   AND m.date >= %(since)s
+                 GROUP BY 1
+              ) engaged
+             WHERE NOT EXISTS (SELECT 1 FROM res_users u JOIN res_partner up
+                                   ON up.id = u.partner_id
+                                WHERE up.commercial_partner_id = engaged.partner_id)
+               AND NOT EXISTS (SELECT 1 FROM res_company c
+                                WHERE c.partner_id = engaged.partner_id)
+             GROUP BY partner_id
+            """,
+            company=company.id,
+            since=since,
+        )
+
+    @api.model
+    def _crm_write_prospects(self, company, as_of, recount=False):
+        """Step 6 of the customer-insight refresh: the contacts of every commercial
+        partner engaged in the window (see `_crm_engagement_sql`) with no insight row
+        (no sale) get the company's prospect label; the others lose it. The company's
+        prospects are kept (crm_customer_prospect), so that each night reads only the
+        contacts of the prospects that came or went, through the index; with `recount`,
+        every contact holding the label is checked. Reads crm_lead, calendar_event,
+        mail_message and crm_customer_score; writes crm_customer_prospect and res_partner,
+        only where the label changes."""
+        key = str(company.id)
+        since = as_of - timedelta(days=company.crm_lookback_days)
+        gone_contacts = (
+            SQL("SELECT id FROM res_partner WHERE crm_prospect ? %s", key)
+            if recount
+            else SQL(
+                "SELECT c.id FROM res_partner c"
+                "  JOIN gone g ON g.partner_id = c.commercial_partner_id"
+            )
+        )
+        with local_settings(self.env.cr, INDEXED):
+            self.env.cr.execute(
+                SQL(
+                    """
+                CREATE TEMP TABLE crm_prospects ON COMMIT DROP AS
+                SELECT partner_id FROM (%(engaged)s) engaged
+                 WHERE NOT EXISTS (SELECT 1 FROM crm_customer_score s
+                                    WHERE s.partner_id = engaged.partner_id
+                                      AND s.company_id = %(company)s);
+                WITH gone AS (
+                    DELETE FROM crm_customer_prospect k
+                     WHERE k.company_id = %(company)s
+                       AND NOT EXISTS (SELECT 1 FROM crm_prospects n
+                                        WHERE n.partner_id = k.partner_id)
+                 RETURNING k.partner_id
+                ), came AS (
+                    INSERT INTO crm_customer_prospect (company_id, partner_id)
+                    SELECT %(company)s, n.partner_id FROM crm_prospects n
+                    ON CONFLICT DO NOTHING
+                )
+                UPDATE res_partner p SET crm_prospect = p.crm_prospect - %(key)s
+                 WHERE p.id IN (%(gone_contacts)s) AND p.crm_prospect ? %(key)s
+                   AND NOT EXISTS (SELECT 1 FROM crm_prospects n
+                                    WHERE n.partner_id = p.commercial_partner_id);
+                UPDATE res_partner p
+                   SET crm_prospect = COALESCE(p.crm_prospect, '{}'::jsonb)
+                                      || jsonb_build_object(%(key)s, TRUE)
+                  FROM crm_prospects n
+                 WHERE p.commercial_partner_id = n.partner_id
+                   AND (p.crm_prospect ->> %(key)s) IS DISTINCT FROM 'true';
+                DROP TABLE crm_prospects
+                """,
+                    engaged=self._crm_engagement_sql(company, since),
+                    company=company.id,
+                    key=key,
+                    gone_contacts=gone_contacts,
+                )
+            )

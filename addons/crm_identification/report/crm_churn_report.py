@@ -1,4 +1,5 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 
 class CrmChurnReport(models.Model):
@@ -18,7 +19,19 @@ class CrmChurnReport(models.Model):
     segment_id = fields.Many2one("crm.customer.segment", readonly=True)
     active_count = fields.Integer(string="Active at Start", readonly=True)
     lost_count = fields.Integer(string="Lost in Month", readonly=True)
+    # grouped, the rate is the group's lost over its active (not an average of rates)
     churn_rate = fields.Float(string="Churn Rate (%)", readonly=True, aggregator="avg")
+
+    def _read_group_select(self, aggregate_spec, query):
+        """The churn rate of a group of rows (a month, a segment, a salesperson, or
+        several): the customers it lost over those active at the start, in percent."""
+        if aggregate_spec != "churn_rate:avg":
+            return super()._read_group_select(aggregate_spec, query)
+        return SQL(
+            "COALESCE(100.0 * SUM(%s) / NULLIF(SUM(%s), 0), 0)",
+            self._field_to_sql(self._table, "lost_count", query),
+            self._field_to_sql(self._table, "active_count", query),
+        )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

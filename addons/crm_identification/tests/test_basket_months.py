@@ -19,6 +19,10 @@ class TestBasketMonths(InsightCase):
         cls.Month = cls.env["crm.basket.month"]
 
     def months(self, **domain):
+        # the months changed are marked stale when the transaction commits
+        self.env.flush_all()
+        self.env.cr.flush()
+        self.Month.invalidate_model(["stale"])
         return self.Month.search(
             [("company_id", "=", self.company.id)] + [(k, "=", v) for k, v in domain.items()]
         )

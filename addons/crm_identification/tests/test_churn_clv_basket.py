@@ -1,6 +1,7 @@
 from datetime import datetime, time, timedelta
 
 from odoo import fields
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import InsightCase
@@ -59,6 +60,10 @@ class TestChurnClvBasket(InsightCase):
         self.assertAlmostEqual(score.clv, 4562.5, places=1)
         self.assertIn("only 1 customers ordered more than once", self.company.crm_clv_note)
         self.assertIn("from past spending only", score.explanation)
+        # not estimated, which is not "certainly gone": empty in the database, said in words
+        self.env.cr.execute("SELECT p_alive FROM crm_customer_score WHERE id = %s", [score.id])
+        self.assertIsNone(self.env.cr.fetchone()[0])
+        self.assertIn("not estimated", score.explanation)
 
     def test_lifetime_value_model_with_enough_repeat_customers(self):
         # 40 customers buying every 10 to 50 days, some of them gone quiet
@@ -78,6 +83,15 @@ class TestChurnClvBasket(InsightCase):
         self.assertGreater(busy.expected_orders, quiet.expected_orders)
         self.assertGreater(busy.clv, 0)
         self.assertIn("BG/NBD", busy.explanation)
+        self.assertIn("discounted at 10% a year", busy.explanation)
+        # without discounting, the same purchases are worth more
+        discounted = busy.clv
+        self.company.crm_clv_discount_rate = 0
+        self.refresh()
+        self.assertGreater(self.score(customers[1]).clv, discounted * 1.02)
+        self.assertIn("not discounted", self.score(customers[1]).explanation)
+        with self.assertRaisesText(ValidationError, "discount rate"):
+            self.company.crm_clv_discount_rate = -5
 
     def test_basket_counts_an_order_once_and_prunes_by_support(self):
         # baskets: {A,B} x5 and one order with A on two lines plus D -> N = 6
@@ -149,6 +163,21 @@ class TestChurnClvBasket(InsightCase):
         self.assertEqual(quotation.crm_suggested_product_ids, c)
         quotation.order_line = [(0, 0, {"product_id": c.id})]
         self.assertFalse(quotation.crm_suggested_product_ids)
+        # a list of quotations computes its suggestions in one query, not one per order:
+        # six cost what three cost
+        customers = (self.regular, other, self.regular)
+        few = self.env["sale.order"].create([{"partner_id": p.id} for p in customers])
+        more = self.env["sale.order"].create([{"partner_id": p.id} for p in customers * 2])
+        self.env.flush_all()
+        counts = []
+        for quotations in (few, more):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            # reading one computes them all (the records created together), as a list does
+            self.assertEqual(len(quotations[0].crm_suggested_product_ids), 1)
+            counts.append(self.env.cr.sql_log_count - before)
+        self.assertEqual(counts[0], counts[1])
+        self.assertEqual(more[5].crm_suggested_product_ids, c)
 
     def test_refresh_is_idempotent_and_keeps_history(self):
         Segment = self.env["crm.customer.segment"]
@@ -216,6 +245,10 @@ class TestChurnClvBasket(InsightCase):
         lapsed = self.customer("Lapsed Monthly")
         for i in range(4):
             self.order(lapsed, days_ago=100 + 30 * i, amount=100, as_of=today, company=company)
+        # a customer of another salesperson, buying all along
+        steady = self.customer("Steady Monthly", user_id=self.salesman.id)
+        for i in range(8):
+            self.order(steady, days_ago=5 + 30 * i, amount=100, as_of=today, company=company)
         self.refresh(as_of=today, company=company)
         score = self.score(lapsed, company=company)
         self.assertEqual(score.churn_status, "lost")
@@ -232,8 +265,20 @@ class TestChurnClvBasket(InsightCase):
             ]
         )
         self.assertEqual(sum(before.mapped("lost_count")), 0)
-        self.assertEqual(sum(before.mapped("active_count")), 1)
-        self.assertEqual(sum(rows.mapped("active_count")), 1, "active at the start of the month")
+        self.assertEqual(sum(before.mapped("active_count")), 2)
+        self.assertEqual(sum(rows.mapped("active_count")), 2, "active at the start of the month")
+        # the rate of the month over both salespeople: 1 lost of 2 active, not the average
+        # of their rates (100% and 0%) nor of their rows
+        [[rate]] = Report._read_group(
+            [("company_id", "=", company.id), ("month", "=", month)], [], ["churn_rate:avg"]
+        )
+        self.assertEqual(rate, 50.0)
+        by_month = dict(
+            Report._read_group(
+                [("company_id", "=", company.id)], ["month:month"], ["churn_rate:avg"]
+            )
+        )
+        self.assertEqual(sorted(set(by_month.values())), [0.0, 50.0])
         # each month counts the customer in the segment it had at the month's start: Loyal
         # until it moved, a few days into the month it was lost in
         loyal = self.env.ref("crm_identification.segment_loyal")

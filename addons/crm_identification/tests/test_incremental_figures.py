@@ -236,3 +236,21 @@ class TestIncrementalFigures(InsightCase):
         # and an earlier day than the stored figures' too
         stats = self.refresh(as_of=self.AS_OF)
         self.assertEqual(stats["recomputed"], stats["customers"])
+
+    def test_foreign_currency_sales_leaving_the_window_agree_to_the_last_digit(self):
+        # each sale is converted and rounded once, in millionths: the stored total less
+        # the sale leaving the window is the recount's sum, to the last digit
+        euro = self.env.ref("base.EUR")
+        euro.active = True
+        euro.rate_ids.unlink()
+        self.env["res.currency.rate"].create(
+            {"currency_id": euro.id, "name": "2015-01-01", "rate": 0.917119}
+        )
+        buyer = self.customer("Euro Buyer")
+        self.order(buyer, days_ago=363, amount=100.37, currency=euro)
+        self.order(buyer, days_ago=100, amount=50.11, currency=euro)
+        self.refresh()
+        self.assertAlmostEqual(self.stored()[buyer.id]["monetary"], 150.48 / 0.917119, places=5)
+        # the order of 363 days ago leaves the window on the third day
+        _stats, rows, _predicted = self.assertSameAsRecount(self.AS_OF + timedelta(days=3))
+        self.assertEqual(rows[buyer.id]["monetary"], round(50.11 / 0.917119, 6))

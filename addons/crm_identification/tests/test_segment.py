@@ -46,3 +46,12 @@ class TestSegment(TransactionCase):
             self.env, "plain_salesman", groups="sales_team.group_sale_salesman"
         )
         self.assertNotIn(root.id, self.env["ir.ui.menu"].with_user(salesman)._visible_menu_ids())
+
+    def test_a_rule_on_the_lifetime_value_says_it_sees_last_weeks_values(self):
+        Segment = self.env["crm.customer.segment"].with_user(self.manager)
+        valuable = Segment.create({"name": "Valuable", "rule_domain": "[('clv', '>', 1000)]"})
+        self.assertTrue(valuable.reads_weekly_figures)
+        recent = Segment.create({"name": "Recent", "rule_domain": "[('recency_score', '>=', 4)]"})
+        self.assertFalse(recent.reads_weekly_figures)
+        recent.rule_domain = "[('p_alive', '>', 0.8)]"
+        self.assertTrue(recent.reads_weekly_figures)

@@ -88,6 +88,7 @@ class CrmSegmentMigrationLine(models.TransientModel):
     _description = "Segment Migration Matrix Cell"
 
     wizard_id = fields.Many2one("crm.segment.migration", required=True, ondelete="cascade")
-    from_segment_id = fields.Many2one("crm.customer.segment")
-    to_segment_id = fields.Many2one("crm.customer.segment")
+    company_id = fields.Many2one(related="wizard_id.company_id")
+    from_segment_id = fields.Many2one("crm.customer.segment", check_company=True)
+    to_segment_id = fields.Many2one("crm.customer.segment", check_company=True)
     customer_count = fields.Integer(string="Customers")

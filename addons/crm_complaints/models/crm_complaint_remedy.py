@@ -1,0 +1,416 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+REMEDY_STATES = [
+    ("draft", "To do"),
+    ("in_progress", "In the back office"),
+    ("done", "Done"),
+    ("cancel", "Cancelled"),
+]
+
+
+class CrmComplaintRemedy(models.Model):
+    """What the company does for the customer, carried out by the back office as a real
+    document (a credit note, a return, a replacement order, loyalty points, ...) linked both
+    ways: the remedy knows its document, the document knows its remedy.
+
+    Other addons add a kind of remedy (see readme/USAGE.md, "For other addons: adding a
+    remedy"):
+    - `remedy_type = fields.Selection(selection_add=[("x", "X")], ondelete={"x": "cascade"})`;
+    - `_create_x(self)`: create and return the back-office document (it is linked here by
+      `_create_document`; give the document a Many2one `crm_complaint_remedy_id` back);
+    - `_cost_x(self)`: the document's cost in the company's currency (0 when not defined);
+    - the document calls `remedy._remedy_done()` when it is carried out.
+    """
+
+    _name = "crm.complaint.remedy"
+    _description = "Complaint Remedy"
+    _order = "complaint_id, id"
+
+    complaint_id = fields.Many2one("crm.complaint", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="complaint_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one(related="complaint_id.commercial_partner_id")
+    remedy_type = fields.Selection(
+        [
+            ("credit_note", "Credit note"),
+            ("return", "Return"),
+            ("replacement", "Replacement"),
+            ("points", "Goodwill points"),
+        ],
+        string="Remedy",
+        required=True,
+        default="credit_note",
+    )
+    state = fields.Selection(REMEDY_STATES, default="draft", required=True, readonly=True)
+    name = fields.Char(compute="_compute_name", store=True)
+    note = fields.Char(string="Reason", help="Why this remedy; shown on the document.")
+    # what to do, by kind
+    amount = fields.Monetary(
+        string="Credit Amount",
+        help="Credit note: the amount to credit, taxes included; empty for the whole invoice.",
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        check_company=True,
+        help="Return or replacement: the product (the complaint's product by default).",
+    )
+    quantity = fields.Float(default=1.0, digits="Product Unit of Measure")
+    points = fields.Float(help="Goodwill points: how many.")
+    extra_cost = fields.Monetary(
+        help="What the document does not show: shipping, handling, labour."
+    )
+    # the back-office document
+    document_model = fields.Char(readonly=True, copy=False)
+    document_id = fields.Many2oneReference(
+        string="Document ID", model_field="document_model", readonly=True, copy=False
+    )
+    document_ref = fields.Reference(
+        selection="_selection_document_model",
+        string="Document",
+        compute="_compute_document_ref",
+    )
+    move_id = fields.Many2one("account.move", string="Credit Note", readonly=True, copy=False)
+    picking_id = fields.Many2one("stock.picking", string="Return", readonly=True, copy=False)
+    sale_order_id = fields.Many2one(
+        "sale.order", string="Replacement Order", readonly=True, copy=False
+    )
+    loyalty_history_id = fields.Many2one(
+        "loyalty.history", string="Points Granted", readonly=True, copy=False
+    )
+    cost = fields.Monetary(
+        compute="_compute_cost",
+        store=True,
+        help="What the remedy costs the company, in its currency: the document's value "
+        "plus the extra cost.",
+    )
+    date_done = fields.Datetime(readonly=True, copy=False)
+
+    @api.model
+    def _selection_document_model(self):
+        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
+
+    @api.depends("remedy_type", "complaint_id.name", "document_model", "document_id")
+    def _compute_name(self):
+        labels = dict(self._fields["remedy_type"]._description_selection(self.env))
+        for remedy in self:
+            document = remedy._document()
+            parts = [labels.get(remedy.remedy_type, ""), document.display_name if document else ""]
+            remedy.name = " ".join(p for p in parts if p)
+
+    @api.depends("document_model", "document_id")
+    def _compute_document_ref(self):
+        for remedy in self:
+            document = remedy._document()
+            remedy.document_ref = f"{document._name},{document.id}" if document else False
+
+    @api.depends(
+        "state",
+        "remedy_type",
+        "extra_cost",
+        "points",
+        "move_id.amount_total_signed",
+        "picking_id.move_ids.quantity",
+        "sale_order_id.order_line.product_uom_qty",
+    )
+    def _compute_cost(self):
+        for remedy in self:
+            if remedy.state == "cancel":
+                remedy.cost = 0.0
+                continue
+            remedy.cost = remedy._document_cost() + remedy.extra_cost
+
+    @api.onchange("complaint_id", "remedy_type")
+    def _onchange_complaint_defaults(self):
+        if not self.product_id:
+            self.product_id = self.complaint_id.product_id
+
+    def _document(self):
+        """The back-office document of this remedy (an empty recordset before there is one)."""
+        self.ensure_one()
+        if not self.document_model or not self.document_id:
+            return self.env["ir.attachment"].browse()
+        return self.env[self.document_model].browse(self.document_id).exists()
+
+    def _document_cost(self):
+        """The document's cost by kind of remedy: `_cost_<remedy_type>()` (0 when the kind
+        defines none). Override `_cost_<type>` to change one kind's cost."""
+        self.ensure_one()
+        method = getattr(self, f"_cost_{self.remedy_type}", None)
+        return method() if method else 0.0
+
+    def _cost_credit_note(self):
+        return abs(self.move_id.amount_total_signed) if self.move_id.state != "cancel" else 0.0
+
+    def _cost_return(self):
+        """The returned goods at cost: what the company takes back and may not resell."""
+        return sum(
+            move.quantity * move.product_id.standard_price
+            for move in self.picking_id.move_ids
+            if move.state != "cancel"
+        )
+
+    def _cost_replacement(self):
+        """The goods given away at cost (the order itself is free)."""
+        return sum(
+            line.product_uom_qty * line.product_id.standard_price
+            for line in self.sale_order_id.order_line
+        )
+
+    def _cost_points(self):
+        return self.points * self.company_id.crm_complaint_point_value
+
+    def action_create_document(self):
+        """Have the back office carry out the remedies: create each one's document."""
+        for remedy in self:
+            if remedy.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "The remedy %(remedy)s already has its document.", remedy=remedy.name
+                    )
+                )
+            remedy._create_document()
+        if len(self) == 1:
+            return self.action_open_document()
+        return True
+
+    def _create_document(self):
+        """Create the document by kind (`_create_<remedy_type>()`), link it both ways, and
+        note it on the complaint."""
+        self.ensure_one()
+        method = getattr(self, f"_create_{self.remedy_type}", None)
+        if not method:
+            raise UserError(
+                self.env._(
+                    "No back-office document is defined for the remedy kind %(kind)s.",
+                    kind=self.remedy_type,
+                )
+            )
+        document = method()
+        self.write(
+            {
+                "document_model": document._name,
+                "document_id": document.id,
+                "state": "done" if self.state == "done" else "in_progress",
+            }
+        )
+        if "crm_complaint_remedy_id" in document._fields:
+            document.sudo().crm_complaint_remedy_id = self
+        self.complaint_id.message_post(
+            body=Markup("<p>%s</p>")
+            % self.env._(
+                "Remedy under way: %(remedy)s (%(document)s).",
+                remedy=self.name,
+                document=document.display_name,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        if self._done_on_creation():
+            self._remedy_done()
+        return document
+
+    def _done_on_creation(self):
+        """Whether the document is carried out as soon as it exists (points are granted at
+        once); override for a kind whose document needs no further step."""
+        self.ensure_one()
+        return self.remedy_type == "points"
+
+    def _remedy_done(self):
+        """Called by a remedy's document when it is carried out (credit note posted, return
+        or replacement delivered, points granted, visit done): marks the remedy done, posts
+        on the complaint, recomputes the remedy's and the complaint's cost."""
+        for remedy in self.filtered(lambda r: r.state in ("draft", "in_progress")):
+            remedy.write({"state": "done", "date_done": fields.Datetime.now()})
+            self.env.add_to_compute(self._fields["cost"], remedy)
+            remedy.complaint_id.sudo().message_post(
+                body=Markup("<p>%s</p>")
+                % self.env._("Remedy done: %(remedy)s.", remedy=remedy.name),
+                subtype_xmlid="mail.mt_note",
+            )
+        self.flush_recordset(["cost"])
+        return True
+
+    def _remedy_cancelled(self):
+        """Called by a remedy's document when it is cancelled: the remedy no longer counts."""
+        for remedy in self.filtered(lambda r: r.state != "cancel"):
+            remedy.state = "cancel"
+            remedy.complaint_id.sudo().message_post(
+                body=Markup("<p>%s</p>")
+                % self.env._("Remedy cancelled: %(remedy)s.", remedy=remedy.name),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_cancel(self):
+        for remedy in self:
+            if remedy.state == "done":
+                raise UserError(
+                    self.env._(
+                        "The remedy %(remedy)s is done: cancel its document instead.",
+                        remedy=remedy.name,
+                    )
+                )
+        self._remedy_cancelled()
+
+    def action_open_document(self):
+        self.ensure_one()
+        document = self._document()
+        if not document:
+            return False
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": document._name,
+            "res_id": document.id,
+            "view_mode": "form",
+        }
+
+    # --- the documents of the four built-in kinds --------------------------------------
+
+    def _create_credit_note(self):
+        """A reversal of the complaint's invoice: whole, or scaled to `amount`."""
+        invoice = self.complaint_id.invoice_id
+        if not invoice or invoice.state != "posted" or invoice.move_type != "out_invoice":
+            raise UserError(
+                self.env._(
+                    "A credit note reverses the complaint's invoice: set a posted customer"
+                    " invoice on complaint %(ref)s first.",
+                    ref=self.complaint_id.name,
+                )
+            )
+        if self.amount < 0 or self.amount > invoice.amount_total:
+            raise UserError(
+                self.env._(
+                    "The credit amount must be between 0 (the whole invoice) and the invoice's"
+                    " total %(total)s.",
+                    total=invoice.amount_total,
+                )
+            )
+        reason = self.note or self.complaint_id.name
+        credit_note = invoice._reverse_moves(
+            [
+                {
+                    "ref": self.env._(
+                        "Complaint %(ref)s: %(reason)s", ref=self.complaint_id.name, reason=reason
+                    ),
+                    "invoice_date": fields.Date.context_today(self),
+                }
+            ]
+        )
+        if self.amount and self.amount < invoice.amount_total:
+            factor = self.amount / invoice.amount_total
+            for line in credit_note.invoice_line_ids:
+                line.price_unit = line.price_unit * factor
+        self.move_id = credit_note
+        return credit_note
+
+    def _create_return(self):
+        """A return of the complaint's delivery: `quantity` of the product (every delivered
+        product in full when no product is set)."""
+        delivery = self.complaint_id.picking_id
+        if not delivery or delivery.state != "done":
+            raise UserError(
+                self.env._(
+                    "A return takes goods back from a delivery: set a done delivery on"
+                    " complaint %(ref)s first.",
+                    ref=self.complaint_id.name,
+                )
+            )
+        product = self.product_id or self.complaint_id.product_id
+        wizard = self.env["stock.return.picking"].create({"picking_id": delivery.id})
+        for line in wizard.product_return_moves:
+            if not product:
+                line.quantity = line.move_id.quantity
+            elif line.product_id == product:
+                line.quantity = min(self.quantity, line.move_id.quantity)
+        if not any(wizard.product_return_moves.mapped("quantity")):
+            raise UserError(
+                self.env._(
+                    "%(product)s was not delivered by %(delivery)s: choose a delivered product.",
+                    product=product.display_name,
+                    delivery=delivery.name,
+                )
+            )
+        self.picking_id = wizard._create_return()
+        return self.picking_id
+
+    def _create_replacement(self):
+        """A free sales order of the product for the customer; confirming it makes the
+        delivery."""
+        product = self.product_id or self.complaint_id.product_id
+        if not product or self.quantity <= 0:
+            raise UserError(
+                self.env._(
+                    "A replacement needs a product and a positive quantity: set them on the"
+                    " remedy."
+                )
+            )
+        complaint = self.complaint_id
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": (complaint.partner_id or complaint.commercial_partner_id).id,
+                "company_id": complaint.company_id.id,
+                "origin": complaint.name,
+                "client_order_ref": complaint.name,
+                "order_line": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": self.quantity,
+                            "price_unit": 0.0,
+                            "name": self.env._(
+                                "Replacement of %(product)s (complaint %(ref)s)",
+                                product=product.display_name,
+                                ref=complaint.name,
+                            ),
+                        },
+                    )
+                ],
+            }
+        )
+        order.crm_complaint_remedy_id = self
+        order.action_confirm()
+        self.sale_order_id = order
+        return order
+
+    def _check_points_rights(self):
+        """Complaint managers grant points; complaint users too when the company allows it."""
+        user = self.env.user
+        allowed = user.has_group("crm_complaints.group_crm_complaints_manager") or (
+            self.company_id.crm_complaint_users_grant_points
+            and user.has_group("crm_complaints.group_crm_complaints_user")
+        )
+        if not allowed and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "Only complaint managers may grant goodwill points (Settings: Complaint"
+                    " Users Grant Points lets complaint users do it too)."
+                )
+            )
+
+    def _create_points(self):
+        """Goodwill points through crm_loyalty's compensation method, after this addon's own
+        rights check (the method itself runs as superuser)."""
+        self._check_points_rights()
+        complaint = self.complaint_id
+        partner = complaint.commercial_partner_id
+        if not partner:
+            raise UserError(
+                self.env._(
+                    "Complaint %(ref)s has no customer yet: link the contact before granting"
+                    " points.",
+                    ref=complaint.name,
+                )
+            )
+        reason = self.note or self.env._("Goodwill for complaint %(ref)s", ref=complaint.name)
+        history = (
+            self.env["loyalty.card"]
+            .sudo()
+            .with_company(complaint.company_id)
+            ._crm_grant_points(partner, self.points, reason, source=complaint)
+        )
+        self.loyalty_history_id = history
+        return history

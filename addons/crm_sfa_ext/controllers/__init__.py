@@ -1,0 +1,1 @@
+from . import field_service_portal

@@ -1,0 +1,218 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..lib.periods import period_end, period_start
+
+PERIOD_TYPES = [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")]
+# figures of the forecast report shown against each target on the dashboard
+FORECAST_FIGURES = (
+    "weighted",
+    "commit",
+    "best_case",
+    "won_revenue",
+    "won_count",
+    "ordered",
+    "invoiced",
+)
+
+
+class CrmSalesTarget(models.Model):
+    _name = "crm.sales.target"
+    _description = "Sales Target"
+    _order = "date_from desc, team_id, user_id"
+
+    name = fields.Char(compute="_compute_name", store=True, precompute=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        index=True,
+        domain="[('share', '=', False)]",
+        help="Leave empty for a target of the whole sales team.",
+    )
+    team_id = fields.Many2one("crm.team", string="Sales Team", index=True, check_company=True)
+    period_type = fields.Selection(PERIOD_TYPES, string="Period", required=True, default="month")
+    date_from = fields.Date(
+        string="Start",
+        required=True,
+        default=lambda self: period_start(fields.Date.context_today(self), "month"),
+    )
+    date_to = fields.Date(string="End", compute="_compute_date_to", store=True, precompute=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    target_revenue = fields.Monetary(string="Revenue Target", required=True)
+    target_won_count = fields.Integer(
+        string="Won Deals Target", help="Optional: number of opportunities to win."
+    )
+    # figures of the period, from the forecast report (dashboard)
+    weighted = fields.Monetary(string="Weighted Forecast", compute="_compute_forecast")
+    commit = fields.Monetary(compute="_compute_forecast")
+    best_case = fields.Monetary(compute="_compute_forecast")
+    won_revenue = fields.Monetary(string="Won", compute="_compute_forecast")
+    won_count = fields.Integer(string="Deals Won", compute="_compute_forecast")
+    ordered = fields.Monetary(compute="_compute_forecast")
+    invoiced = fields.Monetary(compute="_compute_forecast")
+    attainment = fields.Float(string="Attainment (%)", compute="_compute_forecast")
+    forecast_attainment = fields.Float(
+        string="Forecast vs Target (%)", compute="_compute_forecast"
+    )
+
+    @api.depends("user_id", "team_id", "period_type", "date_from")
+    def _compute_name(self):
+        for target in self:
+            who = target.user_id.name or target.team_id.name or ""
+            if not target.date_from:
+                target.name = who
+                continue
+            if target.period_type == "year":
+                period = str(target.date_from.year)
+            elif target.period_type == "quarter":
+                period = f"Q{(target.date_from.month - 1) // 3 + 1} {target.date_from.year}"
+            else:
+                period = target.date_from.strftime("%Y-%m")
+            target.name = f"{who} {period}".strip()
+
+    @api.depends("period_type", "date_from")
+    def _compute_date_to(self):
+        for target in self:
+            target.date_to = target.date_from and period_end(
+                period_start(target.date_from, target.period_type), target.period_type
+            )
+
+    @api.depends("user_id", "team_id", "date_from", "date_to", "company_id")
+    def _compute_forecast(self):
+        """One grouped read of the forecast report per distinct period of the targets."""
+        report = self.env["crm.forecast.report"]
+        periods = {}
+        for target in self:
+            periods.setdefault((target.date_from, target.date_to), self.browse())
+            periods[(target.date_from, target.date_to)] |= target
+        for (date_from, date_to), targets in periods.items():
+            by_user, by_team = {}, {}
+            if date_from and date_to:
+                rows = report._read_group(
+                    [
+                        ("date", ">=", date_from),
+                        ("date", "<=", date_to),
+                        ("company_id", "in", targets.company_id.ids),
+                        "|",
+                        ("user_id", "in", targets.user_id.ids),
+                        ("team_id", "in", targets.team_id.ids),
+                    ],
+                    ["company_id", "user_id", "team_id"],
+                    [f"{figure}:sum" for figure in FORECAST_FIGURES],
+                )
+                for company, user, team, *figures in rows:
+                    for key, totals in (
+                        ((company.id, user.id), by_user),
+                        ((company.id, team.id), by_team),
+                    ):
+                        acc = totals.setdefault(key, [0.0] * len(FORECAST_FIGURES))
+                        for index, value in enumerate(figures):
+                            acc[index] += value or 0.0
+            for target in targets:
+                if target.user_id:
+                    figures = by_user.get((target.company_id.id, target.user_id.id))
+                else:
+                    figures = by_team.get((target.company_id.id, target.team_id.id))
+                figures = dict(
+                    zip(FORECAST_FIGURES, figures or [0.0] * len(FORECAST_FIGURES), strict=True)
+                )
+                figures["won_count"] = int(figures["won_count"])
+                target.update(figures)
+                revenue = target.target_revenue
+                target.attainment = 100.0 * figures["won_revenue"] / revenue if revenue else 0.0
+                target.forecast_attainment = (
+                    100.0 * figures["weighted"] / revenue if revenue else 0.0
+                )
+
+    @api.constrains("user_id", "team_id", "target_revenue", "target_won_count")
+    def _check_owner_and_amounts(self):
+        for target in self:
+            if not target.user_id and not target.team_id:
+                raise ValidationError(
+                    self.env._("A target is for a salesperson or a sales team: set one of them.")
+                )
+            if target.target_revenue < 0 or target.target_won_count < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The target of %(target)s cannot be negative: enter zero or more.",
+                        target=target.name,
+                    )
+                )
+
+    @api.constrains("user_id", "team_id", "date_from", "date_to", "company_id")
+    def _check_overlap(self):
+        """Refuses two targets of the same salesperson (or of the same team, for team targets)
+        whose periods overlap, in one search for the whole batch."""
+        others = self.search(
+            [
+                ("company_id", "in", self.company_id.ids),
+                ("date_from", "<=", max(self.mapped("date_to"))),
+                ("date_to", ">=", min(self.mapped("date_from"))),
+                "|",
+                ("user_id", "in", self.user_id.ids),
+                "&",
+                ("user_id", "=", False),
+                ("team_id", "in", self.team_id.ids),
+            ]
+        )
+        for target in self:
+            for other in others:
+                if (
+                    other != target
+                    and other.company_id == target.company_id
+                    and other.user_id == target.user_id
+                    and (target.user_id or other.team_id == target.team_id)
+                    and other.date_from <= target.date_to
+                    and other.date_to >= target.date_from
+                ):
+                    raise ValidationError(
+                        self.env._(
+                            "%(who)s already has the target %(other)s for %(start)s to "
+                            "%(end)s, which overlaps %(target)s. Change that target instead "
+                            "of adding another one for the same days.",
+                            who=target.user_id.name or target.team_id.name,
+                            other=other.name,
+                            start=other.date_from,
+                            end=other.date_to,
+                            target=target.name,
+                        )
+                    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # a target starts on the first day of its period
+        for vals in vals_list:
+            if vals.get("date_from"):
+                vals["date_from"] = period_start(
+                    fields.Date.to_date(vals["date_from"]), vals.get("period_type", "month")
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("date_from") or vals.get("period_type"):
+            for target in self:
+                day = fields.Date.to_date(vals.get("date_from")) or target.date_from
+                super(CrmSalesTarget, target).write(
+                    dict(
+                        vals,
+                        date_from=period_start(day, vals.get("period_type", target.period_type)),
+                    )
+                )
+            return True
+        return super().write(vals)
+
+    def action_open_forecast(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_sfa_ext.crm_forecast_report_action"
+        )
+        domain = [("date", ">=", self.date_from), ("date", "<=", self.date_to)]
+        if self.user_id:
+            domain.append(("user_id", "=", self.user_id.id))
+        else:
+            domain.append(("team_id", "=", self.team_id.id))
+        action["domain"] = domain
+        return action

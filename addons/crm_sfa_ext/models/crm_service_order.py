@@ -1,0 +1,450 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+PRIORITIES = [("0", "Normal"), ("1", "Important"), ("2", "Urgent"), ("3", "Critical")]
+UNPLANNED_REASONS = [
+    ("no_location", "No coordinates: the site's address could not be located"),
+    ("window_impossible", "Time window impossible: it ends before it starts or is too short"),
+    ("no_skill", "No technician has all the required skills"),
+    ("crew_too_large", "No crew is that large (with the skills needed)"),
+    ("too_long", "Longer than any free stretch of a skilled technician in its window"),
+    ("no_capacity", "Skilled technicians are fully booked in its window"),
+    ("pin_conflict", "Pinned where its technicians cannot be (leave, break or other visit)"),
+]
+
+
+class CrmServiceOrder(models.Model):
+    _name = "crm.service.order"
+    _description = "Field Service Order"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "planned_start, priority desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Reference", required=True, copy=False, readonly=True, default="/")
+    summary = fields.Char(required=True, tracking=True, help="What is to be done, in a line.")
+    description = fields.Html()
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, tracking=True, index=True
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index=True
+    )
+    site_id = fields.Many2one(
+        "res.partner",
+        compute="_compute_site_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Where the visit takes place: the customer, or one of their delivery addresses.",
+    )
+    latitude = fields.Float(
+        digits=(10, 7), compute="_compute_coordinates", store=True, readonly=False
+    )
+    longitude = fields.Float(
+        digits=(10, 7), compute="_compute_coordinates", store=True, readonly=False
+    )
+    type_id = fields.Many2one("crm.service.type", string="Service Type", tracking=True)
+    skill_ids = fields.Many2many(
+        "hr.skill",
+        string="Required Skills",
+        compute="_compute_from_type",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    duration = fields.Float(
+        string="Estimated Duration",
+        compute="_compute_from_type",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Hours on site.",
+    )
+    crew_size = fields.Integer(
+        compute="_compute_from_type", store=True, readonly=False, precompute=True
+    )
+    earliest_start = fields.Datetime(tracking=True)
+    latest_end = fields.Datetime(tracking=True)
+    preferred_start = fields.Datetime(string="Customer Prefers From", tracking=True)
+    preferred_end = fields.Datetime(string="Customer Prefers Until", tracking=True)
+    priority = fields.Selection(PRIORITIES, default="0", tracking=True)
+    origin = fields.Selection(
+        [
+            ("sale", "Sales Order"),
+            ("complaint", "Complaint"),
+            ("opportunity", "Opportunity"),
+            ("contract", "Recurring Contract"),
+            ("manual", "Manual"),
+        ],
+        default="manual",
+        required=True,
+    )
+    sale_line_id = fields.Many2one(
+        "sale.order.line", string="Sales Order Line", index="btree_not_null", copy=False
+    )
+    sale_order_id = fields.Many2one(related="sale_line_id.order_id", store=True, index=True)
+    lead_id = fields.Many2one("crm.lead", string="Opportunity", index="btree_not_null")
+    contract_id = fields.Many2one(
+        "crm.service.contract", index="btree_not_null", check_company=True
+    )
+    crm_complaint_remedy_id = fields.Many2one(
+        "crm.complaint.remedy", string="Complaint Remedy", readonly=True, copy=False
+    )
+    complaint_id = fields.Many2one(
+        related="crm_complaint_remedy_id.complaint_id", string="Complaint", store=True, index=True
+    )
+    due_date = fields.Date(
+        copy=False, help="When a recurring contract wants this visit; its window is around it."
+    )
+    state = fields.Selection(
+        [
+            ("new", "To Plan"),
+            ("planned", "Planned"),
+            ("dispatched", "Dispatched"),
+            ("in_progress", "In Progress"),
+            ("done", "Done"),
+            ("cancelled", "Cancelled"),
+        ],
+        string="Stage",
+        default="new",
+        required=True,
+        tracking=True,
+        group_expand=True,
+        copy=False,
+    )
+    technician_ids = fields.Many2many(
+        "hr.employee",
+        string="Technicians",
+        check_company=True,
+        tracking=True,
+        copy=False,
+        domain="[('fs_is_technician', '=', True)]",
+    )
+    planned_start = fields.Datetime(tracking=True, copy=False, index=True)
+    planned_end = fields.Datetime(copy=False)
+    route_sequence = fields.Integer(
+        string="Stop", copy=False, help="Its place in the day's route."
+    )
+    travel_minutes = fields.Integer(string="Travel Before", copy=False)
+    pinned = fields.Boolean(
+        tracking=True,
+        copy=False,
+        help="Planning again keeps this visit where it is and plans the rest around it.",
+    )
+    unplanned_reason = fields.Selection(UNPLANNED_REASONS, copy=False, readonly=True)
+    plan_id = fields.Many2one("crm.service.plan", copy=False, readonly=True, index=True)
+    actual_start = fields.Datetime(copy=False)
+    actual_end = fields.Datetime(copy=False)
+    time_spent = fields.Float(
+        compute="_compute_time_spent", store=True, readonly=False, copy=False, help="Hours."
+    )
+    worksheet = fields.Html(string="Worksheet Notes", copy=False)
+    material_ids = fields.One2many("crm.service.material", "order_id", string="Materials")
+    signature = fields.Image(copy=False, attachment=True, max_width=1024, max_height=1024)
+    signed_by = fields.Char(copy=False)
+    signed_on = fields.Datetime(copy=False)
+    customer_response = fields.Selection(
+        [
+            ("pending", "Awaiting the customer"),
+            ("confirmed", "Confirmed by the customer"),
+            ("change_requested", "Customer asks for another window"),
+        ],
+        copy=False,
+        tracking=True,
+    )
+    customer_note = fields.Text(copy=False)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    time_cost = fields.Monetary(compute="_compute_cost", store=True)
+    material_cost = fields.Monetary(compute="_compute_cost", store=True)
+    cost = fields.Monetary(compute="_compute_cost", store=True, tracking=True)
+    map_url = fields.Char(string="Map Link", compute="_compute_map_url")
+
+    _sql_constraints = [
+        ("duration_positive", "CHECK(duration > 0)", "A visit's duration must be positive."),
+        ("crew_size_positive", "CHECK(crew_size >= 1)", "A visit needs at least one technician."),
+    ]
+
+    @api.depends("partner_id")
+    def _compute_site_id(self):
+        for order in self:
+            if not order.site_id or order.site_id.commercial_partner_id != (
+                order.partner_id.commercial_partner_id
+            ):
+                order.site_id = order.partner_id
+
+    @api.depends("site_id.partner_latitude", "site_id.partner_longitude")
+    def _compute_coordinates(self):
+        for order in self:
+            order.latitude = order.site_id.partner_latitude
+            order.longitude = order.site_id.partner_longitude
+
+    @api.depends("type_id")
+    def _compute_from_type(self):
+        for order in self:
+            order.skill_ids = order.type_id.skill_ids
+            order.duration = order.type_id.duration or order.duration or 1.0
+            order.crew_size = order.type_id.crew_size or order.crew_size or 1
+
+    @api.depends("actual_start", "actual_end", "technician_ids")
+    def _compute_time_spent(self):
+        for order in self:
+            if order.actual_start and order.actual_end:
+                seconds = (order.actual_end - order.actual_start).total_seconds()
+                order.time_spent = max(seconds, 0) / 3600 * len(order.technician_ids or [1])
+            else:
+                order.time_spent = order.time_spent or 0.0
+
+    @api.depends("time_spent", "technician_ids", "material_ids.subtotal")
+    def _compute_cost(self):
+        for order in self:
+            technicians = order.technician_ids.sudo()  # hourly costs are the dispatcher's data
+            rate = sum(technicians.mapped("fs_hourly_cost")) / (len(technicians) or 1)
+            order.time_cost = order.time_spent * rate
+            order.material_cost = sum(order.material_ids.mapped("subtotal"))
+            order.cost = order.time_cost + order.material_cost
+
+    @api.depends("latitude", "longitude")
+    def _compute_map_url(self):
+        for order in self:
+            order.map_url = (
+                f"https://www.openstreetmap.org/?mlat={order.latitude:.6f}"
+                f"&mlon={order.longitude:.6f}#map=17/{order.latitude:.6f}/{order.longitude:.6f}"
+                if order._fs_located()
+                else False
+            )
+
+    def _compute_access_url(self):
+        for order in self:
+            order.access_url = f"/my/service-visits/{order.id}"
+
+    @api.constrains("earliest_start", "latest_end", "preferred_start", "preferred_end")
+    def _check_windows(self):
+        for order in self:
+            if (
+                order.earliest_start
+                and order.latest_end
+                and order.latest_end <= order.earliest_start
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(order)s: the time window ends before it starts. Set the latest end "
+                        "after the earliest start.",
+                        order=order.display_name,
+                    )
+                )
+            if bool(order.preferred_start) != bool(order.preferred_end) or (
+                order.preferred_start and order.preferred_end <= order.preferred_start
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(order)s: the customer's preferred window needs a start and a later "
+                        "end.",
+                        order=order.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id"))
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company or self.env.company)
+                    .next_by_code("crm.service.order")
+                    or "/"
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        moved = (
+            "planned_start" in vals
+            and not self.env.context.get("fs_no_follow")
+            and self.filtered("contract_id")
+        )
+        result = super().write(vals)
+        if moved:
+            # the contract follows its visits, whoever moved them (a technician has no
+            # access to contracts)
+            moved.contract_id.sudo()._fs_follow_frequency()
+        return result
+
+    def action_dispatch(self):
+        """Sends the planned visits to their technicians and the customers their window."""
+        for order in self:
+            if order.state != "planned" or not order.planned_start or not order.technician_ids:
+                raise UserError(
+                    self.env._(
+                        "%(order)s is not planned yet: plan it (Field Service > Planning) or "
+                        "give it technicians and a planned start first.",
+                        order=order.display_name,
+                    )
+                )
+        self.write({"state": "dispatched", "customer_response": "pending"})
+        template = self.env.ref("crm_sfa_ext.mail_template_field_service_visit_planned")
+        for order in self:
+            order.message_subscribe(partner_ids=order.partner_id.ids)
+            order._portal_ensure_token()
+            order.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+        return True
+
+    def action_start(self):
+        for order in self:
+            if order.state not in ("planned", "dispatched"):
+                raise UserError(
+                    self.env._(
+                        "%(order)s cannot start from stage %(stage)s.",
+                        order=order.display_name,
+                        stage=dict(self._fields["state"]._description_selection(self.env))[
+                            order.state
+                        ],
+                    )
+                )
+        self.write({"state": "in_progress", "actual_start": fields.Datetime.now()})
+        return True
+
+    def action_done(self):
+        """Closes the visit: the time and materials are recorded (stock moves, delivered
+        quantities on the sales order), a recurring contract moves its next visits, and the
+        document that asked for the visit hears of it (`_fs_on_done`)."""
+        for order in self:
+            if order.state not in ("dispatched", "in_progress", "planned"):
+                raise UserError(
+                    self.env._(
+                        "%(order)s is not under way: only a planned, dispatched or started "
+                        "visit can be marked done.",
+                        order=order.display_name,
+                    )
+                )
+        now = fields.Datetime.now()
+        for order in self:
+            order.write(
+                {
+                    "state": "done",
+                    "actual_start": order.actual_start or order.planned_start or now,
+                    "actual_end": order.actual_end or now,
+                }
+            )
+        self.material_ids._fs_consume()
+        self.sale_line_id._fs_deliver_time(self)
+        self.contract_id.sudo()._fs_follow_frequency()
+        self._fs_on_done()
+        return True
+
+    def action_cancel(self):
+        if self.filtered(lambda o: o.state == "done"):
+            raise UserError(self.env._("A visit that is done cannot be cancelled."))
+        self.write({"state": "cancelled", "pinned": False})
+        # the complaint no longer counts this visit as its remedy (as the system: a
+        # dispatcher need not have complaint rights)
+        self.crm_complaint_remedy_id.sudo()._remedy_cancelled()
+        return True
+
+    def action_reset(self):
+        self.filtered(lambda o: o.state == "cancelled").write({"state": "new"})
+        return True
+
+    def action_toggle_pin(self):
+        for order in self:
+            if not order.pinned and (not order.planned_start or not order.technician_ids):
+                raise UserError(
+                    self.env._(
+                        "%(order)s has no technicians and planned start to keep: set them "
+                        "before pinning it.",
+                        order=order.display_name,
+                    )
+                )
+            order.pinned = not order.pinned
+        return True
+
+    def action_open_map(self):
+        self.ensure_one()
+        if not self.map_url:
+            raise UserError(
+                self.env._(
+                    "%(order)s has no coordinates: locate the site (Locate button) or type "
+                    "its latitude and longitude.",
+                    order=self.display_name,
+                )
+            )
+        return {"type": "ir.actions.act_url", "url": self.map_url, "target": "new"}
+
+    def action_locate(self):
+        """Coordinates from the site's address through base_geolocalize."""
+        self.site_id.geo_localize()
+        missing = self.filtered(lambda o: not o.site_id._fs_located())
+        (self - missing)._compute_coordinates()
+        if missing:
+            raise UserError(
+                self.env._(
+                    "No coordinates found for the address of %(sites)s: complete the address "
+                    "or type the coordinates on the visit.",
+                    sites=", ".join(missing.site_id.mapped("display_name")),
+                )
+            )
+        return True
+
+    def _fs_located(self):
+        self.ensure_one()
+        return bool(self.latitude or self.longitude)
+
+    def _fs_on_done(self):
+        """Called once visits are done: the complaint a visit remedies hears of it (its
+        remedy is done and costs what the visit cost). Addons that create visits extend it.
+        As the system: the technician closing the visit has no complaint rights."""
+        self.crm_complaint_remedy_id.sudo()._remedy_done()
+
+    def _fs_customer_confirm(self):
+        self.write({"customer_response": "confirmed"})
+        for order in self:
+            order.message_post(body=self.env._("The customer confirmed the visit window."))
+
+    def _fs_customer_request_window(self, start, end, note=""):
+        """The customer asks for another window from the portal: it becomes their preferred
+        window, the visit goes back to be planned (unless pinned) and the dispatcher gets an
+        activity."""
+        self.ensure_one()
+        if not start or not end or end <= start or start < fields.Datetime.now():
+            raise UserError(self.env._("Choose a window in the future that ends after it starts."))
+        if end - start < timedelta(hours=self.duration):
+            raise UserError(
+                self.env._(
+                    "The window is shorter than the visit (%(hours)s hours): choose a longer "
+                    "one.",
+                    hours=self.duration,
+                )
+            )
+        vals = {
+            "preferred_start": start,
+            "preferred_end": end,
+            "customer_response": "change_requested",
+            "customer_note": note,
+        }
+        if self.latest_end and self.latest_end < end:
+            vals["latest_end"] = end
+        if self.earliest_start and self.earliest_start > start:
+            vals["earliest_start"] = start
+        if self.state in ("planned", "dispatched") and not self.pinned:
+            vals["state"] = "new"
+        self.write(vals)
+        self.message_post(
+            body=self.env._(
+                "The customer asks for another window: %(start)s - %(end)s. %(note)s",
+                start=fields.Datetime.to_string(start),
+                end=fields.Datetime.to_string(end),
+                note=note or "",
+            )
+        )
+        dispatcher = self.plan_id.create_uid or self.create_uid
+        if dispatcher.share or not dispatcher.active:
+            dispatcher = self.env.ref("base.user_admin")
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Plan the visit in the customer's new window"),
+            user_id=dispatcher.id,
+        )

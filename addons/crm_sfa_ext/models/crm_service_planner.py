@@ -1,0 +1,407 @@
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytz
+
+from odoo import api, models
+from odoo.addons.resource.models.utils import Intervals
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..lib import routing
+
+WRITE_BATCH = 1000
+_logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Problem:
+    """What a plan solves, in the routing library's terms, with the way back to Odoo."""
+
+    origin: object  # naive UTC datetime of second 0
+    visits: list = field(default_factory=list)
+    shifts: list = field(default_factory=list)
+    members: dict = field(default_factory=dict)  # shift id -> hr.employee ids
+    orders: object = None  # the crm.service.order records planned (open and pinned)
+    pinned: set = field(default_factory=set)  # ids of the orders kept where they are
+
+
+class CrmServicePlanner(models.AbstractModel):
+    """Reads a period's visits and technicians into the routing library's plain data and
+    writes its plan back. Override `_fs_travel` for another travel-time source."""
+
+    _name = "crm.service.planner"
+    _description = "Field Service Planner"
+
+    @api.model
+    def _fs_travel(self, company):
+        """Travel seconds between points: as the crow flies x the company's road factor, at
+        its average speed. Return any callable of a list of (lat, lon) giving a matrix."""
+        return routing.HaversineTravel(
+            speed_kmh=company.fs_speed_kmh or 40.0, road_factor=company.fs_road_factor or 1.3
+        )
+
+    @api.model
+    def _fs_split_days(self, plan):
+        """Days solved at a time: the whole period up to a week, a day at a time beyond
+        (VROOM's time grows fast with technician-days: 14 days of 50 technicians take 42 s
+        a day at a time, 300 s two days at a time; see the README's benchmark)."""
+        days = (plan.date_to - plan.date_from).days + 1
+        return plan.company_id.fs_split_days or (None if days <= 7 else 1)
+
+    @api.model
+    def _fs_problem(self, plan):
+        start, end = plan._fs_period()
+        problem = Problem(origin=start)
+        Order = self.env["crm.service.order"]
+        company = plan.company_id
+        in_period = [
+            ("company_id", "=", company.id),
+            "|",
+            ("earliest_start", "=", False),
+            ("earliest_start", "<", end),
+            "|",
+            ("latest_end", "=", False),
+            ("latest_end", ">", start),
+        ]
+        open_orders = Order.search(
+            [*in_period, ("state", "in", ("new", "planned")), ("pinned", "=", False)]
+        )
+        fixed = Order.search(
+            [
+                ("company_id", "=", company.id),
+                ("planned_start", "<", end),
+                ("planned_end", ">", start),
+                ("technician_ids", "!=", False),
+                "|",
+                ("state", "in", ("dispatched", "in_progress")),
+                "&",
+                ("state", "=", "planned"),
+                ("pinned", "=", True),
+            ]
+        )
+        self._fs_geolocate(open_orders | fixed)
+
+        technicians = plan.technician_ids or self.env["hr.employee"].search(
+            [("fs_is_technician", "=", True), ("company_id", "=", company.id)]
+        )
+        technicians = technicians.sudo()  # home bases and working hours: the planner's data
+        available = self._fs_availability(technicians, start, end)
+        units = self._fs_units(technicians, company, available)
+
+        # a fixed visit whose technicians form one unit working that day stays a pinned job
+        # (its travel counts); any other is time its technicians are busy
+        busy = defaultdict(list)
+        pinned_on = {}
+        unit_of_members = {tuple(sorted(members)): key for key, members in units.items()}
+        for order in fixed:
+            key = unit_of_members.get(tuple(sorted(order.technician_ids.ids)))
+            day = self._fs_day(order.planned_start, order.technician_ids.sudo()[:1])
+            if key and (key, day) in available["unit_days"]:
+                pinned_on[order.id] = (key, day)
+            else:
+                for employee in order.technician_ids:
+                    busy[employee.id].append((order.planned_start, order.planned_end))
+        for employee_id, intervals in self._fs_appointments(technicians, start, end).items():
+            busy[employee_id].extend(intervals)
+
+        skills = self._fs_skills(technicians)
+        shift_of = {}
+        unit_days = sorted(available["unit_days"].items(), key=lambda item: item[0])
+        for (key, day), intervals in unit_days:
+            members = units[key]
+            free = intervals - Intervals(
+                [
+                    (pytz.utc.localize(s), pytz.utc.localize(e), self._fs_no_meta())
+                    for m in members
+                    for s, e in busy.get(m, ())
+                ]
+            )
+            spans = [(self._fs_seconds(s, start), self._fs_seconds(e, start)) for s, e, _m in free]
+            spans = [(s, e) for s, e in spans if e > s]
+            if not spans:
+                continue
+            lead = technicians.browse(members[0])
+            shift = routing.Shift(
+                len(problem.shifts) + 1,
+                key,
+                lead.fs_home_latitude,
+                lead.fs_home_longitude,
+                spans[0][0],
+                spans[-1][1],
+                breaks=tuple((a[1], b[0]) for a, b in zip(spans, spans[1:], strict=False)),
+                skills=frozenset().union(*(skills.get(m, frozenset()) for m in members)),
+                crew_size=len(members),
+                day=day,
+            )
+            problem.shifts.append(shift)
+            problem.members[shift.id] = list(members)
+            shift_of[(key, day)] = shift.id
+
+        for order in open_orders:
+            problem.visits.append(self._fs_visit(order, start, end))
+        for order in fixed.filtered(lambda o: o.id in pinned_on):
+            shift_id = shift_of.get(pinned_on[order.id])
+            if shift_id:
+                problem.visits.append(
+                    self._fs_visit(
+                        order,
+                        start,
+                        end,
+                        pinned_shift=shift_id,
+                        pinned_start=self._fs_seconds(order.planned_start, start),
+                    )
+                )
+                problem.pinned.add(order.id)
+        problem.orders = open_orders | fixed.filtered(lambda o: o.id in problem.pinned)
+        return problem
+
+    @api.model
+    def _fs_visit(self, order, start, end, **pin):
+        lo = max(order.earliest_start or start, start)
+        hi = min(order.latest_end or end, end)
+        windows = ((self._fs_seconds(lo, start), self._fs_seconds(hi, start)),)
+        preferred = ()
+        if order.preferred_start and order.preferred_end:
+            preferred = (
+                (
+                    self._fs_seconds(max(order.preferred_start, lo), start),
+                    self._fs_seconds(min(order.preferred_end, hi), start),
+                ),
+            )
+        located = order._fs_located()
+        return routing.Visit(
+            order.id,
+            order.latitude if located else None,
+            order.longitude if located else None,
+            int(round(order.duration * 3600)),
+            windows=windows,
+            preferred=preferred,
+            skills=frozenset(order.skill_ids.ids),
+            crew_size=order.crew_size,
+            priority=int(order.priority or 0),
+            **pin,
+        )
+
+    @api.model
+    def _fs_geolocate(self, orders):
+        """Asks base_geolocalize for the sites without coordinates (it does nothing while
+        tests run); what stays without coordinates is reported as unplannable."""
+        missing = orders.filtered(lambda o: not o._fs_located())
+        for site in missing.site_id.filtered(lambda p: not p._fs_located()):
+            try:
+                with self.env.cr.savepoint():
+                    site.geo_localize()
+            except UserError as error:  # the geocoding service failed or is unreachable
+                _logger.info("No coordinates for %s: %s", site.display_name, error)
+        if missing:
+            missing._compute_coordinates()
+
+    @api.model
+    def _fs_seconds(self, moment, origin):
+        if moment.tzinfo:
+            moment = moment.astimezone(pytz.utc).replace(tzinfo=None)
+        return int((moment - origin).total_seconds())
+
+    @api.model
+    def _fs_day(self, moment, employee):
+        tz = pytz.timezone(employee.tz or "UTC") if employee else pytz.utc
+        return pytz.utc.localize(moment).astimezone(tz).date()
+
+    @api.model
+    def _fs_availability(self, technicians, start, end):
+        """{"tech_days": {(employee id, day): Intervals}} of working time less leaves, read
+        one calendar at a time for all its technicians (resource's batch methods)."""
+        start_utc, end_utc = pytz.utc.localize(start), pytz.utc.localize(end)
+        tech_days = defaultdict(Intervals)
+        no_meta = self._fs_no_meta()
+        by_calendar = defaultdict(lambda: self.env["hr.employee"])
+        for employee in technicians:
+            calendar = employee.resource_calendar_id or employee.company_id.resource_calendar_id
+            by_calendar[calendar] |= employee
+        for calendar, employees in by_calendar.items():
+            work = calendar._work_intervals_batch(
+                start_utc, end_utc, resources=employees.resource_id
+            )
+            for employee in employees:
+                tz = pytz.timezone(employee.tz or calendar.tz or "UTC")
+                for s, e, _meta in work[employee.resource_id.id]:
+                    day = s.astimezone(tz).date()
+                    tech_days[(employee.id, day)] |= Intervals(
+                        [(s.astimezone(pytz.utc), e.astimezone(pytz.utc), no_meta)]
+                    )
+        return {"tech_days": tech_days}
+
+    @api.model
+    def _fs_no_meta(self):
+        """Odoo's Intervals carry a recordset with each interval; ours carry an empty one."""
+        return self.env["resource.calendar.attendance"]
+
+    @api.model
+    def _fs_units(self, technicians, company, available):
+        """{unit key: member ids}: crews (all of whose members are technicians planned here)
+        and single technicians. A crew works as one unit on the days all its members work
+        (when their hours overlap); its members work alone on the other days. Fills
+        available["unit_days"] {(unit key, day): Intervals}."""
+        crews = (
+            self.env["crm.service.crew"]
+            .sudo()
+            .search([("company_id", "=", company.id), ("member_ids", "in", technicians.ids)])
+        )
+        units, unit_days, in_crew_day = {}, {}, set()
+        tech_days = available["tech_days"]
+        days = sorted({day for _e, day in tech_days})
+        for crew in crews:
+            members = tuple(sorted(crew.member_ids.ids))
+            if not set(members) <= set(technicians.ids):
+                continue
+            key = f"crew-{crew.id}"
+            units[key] = members
+            for day in days:
+                if not all((m, day) in tech_days for m in members):
+                    continue
+                together = tech_days[(members[0], day)]
+                for m in members[1:]:
+                    together = together & tech_days[(m, day)]
+                if together:
+                    unit_days[(key, day)] = together
+                    in_crew_day.update((m, day) for m in members)
+        for employee in technicians:
+            key = f"tech-{employee.id}"
+            units[key] = (employee.id,)
+            for day in days:
+                if (employee.id, day) in tech_days and (employee.id, day) not in in_crew_day:
+                    unit_days[(key, day)] = tech_days[(employee.id, day)]
+        available["unit_days"] = unit_days
+        return units
+
+    @api.model
+    def _fs_appointments(self, technicians, start, end):
+        """{employee id: [(start, end)]} of their calendar events in the period (one read)."""
+        partner_of = {}
+        for employee in technicians:
+            for partner in employee.work_contact_id | employee.user_id.partner_id:
+                partner_of.setdefault(partner.id, set()).add(employee.id)
+        if not partner_of:
+            return {}
+        events = (
+            self.env["calendar.event"]
+            .sudo()
+            .search_read(
+                [
+                    ("start", "<", end),
+                    ("stop", ">", start),
+                    ("partner_ids", "in", list(partner_of)),
+                    ("show_as", "=", "busy"),
+                ],
+                ["start", "stop", "partner_ids", "allday"],
+            )
+        )
+        result = defaultdict(list)
+        for event in events:
+            s, e = event["start"], event["stop"]
+            if event["allday"]:
+                e = s + timedelta(days=1)
+            for employee_id in {i for p in event["partner_ids"] for i in partner_of.get(p, ())}:
+                result[employee_id].append((s, e))
+        return result
+
+    @api.model
+    def _fs_skills(self, technicians):
+        return {
+            employee.id: frozenset(skill_ids)
+            for employee, skill_ids in self.env["hr.employee.skill"]
+            .sudo()
+            ._read_group(
+                [("employee_id", "in", technicians.ids)], ["employee_id"], ["skill_id:array_agg"]
+            )
+        }
+
+    @api.model
+    def _fs_write_plan(self, plan, problem, result):
+        """Writes the plan set-based, WRITE_BATCH visits a statement: planned visits get their
+        technicians, times, stop and travel; the others go back to be planned with their
+        reason. Pinned visits keep their time and technicians (their stop is updated)."""
+        Order = self.env["crm.service.order"]
+        Order.flush_model()
+        origin = problem.origin
+        rows = []
+        for p in result.planned:
+            pinned = p.visit_id in problem.pinned
+            rows.append(
+                (
+                    p.visit_id,
+                    None if pinned else "planned",
+                    None if pinned else origin + timedelta(seconds=p.start),
+                    None if pinned else origin + timedelta(seconds=p.end),
+                    p.sequence,
+                    round(p.travel / 60),
+                    None,
+                )
+            )
+        for visit_id, reason in result.unplanned.items():
+            rows.append((visit_id, "new", None, None, None, None, reason))
+        for first in range(0, len(rows), WRITE_BATCH):
+            batch = rows[first : first + WRITE_BATCH]
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE crm_service_order o
+                       SET state = COALESCE(v.state, o.state),
+                           planned_start = CASE WHEN v.reason IS NOT NULL THEN NULL
+                                                ELSE COALESCE(v.ps, o.planned_start) END,
+                           planned_end = CASE WHEN v.reason IS NOT NULL THEN NULL
+                                              ELSE COALESCE(v.pe, o.planned_end) END,
+                           route_sequence = v.seq,
+                           travel_minutes = v.travel,
+                           unplanned_reason = v.reason,
+                           plan_id = %(plan)s,
+                           write_uid = %(uid)s,
+                           write_date = now() AT TIME ZONE 'UTC'
+                      FROM (VALUES %(values)s) AS v(id, state, ps, pe, seq, travel, reason)
+                     WHERE o.id = v.id
+                    """,
+                    plan=plan.id,
+                    uid=self.env.uid,
+                    values=SQL(", ").join(
+                        SQL(
+                            "(%s, %s::varchar, %s::timestamp, %s::timestamp, %s::int, %s::int,"
+                            " %s::varchar)",
+                            *row,
+                        )
+                        for row in batch
+                    ),
+                )
+            )
+        technicians = Order._fields["technician_ids"]
+        table = SQL.identifier(technicians.relation)
+        col_order, col_employee = (
+            SQL.identifier(technicians.column1),
+            SQL.identifier(technicians.column2),
+        )
+        moved = [p for p in result.planned if p.visit_id not in problem.pinned]
+        cleared = [p.visit_id for p in moved] + list(result.unplanned)
+        pairs = [(p.visit_id, m) for p in moved for m in problem.members[p.shift_id]]
+        for first in range(0, max(len(cleared), 1), WRITE_BATCH):
+            ids = cleared[first : first + WRITE_BATCH]
+            if ids:
+                self.env.cr.execute(
+                    SQL("DELETE FROM %s WHERE %s = ANY(%s)", table, col_order, ids)
+                )
+        for first in range(0, len(pairs), WRITE_BATCH):
+            batch = pairs[first : first + WRITE_BATCH]
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO %s (%s, %s) SELECT unnest(%s::int[]), unnest(%s::int[])",
+                    table,
+                    col_order,
+                    col_employee,
+                    [o for o, _m in batch],
+                    [m for _o, m in batch],
+                )
+            )
+        Order.invalidate_model()
+        # what depends on the technicians (the cost) is computed again for the visits moved
+        Order.browse(cleared).modified(["technician_ids"])

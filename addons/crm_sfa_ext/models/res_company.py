@@ -1,0 +1,33 @@
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    fs_speed_kmh = fields.Float(string="Average Travel Speed (km/h)", default=40.0)
+    fs_road_factor = fields.Float(
+        string="Road Factor",
+        default=1.3,
+        help="How much longer the road is than the straight line between two places.",
+    )
+    fs_exploration_level = fields.Integer(
+        string="Solver Effort",
+        default=1,
+        help="VROOM's exploration level, 1 (fast) to 5 (thorough and much slower).",
+    )
+    fs_split_days = fields.Integer(
+        string="Days Solved at a Time",
+        help="0: a week or less in one solve, a day at a time beyond.",
+    )
+    fs_tier_a_months = fields.Integer(string="Tier A Visits Every (months)", default=1)
+    fs_tier_b_months = fields.Integer(string="Tier B Visits Every (months)", default=3)
+    fs_tier_c_months = fields.Integer(string="Tier C Visits Every (months)", default=6)
+
+    _sql_constraints = [
+        (
+            "fs_exploration_level_range",
+            "CHECK(fs_exploration_level BETWEEN 1 AND 5)",
+            "The solver effort goes from 1 to 5.",
+        ),
+        ("fs_speed_positive", "CHECK(fs_speed_kmh > 0)", "The travel speed must be positive."),
+    ]

@@ -1,0 +1,176 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+from ..lib.sql_columns import select_columns
+
+
+class CrmForecastReport(models.Model):
+    """Targets, pipeline, won, ordered and invoiced figures, one row per document, in company
+    currency, dated by the day the figure falls on:
+
+    - targets on their first day (``crm_sales_target``);
+    - open opportunities on their expected closing date: pipeline (expected revenue),
+      weighted (times the probability), commit and best case by forecast category;
+    - won opportunities on their closing date: won revenue and count, and counted in the
+      weighted, commit and best-case forecasts at their full amount;
+    - confirmed sales orders on their order date (``sale_order``);
+    - posted customer invoices less refunds on their invoice date (``account_move``).
+
+    A read is one query over these sources (``_table_query``); group by period, salesperson
+    and team in the pivot, graph and the targets' dashboard.
+    """
+
+    _name = "crm.forecast.report"
+    _description = "Sales Forecast Analysis"
+    _auto = False
+    _rec_name = "date"
+    _order = "date desc"
+    _depends = {
+        "crm.sales.target": [
+            "date_from", "user_id", "team_id", "company_id", "target_revenue", "target_won_count",
+        ],
+        "crm.lead": [
+            "active", "type", "stage_id", "date_closed", "date_deadline", "user_id", "team_id",
+            "company_id", "expected_revenue", "probability", "sfa_forecast_category",
+        ],
+        "crm.stage": ["is_won"],
+        "sale.order": [
+            "state", "date_order", "user_id", "team_id", "company_id", "amount_untaxed",
+            "currency_rate",
+        ],
+        "account.move": [
+            "state", "move_type", "invoice_date", "invoice_user_id", "team_id", "company_id",
+            "amount_untaxed_signed",
+        ],
+    }  # fmt: skip
+
+    date = fields.Date(readonly=True)
+    source = fields.Selection(
+        [
+            ("target", "Target"),
+            ("open", "Open Opportunity"),
+            ("won", "Won Opportunity"),
+            ("order", "Sales Order"),
+            ("invoice", "Invoice"),
+        ],
+        readonly=True,
+    )
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True)
+    target_revenue = fields.Monetary(string="Target", readonly=True)
+    target_count = fields.Integer(string="Won Deals Target", readonly=True)
+    pipeline = fields.Monetary(string="Open Pipeline", readonly=True)
+    weighted = fields.Monetary(string="Weighted Forecast", readonly=True)
+    commit = fields.Monetary(readonly=True)
+    best_case = fields.Monetary(readonly=True)
+    won_revenue = fields.Monetary(string="Won", readonly=True)
+    won_count = fields.Integer(string="Deals Won", readonly=True)
+    ordered = fields.Monetary(readonly=True)
+    invoiced = fields.Monetary(readonly=True)
+
+    @property
+    def _table_query(self):
+        return SQL(" UNION ALL ").join(
+            [
+                self._select_targets(),
+                self._select_leads(),
+                self._select_orders(),
+                self._select_invoices(),
+            ]
+        )
+
+    def _columns(self, **values):
+        """The report's columns in order, zero where the source has no such figure."""
+        names = (
+            "id", "date", "source", "user_id", "team_id", "company_id", "lead_id",
+            "target_revenue", "target_count", "pipeline", "weighted", "commit", "best_case",
+            "won_revenue", "won_count", "ordered", "invoiced",
+        )  # fmt: skip
+        return select_columns(
+            names, values, lambda name: SQL("NULL") if name.endswith("_id") else SQL("0")
+        )
+
+    def _select_targets(self):
+        return SQL(
+            "SELECT %s FROM crm_sales_target t",
+            self._columns(
+                id=SQL("t.id * 8"),
+                date=SQL("t.date_from"),
+                source=SQL("'target'"),
+                user_id=SQL("t.user_id"),
+                team_id=SQL("t.team_id"),
+                company_id=SQL("t.company_id"),
+                target_revenue=SQL("t.target_revenue"),
+                target_count=SQL("t.target_won_count"),
+            ),
+        )
+
+    def _select_leads(self):
+        won = SQL("s.is_won")
+        revenue = SQL("COALESCE(l.expected_revenue, 0)")
+        return SQL(
+            """SELECT %s FROM crm_lead l
+                 JOIN crm_stage s ON s.id = l.stage_id
+                WHERE l.active AND l.type = 'opportunity'""",
+            self._columns(
+                id=SQL("l.id * 8 + 1"),
+                date=SQL("CASE WHEN %s THEN l.date_closed::date ELSE l.date_deadline END", won),
+                source=SQL("CASE WHEN %s THEN 'won' ELSE 'open' END", won),
+                user_id=SQL("l.user_id"),
+                team_id=SQL("l.team_id"),
+                company_id=SQL("l.company_id"),
+                lead_id=SQL("l.id"),
+                pipeline=SQL("CASE WHEN %s THEN 0 ELSE %s END", won, revenue),
+                weighted=SQL(
+                    "CASE WHEN %s THEN %s ELSE %s * COALESCE(l.probability, 0) / 100 END",
+                    won,
+                    revenue,
+                    revenue,
+                ),
+                commit=SQL(
+                    "CASE WHEN %s OR l.sfa_forecast_category = 'commit' THEN %s ELSE 0 END",
+                    won,
+                    revenue,
+                ),
+                best_case=SQL(
+                    "CASE WHEN %s OR l.sfa_forecast_category IN ('commit', 'best_case') "
+                    "THEN %s ELSE 0 END",
+                    won,
+                    revenue,
+                ),
+                won_revenue=SQL("CASE WHEN %s THEN %s ELSE 0 END", won, revenue),
+                won_count=SQL("CASE WHEN %s THEN 1 ELSE 0 END", won),
+            ),
+        )
+
+    def _select_orders(self):
+        return SQL(
+            "SELECT %s FROM sale_order o WHERE o.state = 'sale'",
+            self._columns(
+                id=SQL("o.id * 8 + 2"),
+                date=SQL("o.date_order::date"),
+                source=SQL("'order'"),
+                user_id=SQL("o.user_id"),
+                team_id=SQL("o.team_id"),
+                company_id=SQL("o.company_id"),
+                ordered=SQL("o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1)"),
+            ),
+        )
+
+    def _select_invoices(self):
+        return SQL(
+            """SELECT %s FROM account_move m
+                WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')""",
+            self._columns(
+                id=SQL("m.id * 8 + 3"),
+                date=SQL("m.invoice_date"),
+                source=SQL("'invoice'"),
+                user_id=SQL("m.invoice_user_id"),
+                team_id=SQL("m.team_id"),
+                company_id=SQL("m.company_id"),
+                invoiced=SQL("m.amount_untaxed_signed"),
+            ),
+        )

@@ -1,0 +1,1 @@
+from . import crm_forecast_snapshot_wizard, crm_visit_plan_generate

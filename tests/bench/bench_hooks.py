@@ -1,0 +1,96 @@
+# Run inside `odoo shell` (tests/bench/hooks_run.sh): what the suite's hooks on sales cost.
+# Confirms orders and posts their invoices, one by one with a commit each as users do, in
+# two databases in the same process, turn by turn: one with Odoo's modules only
+# (BENCH_WITHOUT), one with the suite's addons installed too (BENCH_WITH). Prints the
+# time and the queries per order and per invoice, and the ratios. Asserts nothing.
+import os
+import time
+
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+
+ORDERS = int(os.environ.get("BENCH_ORDERS", "1000"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+LINES = 3
+DATABASES = {"without the suite": os.environ["BENCH_WITHOUT"], "with": os.environ["BENCH_WITH"]}
+
+
+def prepare(env, count):
+    """Draft orders of LINES lines each for distinct customers (not timed)."""
+    products = env["product.product"].search([("name", "like", "Hooks bench product")])
+    products = products or env["product.product"].create(
+        [
+            {"name": f"Hooks bench product {i}", "type": "consu", "invoice_policy": "order"}
+            for i in range(LINES)
+        ]
+    )
+    partners = env["res.partner"].create([{"name": f"Hooks bench {i}"} for i in range(count)])
+    orders = env["sale.order"].create(
+        [
+            {
+                "partner_id": partner.id,
+                "order_line": [
+                    (0, 0, {"product_id": product.id, "product_uom_qty": 2, "price_unit": 10})
+                    for product in products
+                ],
+            }
+            for partner in partners
+        ]
+    )
+    env.cr.commit()
+    return orders.ids
+
+
+def one_by_one(registry, ids, action):
+    """Run action(record) for each id in its own transaction; seconds and queries."""
+    seconds = queries = 0
+    for record_id in ids:
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            before = cr.sql_log_count
+            started = time.perf_counter()
+            action(env, record_id)
+            cr.flush()
+            cr.commit()
+            seconds += time.perf_counter() - started
+            queries += cr.sql_log_count - before
+    return seconds, queries
+
+
+def confirm(env, order_id):
+    env["sale.order"].browse(order_id).action_confirm()
+
+
+def invoice(env, order_id):
+    env["sale.order"].browse(order_id)._create_invoices()
+
+
+def post(env, order_id):
+    env["sale.order"].browse(order_id).invoice_ids.action_post()
+
+
+registries = {label: Registry(name) for label, name in DATABASES.items()}
+totals = {label: {"confirm": [0.0, 0], "post": [0.0, 0]} for label in DATABASES}
+per_round = ORDERS // ROUNDS
+print(f"{ORDERS} orders of {LINES} lines and their invoices, in {ROUNDS} rounds, turn by turn")
+for _round in range(ROUNDS):
+    for label, registry in registries.items():
+        with registry.cursor() as cr:
+            ids = prepare(api.Environment(cr, SUPERUSER_ID, {}), per_round)
+        seconds, queries = one_by_one(registry, ids, confirm)
+        totals[label]["confirm"][0] += seconds
+        totals[label]["confirm"][1] += queries
+        one_by_one(registry, ids, invoice)
+        seconds, queries = one_by_one(registry, ids, post)
+        totals[label]["post"][0] += seconds
+        totals[label]["post"][1] += queries
+for step in ("confirm", "post"):
+    base_seconds, base_queries = totals["without the suite"][step]
+    for label in DATABASES:
+        seconds, queries = totals[label][step]
+        unit = "order" if step == "confirm" else "invoice"
+        print(
+            f"  {step:7} {label:18}: {1000 * seconds / ORDERS:6.2f} ms and "
+            f"{queries / ORDERS:5.1f} queries per {unit} ({seconds / base_seconds:.3f}x the "
+            f"time, {queries - base_queries:+d} queries in all)"
+        )

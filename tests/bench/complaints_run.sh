@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Benchmarks of crm_complaints on generated data. Print figures; assert nothing. Not part
+# of the test command.
+#
+#   bash tests/bench/complaints_run.sh           both: the mail gateway, then the SLA cron
+#   BENCH_PART=gateway|sla                        one of them
+#   BENCH_EMAILS=200                              emails per round of the gateway benchmark
+#   BENCH_COMPLAINTS=100000                       open complaints of the SLA benchmark
+#   BENCH_KEEP=1                                  keeps the database crm_suite_bench_complaints
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=setup/lib.sh
+source "$here/../../setup/lib.sh"
+crm_prepare
+crm_ensure_template
+db=crm_suite_bench_complaints
+part=${BENCH_PART:-all}
+if crm_db_exists "$db"; then
+    crm_odoo -d "$db" -u crm_complaints --stop-after-init --no-http --log-level=warn
+else
+    crm_copy_template "$db"
+    crm_odoo -d "$db" -i crm_complaints --stop-after-init --no-http --log-level=warn
+fi
+if [ "$part" = all ] || [ "$part" = gateway ]; then
+    crm_odoo shell -d "$db" --no-http --log-level=warn <"$here/bench_complaints_gateway.py"
+fi
+if [ "$part" = all ] || [ "$part" = sla ]; then
+    crm_odoo shell -d "$db" --no-http --log-level=warn <"$here/bench_complaints_sla.py"
+fi
+[ "${BENCH_KEEP:-0}" = 1 ] || crm_drop_db "$db"

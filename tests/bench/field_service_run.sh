@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Field-service scheduling benchmarks (crm_sfa_ext). Print figures; assert nothing. Not part
+# of the test command.
+#
+#   bash tests/bench/field_service_run.sh          all three:
+#     (a) 1,000 visits, 50 technicians, a week: the solver alone, and VROOM against OR-Tools
+#     (b) 4,000 visits, 50 technicians, 14 days: solved two days at a time, and in one solve
+#     (c) case (a) through Odoo: read the visits and technicians, solve, write the plan
+#   FS_BENCH=a|b|compare|odoo runs one part; BENCH_KEEP=1 keeps the Odoo database
+#   (crm_suite_bench_fieldservice_a) for another run.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=setup/lib.sh
+source "$here/../../setup/lib.sh"
+crm_prepare
+part=${FS_BENCH:-all}
+
+if [ "$part" = all ] || [ "$part" = a ]; then
+    "$VENV_PY" "$here/field_service_solver.py" a
+fi
+if [ "$part" = all ] || [ "$part" = compare ]; then
+    "$VENV_PY" "$here/field_service_compare.py" a --seconds 60
+fi
+if [ "$part" = all ] || [ "$part" = b ]; then
+    "$VENV_PY" "$here/field_service_solver.py" b --split 2
+    "$VENV_PY" "$here/field_service_solver.py" b --split 1
+    [ "${FS_BENCH_WHOLE:-0}" = 1 ] && "$VENV_PY" "$here/field_service_solver.py" b --split 0
+fi
+if [ "$part" = all ] || [ "$part" = odoo ]; then
+    crm_ensure_template
+    db=crm_suite_bench_fieldservice_a
+    if crm_db_exists "$db"; then
+        crm_odoo -d "$db" -u crm_sfa_ext --stop-after-init --no-http --log-level=warn
+    else
+        crm_copy_template "$db"
+        crm_odoo -d "$db" -i crm_sfa_ext --without-demo=all --stop-after-init --no-http --log-level=warn
+    fi
+    FS_BENCH_DIR=$here crm_odoo shell -d "$db" --no-http --log-level=warn <"$here/field_service_odoo.py"
+    [ "${BENCH_KEEP:-0}" = 1 ] || crm_drop_db "$db"
+fi

@@ -1,0 +1,52 @@
+"""The scheduling engine alone (crm_sfa_ext/lib/routing.py, VROOM) on the benchmark cases.
+Prints figures; asserts nothing.
+
+    python tests/bench/field_service_solver.py a            case (a), one solve of the week
+    python tests/bench/field_service_solver.py b --split 1  case (b), one solve per day
+    python tests/bench/field_service_solver.py b --split 0  case (b) in one solve (slow)
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from field_service_cases import generate, to_problem
+from lib_loader import load_lib
+
+routing = load_lib("crm_sfa_ext", "routing")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("case", choices=("a", "b"))
+    parser.add_argument("--split", type=int, default=None, help="days per solve (0: all)")
+    parser.add_argument("--level", type=int, default=1, help="VROOM exploration level")
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    technicians, crews, orders = generate(args.case)
+    visits, shifts = to_problem(routing, technicians, crews, orders)
+    split = args.split if args.split is not None else (None if args.case == "a" else 1)
+    plan = routing.solve(
+        visits,
+        shifts,
+        split_days=split or None,
+        exploration_level=args.level,
+        threads=args.threads,
+    )
+    figures = routing.route_summary(plan, {v.id: v for v in visits})
+    reasons = {}
+    for reason in plan.unplanned.values():
+        reasons[reason] = reasons.get(reason, 0) + 1
+    print(
+        f"case ({args.case}) VROOM x{args.level}, {len(visits)} orders, {len(shifts)} "
+        f"technician-days, split {split or 'none'}: {figures['seconds']} s, planned "
+        f"{figures['planned']} of {len(visits)}, travel {figures['travel_h']} h, lateness "
+        f"{figures['lateness_h']} h over {figures['late_visits']} visits, unplanned {reasons}"
+    )
+
+
+if __name__ == "__main__":
+    main()

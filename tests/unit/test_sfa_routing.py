@@ -1,0 +1,233 @@
+"""Plain unit tests of crm_sfa_ext's scheduling engine (no Odoo, no database): every hard
+constraint on small known instances, the known optimum of a tiny one, pins, crews, the
+preferred window and the reasons given for what cannot be planned."""
+
+import itertools
+import math
+from functools import partial
+
+import numpy as np
+import pytest
+from lib_loader import load_lib
+
+routing = load_lib("crm_sfa_ext", "routing")
+Visit, Shift = routing.Visit, routing.Shift
+
+H = 3600
+DAY = (8 * H, 17 * H)
+HOME = (35.70, 51.40)
+
+
+def east(km):
+    """A point `km` east of HOME (about 90.3 km a degree of longitude at this latitude)."""
+    return HOME[0], HOME[1] + km / (111.32 * np.cos(np.radians(HOME[0])))
+
+
+def visit(vid, km=5, duration=H, windows=(DAY,), **kw):
+    lat, lon = east(km) if km is not None else (None, None)
+    return Visit(vid, lat, lon, duration, windows=tuple(windows), **kw)
+
+
+def shift(sid, unit=None, start=DAY[0], end=DAY[1], at=HOME, **kw):
+    return Shift(sid, unit or sid, at[0], at[1], start, end, **kw)
+
+
+def assert_feasible(plan, visits, shifts, travel=None):
+    """Checks a plan against every hard constraint, independently of the engine's timing."""
+    travel = travel or routing.HaversineTravel()
+    by_visit = {v.id: v for v in visits}
+    by_shift = {s.id: s for s in shifts}
+    routes = {}
+    for p in plan.planned:
+        routes.setdefault(p.shift_id, []).append(p)
+    for shift_id, route in routes.items():
+        s = by_shift[shift_id]
+        route.sort(key=lambda p: p.sequence)
+        now, here = s.start, (s.lat, s.lon)
+        for p in route:
+            v = by_visit[p.visit_id]
+            place = (v.lat, v.lon)
+            leg = int(travel([here, place])[0, 1])
+            assert p.arrival - now >= leg, "travel takes its time"
+            assert p.start >= p.arrival and p.end == p.start + v.duration
+            assert v.skills <= s.skills, "the shift has every skill the visit needs"
+            assert v.crew_size <= s.crew_size, "the crew is large enough"
+            if v.pinned_shift is None:
+                assert any(w0 <= p.start and p.end <= w1 for w0, w1 in v.windows), "in its window"
+            else:
+                assert (p.shift_id, p.start) == (v.pinned_shift, v.pinned_start)
+            assert s.start <= p.start and p.end <= s.end, "inside working hours"
+            for b_start, b_end in s.breaks:
+                assert p.end <= b_start or p.start >= b_end, "never over a break or a leave"
+            now, here = p.end, place
+        back = int(travel([here, (s.lat, s.lon)])[0, 1])
+        assert now + back <= s.end, "home by the end of the day"
+    assert not set(plan.unplanned) & {p.visit_id for p in plan.planned}
+    assert set(plan.unplanned) | {p.visit_id for p in plan.planned} == set(by_visit)
+
+
+def test_haversine_travel_is_pluggable_and_symmetric():
+    matrix = routing.HaversineTravel(speed_kmh=60, road_factor=1.0)([HOME, east(60)])
+    assert matrix[0, 0] == 0 and abs(matrix[0, 1] - H) < 5 and matrix[0, 1] == matrix[1, 0]
+    slower = routing.HaversineTravel(speed_kmh=30, road_factor=1.5)([HOME, east(60)])
+    assert abs(slower[0, 1] - 3 * matrix[0, 1]) <= 2
+
+
+def test_tiny_instance_reaches_the_known_optimum():
+    # two technicians at the two ends of a line, five visits along it: the brute-force
+    # optimum over every split and order is what the solver must find
+    visits = [visit(i, km=km, duration=30 * 60) for i, km in enumerate((3, 9, 21, 27, 33), 1)]
+    shifts = [shift(1, at=HOME), shift(2, at=east(36))]
+    travel = routing.HaversineTravel()
+    plan = routing.solve(visits, shifts, travel)
+    assert_feasible(plan, visits, shifts, travel)
+    assert not plan.unplanned
+
+    points = [HOME, east(36)] + [(v.lat, v.lon) for v in visits]
+    m = travel(points)
+
+    def tour(home, seq):
+        stops = [home, *(2 + v - 1 for v in seq), home]
+        return sum(m[a, b] for a, b in itertools.pairwise(stops))
+
+    best = math.inf
+    for mask in range(2 ** len(visits)):
+        first = [n for n in range(1, 6) if mask >> (n - 1) & 1]
+        second = [n for n in range(1, 6) if not mask >> (n - 1) & 1]
+        cost = min(map(partial(tour, 0), itertools.permutations(first)))
+        cost += min(map(partial(tour, 1), itertools.permutations(second)))
+        best = min(best, cost)
+    assert plan.travel == best
+
+
+def test_skills_crews_windows_breaks_and_hours_are_respected():
+    lunch = (12 * H, 13 * H)
+    shifts = [
+        shift(1, skills=frozenset({7}), breaks=(lunch,)),
+        shift(2, skills=frozenset(), breaks=(lunch,)),
+        shift(3, unit="crew", skills=frozenset({7}), crew_size=2, at=east(10), breaks=(lunch,)),
+    ]
+    visits = [
+        visit(1, km=4, skills=frozenset({7})),
+        visit(2, km=6, duration=2 * H, windows=((11 * H, 15 * H),)),  # must go around lunch
+        visit(3, km=12, crew_size=2),
+        visit(4, km=2, windows=((9 * H, 10 * H + 30 * 60),)),
+        visit(5, km=8, duration=3 * H, windows=((8 * H, 17 * H),)),
+    ]
+    plan = routing.solve(visits, shifts)
+    assert_feasible(plan, visits, shifts)
+    assert not plan.unplanned
+    placed = plan.by_visit()
+    assert placed[1].shift_id in (1, 3)
+    assert placed[3].shift_id == 3
+    assert placed[2].start >= 13 * H or placed[2].end <= 12 * H
+
+
+def test_a_visit_is_never_planned_over_a_leave():
+    # the only technician is away 10:00-14:00: a 2.5-hour visit fits only in the afternoon
+    shifts = [shift(1, breaks=((10 * H, 14 * H),))]
+    visits = [visit(1, duration=150 * 60, windows=((8 * H, 17 * H),))]
+    plan = routing.solve(visits, shifts)
+    assert_feasible(plan, visits, shifts)
+    assert plan.by_visit()[1].start >= 14 * H
+    # a 5-hour visit fits neither stretch: unplannable, with the reason
+    plan = routing.solve([visit(2, duration=5 * H)], shifts)
+    assert plan.unplanned == {2: "too_long"}
+
+
+def test_pinned_visit_stays_and_the_rest_is_planned_around_it():
+    shifts = [shift(1), shift(2)]
+    visits = [
+        visit(1, km=5, pinned_shift=2, pinned_start=10 * H),
+        visit(2, km=5, windows=((10 * H, 11 * H),)),
+        visit(3, km=6),
+    ]
+    plan = routing.solve(visits, shifts)
+    assert_feasible(plan, visits, shifts)
+    placed = plan.by_visit()
+    assert (placed[1].shift_id, placed[1].start) == (2, 10 * H)
+    assert placed[2].shift_id == 1  # shift 2 is busy at that hour
+
+
+def test_pin_on_a_break_is_a_conflict():
+    shifts = [shift(1, breaks=((12 * H, 13 * H),))]
+    plan = routing.solve([visit(1, pinned_shift=1, pinned_start=12 * H)], shifts)
+    assert plan.unplanned == {1: "pin_conflict"}
+
+
+def test_unplannable_visits_get_their_reason():
+    shifts = [shift(1, skills=frozenset({1})), shift(2, skills=frozenset({2}), crew_size=2)]
+    visits = [
+        visit(1, km=None),
+        visit(2, windows=((15 * H, 14 * H),)),
+        visit(3, duration=2 * H, windows=((9 * H, 10 * H),)),
+        visit(4, skills=frozenset({3})),
+        visit(5, crew_size=3),
+        visit(6, skills=frozenset({1}), crew_size=2),
+        visit(7, duration=10 * H, windows=((6 * H, 20 * H),)),
+        visit(8, skills=frozenset({1, 2})),
+    ]
+    plan = routing.solve(visits, shifts)
+    assert plan.unplanned == {
+        1: "no_location",
+        2: "window_impossible",
+        3: "window_impossible",
+        4: "no_skill",
+        5: "crew_too_large",
+        6: "crew_too_large",
+        7: "too_long",
+        8: "no_skill",
+    }
+    assert plan.planned == []
+
+
+def test_full_day_serves_the_highest_priority_and_says_why_the_rest_is_left():
+    shifts = [shift(1, start=8 * H, end=12 * H)]
+    visits = [visit(i, km=1, duration=3 * H, priority=p) for i, p in ((1, 0), (2, 3), (3, 1))]
+    plan = routing.solve(visits, shifts)
+    assert_feasible(plan, visits, shifts)
+    assert [p.visit_id for p in plan.planned] == [2]
+    assert plan.unplanned == {1: "no_capacity", 3: "no_capacity"}
+
+
+def test_preferred_window_kept_when_possible_else_planned_late():
+    shifts = [shift(1, start=9 * H)]
+    wish = ((9 * H, 11 * H),)
+    visits = [visit(1, km=3, preferred=wish), visit(2, km=3, duration=90 * 60, preferred=wish)]
+    plan = routing.solve(visits, shifts)
+    assert_feasible(plan, visits, shifts)
+    placed = plan.by_visit()
+    assert not plan.unplanned
+    in_wish = [p for p in placed.values() if 9 * H <= p.start and p.end <= 11 * H]
+    assert len(in_wish) == 1, "only one fits the customer's morning; the other comes later"
+    late = next(p for p in placed.values() if p.end > 11 * H)
+    assert plan.lateness == late.end - 11 * H > 0
+
+
+def test_split_by_day_carries_visits_to_the_next_day():
+    day2 = (DAY[0] + 24 * H, DAY[1] + 24 * H)
+    shifts = [shift(1, day=1), shift(2, unit=1, start=day2[0], end=day2[1], day=2)]
+    visits = [
+        visit(i, km=2 + i, duration=2 * H, windows=((DAY[0], day2[1]),)) for i in range(1, 6)
+    ]
+    plan = routing.solve(visits, shifts, split_days=1)
+    assert_feasible(plan, visits, shifts)
+    assert not plan.unplanned and plan.chunks == 2
+    assert {p.shift_id for p in plan.planned} == {1, 2}
+
+
+def test_a_visit_starts_no_earlier_than_the_travel_allows():
+    # 60 km away at 40 km/h x 1.3: nearly two hours before the first visit can start
+    shifts = [shift(1)]
+    visits = [visit(1, km=60)]
+    plan = routing.solve(visits, shifts)
+    assert_feasible(plan, visits, shifts)
+    p = plan.planned[0]
+    assert p.arrival == DAY[0] + p.travel and p.travel > 1.9 * H
+
+
+@pytest.mark.parametrize("split", [None, 1])
+def test_nothing_to_plan(split):
+    assert routing.solve([], [shift(1)], split_days=split).planned == []
+    plan = routing.solve([visit(1)], [], split_days=split)
+    assert plan.unplanned == {1: "no_skill"}
