@@ -30,5 +30,6 @@
         "web.assets_backend": ["crm_loyalty/static/src/scss/backend.scss"],
         "web.assets_tests": ["crm_loyalty/static/tests/tours/*.js"],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }
