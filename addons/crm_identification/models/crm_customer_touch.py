@@ -93,7 +93,7 @@ def write_pending(cr):
               JOIN res_partner p ON p.id = t.partner_id
               JOIN res_company c ON c.id = t.company_id
              UNION
-            SELECT c.id, unnest(ARRAY[p.id, p.commercial_partner_id])
+            SELECT c.id, unnest(ARRAY[p.id, COALESCE(p.commercial_partner_id, p.id)])
               FROM res_partner p CROSS JOIN res_company c
              WHERE p.id = ANY(%(contacts)s::int[])
             ON CONFLICT DO NOTHING
@@ -143,6 +143,8 @@ class CrmCustomerTouch(models.Model):
         """These partners and their commercial partners, in every company, at once (the
         partner merge moves sales in SQL right after)."""
         note_customers(self.env, partners=partner_ids)
+        # contacts created in this transaction may not have their commercial partner yet
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         write_pending(self.env.cr)
 
     @api.model
