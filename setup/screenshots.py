@@ -178,6 +178,58 @@ SHOTS = [
             "record": ("crm.service.order", [["partner_id.name", "=", "Joel Willis"]]),
         },
     ),
+    (
+        "loyalty-dashboard",
+        "/odoo/action-crm_loyalty.loyalty_program_action_crm_dashboard",
+        None,
+        "en_US",
+    ),
+    ("loyalty-members", "/odoo/action-crm_loyalty.loyalty_card_action_crm", None, "en_US"),
+    (
+        "loyalty-card",
+        "/odoo/action-crm_loyalty.loyalty_card_action_crm/{id}",
+        None,
+        "en_US",
+        {
+            "record": (
+                "loyalty.card",
+                [["partner_id.name", "=", "Joel Willis"], ["points", ">", 100]],
+            )
+        },
+    ),
+    (
+        "loyalty-card-fa",
+        "/odoo/action-crm_loyalty.loyalty_card_action_crm/{id}",
+        None,
+        "fa_IR",
+        {
+            "record": (
+                "loyalty.card",
+                [["partner_id.name", "=", "Joel Willis"], ["points", ">", 100]],
+            )
+        },
+    ),
+    (
+        "loyalty-points",
+        "/odoo/action-crm_loyalty.crm_loyalty_ledger_report_action?view_type=list",
+        None,
+        "en_US",
+    ),
+    ("loyalty-ledger", "/odoo/action-crm_loyalty.loyalty_history_action_crm", None, "en_US"),
+    (
+        "loyalty-portal",
+        "/my/loyalty",
+        None,
+        "en_US",
+        {"login": "portal", "wait": ".o_crm_loyalty_card"},
+    ),
+    (
+        "loyalty-portal-fa",
+        "/my/loyalty",
+        None,
+        "fa_IR",
+        {"login": "portal", "wait": ".o_crm_loyalty_card"},
+    ),
 ]
 
 

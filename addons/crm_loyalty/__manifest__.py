@@ -24,11 +24,12 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
-    "demo": ["demo/crm_loyalty_tier_demo.xml"],
+    "demo": ["demo/crm_loyalty_demo.xml"],
     "assets": {
         "web.assets_frontend": ["crm_loyalty/static/src/scss/portal.scss"],
         "web.assets_backend": ["crm_loyalty/static/src/scss/backend.scss"],
         "web.assets_tests": ["crm_loyalty/static/tests/tours/*.js"],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

@@ -68,7 +68,8 @@ def write_pending(cr):
     """Write what was noted and not written yet (see `note_customers`), in one statement
     whatever its size: the customers into crm_customer_touch (one noted already is
     skipped), the counted months that changed marked stale (only those not stale yet are
-    written: after a month's first change, later ones lock nothing)."""
+    written: after a month's first change, later ones lock nothing). A customer deleted
+    since it was noted is not written (its sales went with it)."""
     pending = cr.precommit.data.pop(PENDING, None)
     if not pending:
         return
@@ -86,10 +87,13 @@ def write_pending(cr):
                  WHERE m.company_id = c.company_id AND m.month = c.month AND NOT m.stale
             )
             INSERT INTO crm_customer_touch (company_id, partner_id)
-            SELECT company_id, partner_id
+            -- a customer or company deleted later in the transaction is left out
+            SELECT t.company_id, t.partner_id
               FROM unnest(%(companies)s::int[], %(partners)s::int[]) AS t(company_id, partner_id)
+              JOIN res_partner p ON p.id = t.partner_id
+              JOIN res_company c ON c.id = t.company_id
              UNION
-            SELECT c.id, unnest(ARRAY[p.id, p.commercial_partner_id])
+            SELECT c.id, unnest(ARRAY[p.id, COALESCE(p.commercial_partner_id, p.id)])
               FROM res_partner p CROSS JOIN res_company c
              WHERE p.id = ANY(%(contacts)s::int[])
             ON CONFLICT DO NOTHING
@@ -139,6 +143,8 @@ class CrmCustomerTouch(models.Model):
         """These partners and their commercial partners, in every company, at once (the
         partner merge moves sales in SQL right after)."""
         note_customers(self.env, partners=partner_ids)
+        # contacts created in this transaction may not have their commercial partner yet
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         write_pending(self.env.cr)
 
     @api.model

@@ -103,7 +103,7 @@ class ResPartner(models.Model):
         groups=_GROUP,
     )
     crm_engaged_meetings = fields.Integer(
-        string="Meetings", compute="_compute_crm_engagement", groups=_GROUP
+        string="Meetings Attended", compute="_compute_crm_engagement", groups=_GROUP
     )
     crm_engaged_emails = fields.Integer(
         string="Emails Received", compute="_compute_crm_engagement", groups=_GROUP

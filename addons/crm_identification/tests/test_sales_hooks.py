@@ -120,3 +120,14 @@ class TestSalesHooks(InsightCase):
             raise RuntimeError("the user's transaction fails")
         self.env.cr.flush()
         self.assertEqual(self.touched(), {})
+
+    def test_a_customer_deleted_before_the_commit_is_left_out(self):
+        # as module installs do: a contact with a quotation, both gone in the same transaction
+        passing = self.customer("Passing Through")
+        order = self.draft(passing)
+        order.action_confirm()
+        order._action_cancel()
+        order.unlink()
+        passing.unlink()
+        self.env.cr.flush()  # would fail on the foreign key
+        self.assertNotIn((self.company.id, passing.id), self.touched())

@@ -145,6 +145,7 @@ class CrmLoyaltyOffer(models.Model):
                 self.env._("%(program)s is archived: restore it first.", program=program.name)
             )
         self.env.flush_all()
+        self._collect_customers()
         if self.action == "coupon":
             issued = self._issue_coupons()
         else:
@@ -172,36 +173,75 @@ class CrmLoyaltyOffer(models.Model):
         self.env["loyalty.history"].invalidate_model()
         return issued
 
+    def _collect_customers(self):
+        """The offer's customers, once, in a temporary table the next statements join (the
+        planner knows its size, where it cannot guess how many customers a segment label
+        selects)."""
+        self.env.cr.execute(SQL("DROP TABLE IF EXISTS crm_offer_customer"))
+        self.env.cr.execute(
+            SQL(
+                "CREATE TEMPORARY TABLE crm_offer_customer ON COMMIT DROP AS %s",
+                self._customers_sql(),
+            )
+        )
+        self.env.cr.execute(SQL("ANALYZE crm_offer_customer"))
+
     def _audit_columns(self):
         now = fields.Datetime.now()
         return {"uid": self.env.uid, "now": now}
 
     def _issue_cards(self):
         """The customers' cards in the loyalty programme, created for those who have none;
-        returns the number created."""
+        a new member joins the programme's entry tier (the one reached from 0), with a line
+        of tier history. Returns the number of cards created."""
+        program = self.program_id
+        today = fields.Date.context_today(self)
         audit = self._audit_columns()
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO loyalty_card (
-                    program_id, company_id, partner_id, code, points, active, crm_offer_id,
-                    create_uid, create_date, write_uid, write_date)
-                SELECT %(program)s, %(company)s, c.id,
-                       '044' || substr(md5(random()::text || c.id::text), 1, 20),
-                       0, TRUE, %(offer)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM (%(customers)s) c
-                 WHERE NOT EXISTS (
-                        SELECT 1 FROM loyalty_card lc
-                         WHERE lc.program_id = %(program)s AND lc.partner_id = c.id AND lc.active)
+                WITH entry AS (
+                    SELECT (SELECT id FROM crm_loyalty_tier
+                             WHERE program_id = %(program)s AND active AND qualify_from <= 0
+                             ORDER BY qualify_from DESC LIMIT 1) AS id
+                ), cards AS (
+                    INSERT INTO loyalty_card (
+                        program_id, company_id, partner_id, code, points, active, crm_enabled,
+                        crm_offer_id, crm_tier_id, crm_tier_since, crm_tier_qualified_on,
+                        crm_qualifying, create_uid, create_date, write_uid, write_date)
+                    SELECT %(program)s, %(company)s, c.id,
+                           '044' || substr(md5(random()::text || c.id::text), 1, 20),
+                           0, TRUE, TRUE, %(offer)s, entry.id,
+                           CASE WHEN entry.id IS NOT NULL THEN %(today)s::date END,
+                           CASE WHEN entry.id IS NOT NULL THEN %(today)s::date END,
+                           0, %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM crm_offer_customer c CROSS JOIN entry
+                     WHERE NOT EXISTS (
+                            SELECT 1 FROM loyalty_card lc
+                             WHERE lc.program_id = %(program)s AND lc.partner_id = c.id
+                               AND lc.active)
+                 RETURNING id, partner_id, crm_tier_id
+                ), joined AS (
+                    INSERT INTO crm_loyalty_tier_history (
+                        card_id, partner_id, program_id, company_id, date, new_tier_id,
+                        direction, qualifying, reason, create_uid, create_date, write_uid,
+                        write_date)
+                    SELECT id, partner_id, %(program)s, %(company)s, %(today)s, crm_tier_id,
+                           'up', 0, %(reason)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM cards
+                     WHERE crm_tier_id IS NOT NULL
+                )
+                SELECT COUNT(*) FROM cards
                 """,
-                program=self.program_id.id,
-                company=self.program_id.company_id.id or None,
+                program=program.id,
+                company=program.company_id.id or None,
                 offer=self.id,
-                customers=self._customers_sql(),
+                today=today,
+                reason=self.env._("Joined with the offer %(offer)s.", offer=self.name),
                 **audit,
             )
         )
-        return self.env.cr.rowcount
+        return self.env.cr.fetchone()[0]
 
     def _issue_points(self, own_cards=False):
         """Points on each targeted customer's card that has not had them from this offer
@@ -215,25 +255,24 @@ class CrmLoyaltyOffer(models.Model):
             SQL(
                 """
                 WITH targets AS (
-                    SELECT DISTINCT ON (lc.partner_id) lc.id, lc.points
+                    SELECT DISTINCT ON (lc.partner_id) lc.id, COALESCE(lc.points, 0) AS points
                       FROM loyalty_card lc
-                      JOIN (%(customers)s) c ON c.id = lc.partner_id
+                      JOIN crm_offer_customer c ON c.id = lc.partner_id
                      WHERE lc.program_id = %(program)s AND lc.active %(own)s
-                       AND NOT EXISTS (SELECT 1 FROM loyalty_history h
-                                        WHERE h.card_id = lc.id AND h.crm_offer_id = %(offer)s)
+                       AND lc.id NOT IN (SELECT card_id FROM loyalty_history
+                                          WHERE crm_offer_id = %(offer)s)
                      ORDER BY lc.partner_id, lc.id
                 ), locked AS (
-                    SELECT lc.id, lc.points FROM loyalty_card lc JOIN targets t ON t.id = lc.id
+                    SELECT lc.id, t.points FROM loyalty_card lc JOIN targets t ON t.id = lc.id
                        FOR NO KEY UPDATE OF lc
                 ), lines AS (
                     INSERT INTO loyalty_history (
                         card_id, description, issued, used, crm_points, crm_kind, crm_balance,
-                        crm_date, crm_user_id, crm_reason, crm_remaining, crm_expiry_date,
+                        crm_date, crm_reason, crm_remaining, crm_expiry_date,
                         crm_reminded, crm_offer_id, crm_source_model, crm_source_id,
                         create_uid, create_date, write_uid, write_date)
                     SELECT id, %(description)s, %(points)s, 0, %(points)s, 'offer',
-                           ROUND((points + %(points)s)::numeric, 2)::float8, %(now)s, %(uid)s,
-                           %(reason)s,
+                           ROUND((points + %(points)s)::numeric, 2)::float8, %(now)s, %(reason)s,
                            CASE WHEN points >= 0 THEN %(points)s
                                 ELSE GREATEST(0, ROUND((points + %(points)s)::numeric, 2)::float8)
                            END,
@@ -246,7 +285,6 @@ class CrmLoyaltyOffer(models.Model):
                        write_uid = %(uid)s, write_date = %(now)s
                   FROM locked WHERE lc.id = locked.id
                 """,
-                customers=self._customers_sql(),
                 program=program.id,
                 own=SQL("AND lc.crm_offer_id = %s", self.id) if own_cards else SQL(),
                 offer=self.id,
@@ -270,14 +308,15 @@ class CrmLoyaltyOffer(models.Model):
                 WITH cards AS (
                     INSERT INTO loyalty_card (
                         program_id, company_id, partner_id, code, points, expiration_date,
-                        active, crm_offer_id, create_uid, create_date, write_uid, write_date)
+                        active, crm_enabled, crm_offer_id, create_uid, create_date, write_uid,
+                        write_date)
                     SELECT %(program)s, %(company)s, c.id,
                            '044' || substr(md5(random()::text || c.id::text), 1, 20),
-                           %(points)s, %(expiry)s, TRUE, %(offer)s,
+                           %(points)s, %(expiry)s, TRUE, FALSE, %(offer)s,
                            %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM (%(customers)s) c
-                     WHERE NOT EXISTS (SELECT 1 FROM loyalty_card lc
-                                        WHERE lc.crm_offer_id = %(offer)s AND lc.partner_id = c.id)
+                      FROM crm_offer_customer c
+                     WHERE c.id NOT IN (SELECT partner_id FROM loyalty_card
+                                         WHERE crm_offer_id = %(offer)s)
                  RETURNING id
                 )
                 INSERT INTO loyalty_history (
@@ -292,7 +331,6 @@ class CrmLoyaltyOffer(models.Model):
                 points=self.points or 1.0,
                 expiry=self.coupon_expiration_date or None,
                 offer=self.id,
-                customers=self._customers_sql(),
                 description=self.name,
                 **audit,
             )

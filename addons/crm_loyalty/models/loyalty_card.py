@@ -247,9 +247,8 @@ class LoyaltyCard(models.Model):
         self.ensure_one()
         History = self.env["loyalty.history"].sudo()
         self.env.flush_all()
-        History._crm_lock_cards((self | target).ids)
-        self.invalidate_recordset(["points"])
-        self.env["loyalty.history"]._crm_check_outgoing(self, "transfer", points, self.points)
+        balance = History._crm_lock_cards((self | target).ids)
+        History._crm_check_outgoing(self, "transfer", points, balance[self.id])
         self.env.cr.execute(
             SQL(
                 "SELECT id, crm_remaining, crm_expiry_date FROM loyalty_history"
@@ -322,7 +321,7 @@ class LoyaltyCard(models.Model):
         members who qualify for a higher tier; at a review (`review`), also move down the
         members below their tier whose grace period is over. Returns the changes as
         (card id, old tier id, new tier id, qualifying value, day last qualified)."""
-        cards = self.filtered(lambda c: c.program_id.crm_enabled and c.program_id.crm_tier_ids)
+        cards = self.filtered(lambda c: c.program_id.crm_enabled and c.program_id.crm_has_tiers)
         if not cards:
             return []
         today = today or fields.Date.context_today(self)
@@ -332,22 +331,8 @@ class LoyaltyCard(models.Model):
         changes = []
         writes = defaultdict(lambda: self.browse())
         for card in cards:
-            value = values.get(card.id, 0.0)
-            old = card.crm_tier_id
-            new = card._crm_reached_tier(value)
-            vals = {}
-            if abs(value - card.crm_qualifying) > ledger.EPSILON:
-                vals["crm_qualifying"] = value
-            last = card.crm_tier_qualified_on or card.crm_tier_since
-            if new and (not old or new.qualify_from > old.qualify_from):
-                vals.update(crm_tier_id=new.id, crm_tier_since=today, crm_tier_qualified_on=today)
-                changes.append((card.id, old.id, new.id, value, last))
-            elif new == old and old:
-                if card.crm_tier_qualified_on != today:
-                    vals["crm_tier_qualified_on"] = today
-            elif review and old and card._crm_grace_over(today):
-                vals.update(crm_tier_id=new.id, crm_tier_since=today, crm_tier_qualified_on=today)
-                changes.append((card.id, old.id, new.id, value, last))
+            vals, change = card._crm_tier_update(values.get(card.id, 0.0), today, review)
+            changes += [change] if change else []
             if vals:
                 writes[tuple(sorted(vals.items()))] |= card
         for vals, group in writes.items():
@@ -355,9 +340,33 @@ class LoyaltyCard(models.Model):
         self.env["crm.loyalty.tier.history"]._crm_record(changes, today)
         return changes
 
+    def _crm_tier_update(self, value, today, review=False):
+        """What a qualifying `value` changes on this card: (values to write, the change of
+        tier as (card id, old tier id, new tier id, value, day last qualified) or None). A
+        higher tier is reached at once; a lower one only at a review (`review`) once the
+        grace period since the member last qualified is over."""
+        self.ensure_one()
+        old = self.crm_tier_id
+        new = self._crm_reached_tier(value)
+        vals = {}
+        change = None
+        if abs(value - self.crm_qualifying) > ledger.EPSILON:
+            vals["crm_qualifying"] = value
+        last = self.crm_tier_qualified_on or self.crm_tier_since
+        if new and (not old or new.qualify_from > old.qualify_from):
+            vals.update(crm_tier_id=new.id, crm_tier_since=today, crm_tier_qualified_on=today)
+            change = (self.id, old.id, new.id, value, last)
+        elif new == old and old:
+            if self.crm_tier_qualified_on != today:
+                vals["crm_tier_qualified_on"] = today
+        elif review and old and self._crm_grace_over(today):
+            vals.update(crm_tier_id=new.id, crm_tier_since=today, crm_tier_qualified_on=today)
+            change = (self.id, old.id, new.id, value, last)
+        return vals, change
+
     def _crm_reached_tier(self, value):
         self.ensure_one()
-        tiers = self.program_id.crm_tier_ids
+        tiers = self.program_id._crm_tiers()
         reached = ledger.reached_tier([(t.id, t.qualify_from) for t in tiers], value)
         return tiers.browse(reached) if reached else tiers.browse()
 
@@ -365,18 +374,6 @@ class LoyaltyCard(models.Model):
         self.ensure_one()
         last = self.crm_tier_qualified_on or self.crm_tier_since
         return not last or last + relativedelta(months=self.program_id.crm_grace_months) <= today
-
-    def _crm_after_booking(self, moves):
-        """Run once these cards' balances are written: tiers that follow the points earned
-        move with them."""
-        qualifying = {
-            move["card"].id
-            for move in moves
-            if move["kind"] in ("earn", "clawback")
-            and move["card"].program_id.crm_qualify_on == "points"
-        }
-        if qualifying:
-            self.browse(qualifying)._crm_refresh_tiers()
 
     def _crm_tier_message(self, old, new, value, last_qualified):
         """The chatter message of a tier change."""

@@ -1,6 +1,8 @@
 import logging
 from collections import defaultdict
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, create_index, format_date
@@ -55,19 +57,18 @@ class LoyaltyHistory(models.Model):
 
     # the ledger reads a card's lines (Odoo does not index them)
     card_id = fields.Many2one(index=True)
-    crm_kind = fields.Selection(LEDGER_KINDS, string="Kind", readonly=True, index=True)
+    crm_kind = fields.Selection(LEDGER_KINDS, string="Kind", readonly=True)
     crm_points = fields.Float(
         string="Points",
         compute="_compute_crm_points",
         store=True,
+        # computed before the line is inserted: no second statement per line
+        precompute=True,
         help="Points in (positive) or out (negative): issued less used.",
     )
     crm_balance = fields.Float(string="Balance After", readonly=True)
     crm_date = fields.Datetime(
         string="Date", readonly=True, default=fields.Datetime.now, required=True
-    )
-    crm_user_id = fields.Many2one(
-        "res.users", string="User", readonly=True, default=lambda self: self.env.user
     )
     crm_reason = fields.Char(string="Reason", readonly=True)
     crm_source_model = fields.Char(string="Document Model", readonly=True)
@@ -84,6 +85,8 @@ class LoyaltyHistory(models.Model):
         string="Lot",
         readonly=True,
         ondelete="set null",
+        # deleting a line (a card's, by cascade) looks up the lines taken from it
+        index="btree_not_null",
         help="The earning lot this line took its points from (oldest first).",
     )
     crm_remaining = fields.Float(
@@ -127,7 +130,7 @@ class LoyaltyHistory(models.Model):
             "loyalty_history_crm_order_index",
             self._table,
             ["order_id", "card_id"],
-            where="crm_kind IS NOT NULL",
+            where="crm_kind IS NOT NULL AND order_id IS NOT NULL",
         )
         return super().init()
 
@@ -215,16 +218,20 @@ class LoyaltyHistory(models.Model):
 
     @api.model
     def _crm_lock_cards(self, card_ids):
-        """Lock the cards' rows until the transaction ends, failing at once when another
-        transaction holds them (Odoo retries such a request): two users spending the same
-        points cannot both see the balance before the other's spending."""
+        """Lock the cards' rows until the transaction ends and return their points,
+        {card id: points}, failing at once when another transaction holds them (Odoo
+        retries such a request): two users spending the same points cannot both see the
+        balance before the other's spending. (Under Odoo's repeatable-read transactions, a
+        card changed by a transaction that committed after this one started cannot be
+        locked either: the retry sees the change.)"""
         self.env.cr.execute(
             SQL(
-                "SELECT id FROM loyalty_card WHERE id = ANY(%s) ORDER BY id "
+                "SELECT id, COALESCE(points, 0) FROM loyalty_card WHERE id = ANY(%s) ORDER BY id "
                 "FOR NO KEY UPDATE NOWAIT",
                 sorted(card_ids),
             )
         )
+        return dict(self.env.cr.fetchall())
 
     # ------------------------------------------------------------------ booking
 
@@ -262,19 +269,8 @@ class LoyaltyHistory(models.Model):
                     )
                 )
         self.env.flush_all()
-        History._crm_lock_cards(cards.ids)
-        cards.invalidate_recordset(["points"])
-        balance = {card.id: card.points for card in cards}
-        lots = defaultdict(list)
-        self.env.cr.execute(
-            SQL(
-                "SELECT card_id, id, crm_remaining FROM loyalty_history"
-                " WHERE card_id = ANY(%s) AND crm_remaining > 0 ORDER BY card_id, crm_date, id",
-                cards.ids,
-            )
-        )
-        for card_id, lot_id, remaining in self.env.cr.fetchall():
-            lots[card_id].append([lot_id, remaining])
+        today = fields.Date.context_today(self)
+        balance, lots, qualifying = self._crm_lock_and_read(cards, moves, today)
         now = fields.Datetime.now()
 
         def base(move):
@@ -286,23 +282,23 @@ class LoyaltyHistory(models.Model):
                 "description": move["description"],
                 "crm_reason": move.get("reason") or False,
                 "crm_date": move.get("date") or now,
-                "crm_user_id": self.env.uid,
                 "crm_source_model": source._name if source else False,
                 "crm_source_id": source.id if source else False,
                 "order_model": order._name if order else False,
                 "order_id": order.id if order else False,
             }
 
-        # points in: one lot each
-        incoming = [move for move in moves if move["points"] > 0]
-        vals_list = []
-        for move in incoming:
+        # points in: one lot each; a lot not written yet is known by its place in incoming
+        incoming = []
+        for move in moves:
+            if move["points"] <= 0:
+                continue
             card, points = move["card"], move["points"]
             opening = ledger.lot_opening(balance[card.id], points)
             balance[card.id] = ledger.round_points(balance[card.id] + points)
             day = fields.Datetime.to_datetime(move.get("date") or now).date()
             expiry = move.get("expiry_date", card.program_id._crm_expiry_date(day))
-            vals_list.append(
+            incoming.append(
                 {
                     **base(move),
                     # a give-back returns what the order used: Odoo's order history reads it
@@ -316,13 +312,11 @@ class LoyaltyHistory(models.Model):
                     "crm_expiry_date": expiry or False,
                 }
             )
-        lines = History.create(vals_list)
-        for line in lines:
-            if line.crm_remaining > 0:
-                lots[line.card_id.id].append([line.id, line.crm_remaining])
+            if opening > 0:
+                lots[card.id].append([("new", len(incoming) - 1), opening])
 
         # points out: from the lots, the given ones first, then the oldest
-        vals_list = []
+        outgoing = []
         taken = {}
         for move in moves:
             if move["points"] > 0:
@@ -335,15 +329,18 @@ class LoyaltyHistory(models.Model):
                 [tuple(lot) for lot in card_lots], amount, preferred
             )
             remaining = {lot[0]: lot for lot in card_lots}
-            for lot_id, points in takes:
-                remaining[lot_id][1] = ledger.round_points(remaining[lot_id][1] - points)
-                taken[lot_id] = remaining[lot_id][1]
+            for lot_key, points in takes:
+                remaining[lot_key][1] = ledger.round_points(remaining[lot_key][1] - points)
+                if isinstance(lot_key, tuple):
+                    incoming[lot_key[1]]["crm_remaining"] = remaining[lot_key][1]
+                else:
+                    taken[lot_key] = remaining[lot_key][1]
             lots[card.id] = [lot for lot in card_lots if lot[1] > ledger.EPSILON]
             if shortfall:
                 takes.append((False, shortfall))
-            for lot_id, points in takes:
+            for lot_key, points in takes:
                 balance[card.id] = ledger.round_points(balance[card.id] - points)
-                vals_list.append(
+                outgoing.append(
                     {
                         **base(move),
                         # a clawback takes back what the order issued
@@ -353,10 +350,18 @@ class LoyaltyHistory(models.Model):
                             else {"issued": 0.0, "used": points}
                         ),
                         "crm_balance": balance[card.id],
-                        "crm_lot_id": lot_id,
+                        "crm_lot_id": lot_key,
                     }
                 )
-        lines |= History.create(vals_list)
+        if any(isinstance(vals["crm_lot_id"], tuple) for vals in outgoing):
+            # points taken from a lot of this same booking: the lot is written first
+            lines = History.create(incoming)
+            for vals in outgoing:
+                if isinstance(vals["crm_lot_id"], tuple):
+                    vals["crm_lot_id"] = lines[vals["crm_lot_id"][1]].id
+            lines |= History.create(outgoing)
+        else:
+            lines = History.create(incoming + outgoing)
         if taken:
             self.env.cr.execute(
                 SQL(
@@ -368,12 +373,71 @@ class LoyaltyHistory(models.Model):
                 )
             )
             History.browse(taken).invalidate_recordset(["crm_remaining"])
+
+        # the cards: their balance and, for tiers that follow the points earned, the
+        # qualifying balance and the tier, in one write each
+        changes = []
+        for move in moves:
+            if move["card"].id in qualifying and move["kind"] in ("earn", "clawback"):
+                qualifying[move["card"].id] += move["points"]
         for card in cards:
-            card.with_context(**{CTX_BOOKING: True, "mail_notrack": True}).points = balance[
-                card.id
-            ]
-        cards._crm_after_booking(moves)
+            vals = {"points": balance[card.id]}
+            if card.id in qualifying:
+                tier_vals, change = card._crm_tier_update(
+                    ledger.round_points(max(qualifying[card.id], 0.0)), today
+                )
+                vals.update(tier_vals)
+                changes += [change] if change else []
+            card.with_context(**{CTX_BOOKING: True, "mail_notrack": True}).write(vals)
+        self.env["crm.loyalty.tier.history"]._crm_record(changes, today)
         return lines
+
+    @api.model
+    def _crm_lock_and_read(self, cards, moves, today):
+        """Lock `cards` (see _crm_lock_cards) and read their balances {card id: points},
+        their open lots {card id: [[lot id, unspent], ...]} oldest first, and the qualifying
+        points before this booking of the cards whose tier follows the points earned and
+        that earn or lose points in it {card id: points}: two queries."""
+        windows = {}
+        for move in moves:
+            program = move["card"].program_id
+            if (
+                move["kind"] in ("earn", "clawback")
+                and program.crm_qualify_on == "points"
+                and program.crm_has_tiers
+            ):
+                windows[move["card"].id] = today - relativedelta(months=program.crm_qualify_months)
+        balance = self._crm_lock_cards(cards.ids)
+        # one plain read of the open lots and of the lines that qualify (simple statements
+        # plan in a fraction of the time of a union)
+        since = min(windows.values()) if windows else None
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT card_id, id, crm_date, crm_remaining, crm_kind, issued
+                  FROM loyalty_history
+                 WHERE card_id = ANY(%s)
+                   AND (crm_remaining > 0 OR (%s AND crm_kind IN ('earn', 'clawback')
+                                              AND crm_date >= %s))
+                 ORDER BY crm_date, id
+                """,
+                cards.ids,
+                bool(windows),
+                since,
+            )
+        )
+        lots = defaultdict(list)
+        qualifying = dict.fromkeys(windows, 0.0)
+        for card_id, lot_id, day, remaining, kind, issued in self.env.cr.fetchall():
+            if remaining and remaining > 0:
+                lots[card_id].append([lot_id, remaining])
+            if (
+                card_id in windows
+                and kind in ("earn", "clawback")
+                and day.date() >= windows[card_id]
+            ):
+                qualifying[card_id] += issued or 0.0
+        return balance, lots, qualifying
 
     @api.model
     def _crm_check_outgoing(self, card, kind, amount, balance):
@@ -437,7 +501,7 @@ class LoyaltyHistory(models.Model):
                 """
                 WITH due AS (%(due)s ORDER BY 1 LIMIT %(limit)s),
                 locked AS (
-                    SELECT c.id, c.points
+                    SELECT c.id, COALESCE(c.points, 0) AS points
                       FROM loyalty_card c
                       JOIN due ON due.card_id = c.id
                        FOR NO KEY UPDATE OF c SKIP LOCKED
@@ -452,10 +516,10 @@ class LoyaltyHistory(models.Model):
                 ), expired AS (
                     INSERT INTO loyalty_history (
                         card_id, description, issued, used, crm_points, crm_kind,
-                        crm_balance, crm_date, crm_lot_id, crm_user_id, crm_remaining,
+                        crm_balance, crm_date, crm_lot_id, crm_remaining,
                         crm_reminded, create_uid, create_date, write_uid, write_date)
                     SELECT card_id, %(description)s, 0, crm_remaining, -crm_remaining, 'expire',
-                           ROUND(balance::numeric, 2)::float8, %(now)s, id, %(uid)s, 0,
+                           ROUND(balance::numeric, 2)::float8, %(now)s, id, 0,
                            FALSE, %(uid)s, %(now)s, %(uid)s, %(now)s
                       FROM lots
                  RETURNING card_id, used

@@ -2,7 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, formatLang
+from odoo.tools import SQL, formatLang, ormcache
 
 from ..lib import ledger
 
@@ -11,6 +11,14 @@ EARN_TIMINGS = [
     ("invoice", "When the invoice is posted"),
     ("paid", "When the invoice is paid"),
 ]
+# the fields that limit who a programme is for (see _crm_eligibility_in_use)
+ELIGIBILITY_FIELDS = {
+    "crm_segment_ids",
+    "crm_value_tier_a",
+    "crm_value_tier_b",
+    "crm_value_tier_c",
+    "crm_tier_filter_ids",
+}
 QUALIFY_ON = [
     ("points", "Points earned"),
     ("amount", "Amount spent"),
@@ -84,6 +92,10 @@ class LoyaltyProgram(models.Model):
         help="The day of the next periodic tier review; set when tiers are added.",
     )
     crm_tier_ids = fields.One2many("crm.loyalty.tier", "program_id", string="Tiers")
+    # stored: a booking knows whether tiers follow the points without reading the tiers
+    crm_has_tiers = fields.Boolean(
+        string="Has Tiers", compute="_compute_crm_has_tiers", store=True
+    )
     crm_tier_template_id = fields.Many2one(
         "mail.template",
         string="Tier Change Email",
@@ -148,6 +160,20 @@ class LoyaltyProgram(models.Model):
         help="Points expired over points earned and granted in the last twelve months.",
     )
     crm_tier_summary = fields.Json(string="Members per Tier", compute="_compute_crm_dashboard")
+
+    @api.depends("crm_tier_ids.active")
+    def _compute_crm_has_tiers(self):
+        for program in self:
+            program.crm_has_tiers = bool(program.crm_tier_ids)
+
+    def _crm_tiers(self):
+        """The programme's active tiers with what deciding a tier reads of them: one query."""
+        self.ensure_one()
+        return (
+            self.env["crm.loyalty.tier"]
+            .sudo()
+            .search_fetch([("program_id", "=", self.id)], ["qualify_from", "name", "multiplier"])
+        )
 
     def _compute_crm_dashboard(self):
         """The dashboard's figures of these programmes, in four grouped queries."""
@@ -287,6 +313,41 @@ class LoyaltyProgram(models.Model):
                         program=program.name,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(ELIGIBILITY_FIELDS & set(vals) for vals in vals_list):
+            self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if ELIGIBILITY_FIELDS & set(vals):
+            self.env.registry.clear_cache()
+        return super().write(vals)
+
+    @api.model
+    @ormcache()
+    def _crm_eligibility_in_use(self):
+        """Whether any programme is limited to segments, value tiers or loyalty tiers: when
+        none is, orders skip the eligibility conditions altogether."""
+        return bool(
+            self.sudo()
+            .with_context(active_test=False)
+            .search_count(
+                [
+                    "|",
+                    "|",
+                    "|",
+                    "|",
+                    ("crm_segment_ids", "!=", False),
+                    ("crm_value_tier_a", "=", True),
+                    ("crm_value_tier_b", "=", True),
+                    ("crm_value_tier_c", "=", True),
+                    ("crm_tier_filter_ids", "!=", False),
+                ],
+                limit=1,
+            )
+        )
 
     def action_crm_open_members(self):
         self.ensure_one()

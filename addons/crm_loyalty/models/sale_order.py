@@ -82,7 +82,10 @@ class SaleOrder(models.Model):
     def _get_program_domain(self):
         """Programmes limited to segments, value tiers or loyalty tiers apply to the
         orders of those customers only."""
-        return expression.AND([super()._get_program_domain(), self._crm_eligibility_domain()])
+        domain = super()._get_program_domain()
+        if not self.env["loyalty.program"]._crm_eligibility_in_use():
+            return domain
+        return expression.AND([domain, self._crm_eligibility_domain()])
 
     def _crm_eligibility_domain(self):
         self.ensure_one()
@@ -118,16 +121,21 @@ class SaleOrder(models.Model):
             lambda p: p.crm_enabled and "points" in result.get(p, {})
         )
         if ledger_programs:
-            cards = (
-                self.env["loyalty.card"]
-                .sudo()
-                .search(
-                    [
-                        ("partner_id", "=", self.partner_id.id),
-                        ("program_id", "in", ledger_programs.ids),
-                    ]
-                )
+            # the member's cards are usually on the order already (sale_loyalty loads them)
+            cards = (self.coupon_point_ids.coupon_id | self.applied_coupon_ids).filtered(
+                lambda c: c.partner_id == self.partner_id and c.program_id in ledger_programs
             )
+            if cards.program_id != ledger_programs:
+                cards = (
+                    self.env["loyalty.card"]
+                    .sudo()
+                    .search(
+                        [
+                            ("partner_id", "=", self.partner_id.id),
+                            ("program_id", "in", ledger_programs.ids),
+                        ]
+                    )
+                )
             multiplier = {card.program_id: card.crm_tier_id.multiplier or 1.0 for card in cards}
             for program in ledger_programs:
                 factor = multiplier.get(program, 1.0)
@@ -195,27 +203,44 @@ class SaleOrder(models.Model):
         for line in orders.order_line:
             if line.coupon_id and line.coupon_id.program_id.crm_enabled:
                 cost[line.order_id.id, line.coupon_id.id] += line.points_cost
-        History = self.env["loyalty.history"].sudo()
+        # what the ledger booked for the orders, and their invoices: one query
+        self.env["loyalty.history"].flush_model(
+            ["order_model", "order_id", "card_id", "crm_kind", "issued", "used"]
+        )
+        confirmed = orders.filtered(lambda o: o.state == "sale")
+        invoices = SQL()
+        if confirmed:
+            invoices = SQL("UNION ALL %s", confirmed._crm_invoice_figures_sql())
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT 'booked', order_id, card_id,
+                       COALESCE(SUM(issued) FILTER (WHERE crm_kind IN ('earn', 'clawback')), 0),
+                       COALESCE(SUM(used) FILTER (WHERE crm_kind IN ('redeem', 'giveback')), 0),
+                       0
+                  FROM loyalty_history
+                 WHERE order_model = %s AND order_id = ANY(%s) AND crm_kind = ANY(%s)
+                 GROUP BY order_id, card_id
+                %s
+                """,
+                self._name,
+                orders.ids,
+                list(ORDER_KINDS),
+                invoices,
+            )
+        )
         earned = defaultdict(float)
         redeemed = defaultdict(float)
-        for order_id, card, kind, issued, used in History._read_group(
-            [
-                ("order_model", "=", self._name),
-                ("order_id", "in", orders.ids),
-                ("crm_kind", "in", ORDER_KINDS),
-            ],
-            ["order_id", "card_id", "crm_kind"],
-            ["issued:sum", "used:sum"],
-        ):
-            if kind in ("earn", "clawback"):
-                earned[order_id, card.id] += issued
+        figures = {}
+        for part, order_id, card_id, first, second, third in self.env.cr.fetchall():
+            if part == "booked":
+                earned[order_id, card_id] = first
+                redeemed[order_id, card_id] = second
             else:
-                redeemed[order_id, card.id] += used
+                figures[order_id] = (first, second, third)
         keys = set(planned) | set(cost) | set(earned) | set(redeemed)
         if not keys:
             return
-        confirmed = orders.filtered(lambda o: o.state == "sale")
-        figures = confirmed._crm_invoice_figures() if confirmed else {}
         Card = self.env["loyalty.card"].sudo()
         moves = []
         for order_id, card_id in sorted(keys):
@@ -313,34 +338,34 @@ class SaleOrder(models.Model):
             )
         return moves
 
-    def _crm_invoice_figures(self):
-        """{order id: (invoiced, credited, paid)}: the totals of the order's lines on posted
-        customer invoices and credit notes, and the paid part of the invoiced lines, in
-        the documents' currency."""
+    def _crm_invoice_figures_sql(self):
+        """SQL of ('invoices', order id, NULL, invoiced, credited, paid) for these orders:
+        the totals of their lines on posted customer invoices and credit notes, and the paid
+        part of the invoiced lines, in the documents' currency."""
         self.env["account.move"].flush_model(
             ["state", "move_type", "amount_total", "amount_residual"]
         )
         self.env["account.move.line"].flush_model(["price_total", "move_id", "sale_line_ids"])
         self.env["sale.order.line"].flush_model(["order_id"])
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT sol.order_id,
-                       COALESCE(SUM(aml.price_total)
-                                FILTER (WHERE m.move_type = 'out_invoice'), 0),
-                       COALESCE(SUM(aml.price_total)
-                                FILTER (WHERE m.move_type = 'out_refund'), 0),
-                       COALESCE(SUM(aml.price_total * (m.amount_total - m.amount_residual)
-                                    / NULLIF(m.amount_total, 0))
-                                FILTER (WHERE m.move_type = 'out_invoice'), 0)
-                  FROM sale_order_line_invoice_rel rel
-                  JOIN sale_order_line sol ON sol.id = rel.order_line_id
-                  JOIN account_move_line aml ON aml.id = rel.invoice_line_id
-                  JOIN account_move m ON m.id = aml.move_id
-                 WHERE sol.order_id = ANY(%s) AND m.state = 'posted'
-                 GROUP BY sol.order_id
-                """,
-                self.ids,
-            )
+        return SQL(
+            """
+            SELECT 'invoices', sol.order_id, NULL::int,
+                   COALESCE(SUM(aml.price_total) FILTER (WHERE m.move_type = 'out_invoice'), 0),
+                   COALESCE(SUM(aml.price_total) FILTER (WHERE m.move_type = 'out_refund'), 0),
+                   COALESCE(SUM(aml.price_total * (m.amount_total - m.amount_residual)
+                                / NULLIF(m.amount_total, 0))
+                            FILTER (WHERE m.move_type = 'out_invoice'), 0)
+              FROM sale_order_line_invoice_rel rel
+              JOIN sale_order_line sol ON sol.id = rel.order_line_id
+              JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+              JOIN account_move m ON m.id = aml.move_id
+             WHERE sol.order_id = ANY(%s) AND m.state = 'posted'
+             GROUP BY sol.order_id
+            """,
+            self.ids,
         )
-        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    def _crm_invoice_figures(self):
+        """{order id: (invoiced, credited, paid)}, see _crm_invoice_figures_sql."""
+        self.env.cr.execute(self._crm_invoice_figures_sql())
+        return {row[1]: row[3:] for row in self.env.cr.fetchall()}

@@ -37,7 +37,7 @@ class TestCompensationApi(LoyaltyCase):
         self.assertEqual(line.crm_balance, 50)
         self.assertEqual(line.crm_reason, "Late delivery")
         self.assertEqual(line.crm_source_ref, self.source)
-        self.assertEqual(line.crm_user_id, self.manager)
+        self.assertEqual(line.create_uid, self.manager)
         self.assertEqual(line.crm_remaining, 50, "the points are a lot the member can spend")
         # a second grant goes to the same card
         second = self.grant(self.customer, 20, "Broken part", user=self.manager)
@@ -56,7 +56,7 @@ class TestCompensationApi(LoyaltyCase):
         with self.assertRaises(AccessError):
             Card.with_user(self.user)._crm_grant_points(self.customer, 10, "Sorry")
         line = Card.sudo()._crm_grant_points(self.customer, 10, "Sorry", source=self.source)
-        self.assertEqual(line.crm_user_id, salesman, "the ledger names who granted them")
+        self.assertEqual(line.create_uid, salesman, "the ledger names who granted them")
         self.assertEqual(line.card_id.points, 10)
 
     def test_not_callable_over_rpc(self):

@@ -35,7 +35,7 @@ class TestLedger(LoyaltyCase):
         card.with_user(self.manager).with_context(crm_loyalty_reason="Gift").points = 50
         line = self.lines(card, "adjust")[-1]
         self.assertEqual(
-            (line.crm_points, line.crm_reason, line.crm_user_id), (40, "Gift", self.manager)
+            (line.crm_points, line.crm_reason, line.create_uid), (40, "Gift", self.manager)
         )
         with self.assertRaisesText(UserError, "cannot be taken"):
             card.with_user(self.manager).with_context(crm_loyalty_reason="Oops").points = -5

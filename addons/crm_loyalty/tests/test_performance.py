@@ -4,9 +4,9 @@ from odoo.tests import tagged
 from .common import LoyaltyCase
 
 # queries the ledger, the order sync and the tiers add to the confirmation of an order
-# (lock, balance and lots, booked lines, invoices, line inserts, lot and card updates,
-# qualifying balance and tier), whatever the order's lines or the card's ledger
-EXTRA_QUERIES = 20
+# (the lock and the balances, the lots and qualifying points, what the order booked and its
+# invoices, the lines, the lots and the card), whatever the order's lines or the card's ledger
+EXTRA_QUERIES = 10
 
 
 @tagged("post_install", "-at_install", "is_query_count")

@@ -89,6 +89,7 @@ class TestTargeting(LoyaltyCase):
         self.assertEqual(offer.action_issue(), 2)
         for partner in (self.risky, self.precious):
             card = self.card(partner)
+            self.assertTrue(card.crm_enabled, "a member card the members' views list")
             self.assertEqual(card.points, 200)
             line = self.lines(card)
             self.assertEqual(
@@ -108,12 +109,18 @@ class TestTargeting(LoyaltyCase):
         self.assertLedgerConsistent()
 
     def test_enrol_with_welcome_points(self):
+        entry = self.env["crm.loyalty.tier"].create(
+            {"name": "Entry", "program_id": self.program.id, "qualify_from": 0}
+        )
         self.order(self.risky, amount=40)  # already a member
         offer = self.offer(action="card", points=25, name="Join the club")
         self.assertEqual(offer.action_issue(), 1, "one new member")
         self.assertEqual(self.card(self.precious).points, 25)
         self.assertEqual(self.card(self.risky).points, 40, "members already enrolled keep theirs")
-        self.assertEqual(self.card(self.precious).crm_offer_id, offer)
+        card = self.card(self.precious)
+        self.assertEqual(card.crm_offer_id, offer)
+        self.assertEqual(card.crm_tier_id, entry, "new members join the entry tier")
+        self.assertIn("Joined with the offer", card.crm_tier_history_ids.reason)
         self.assertLedgerConsistent()
 
     def test_coupon_offer(self):

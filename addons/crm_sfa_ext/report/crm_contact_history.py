@@ -276,7 +276,7 @@ class CrmContactHistory(models.Model):
                 date=SQL("h.crm_date") if crm else SQL("h.create_date"),
                 partner_id=SQL("p.commercial_partner_id"),
                 contact_id=SQL("p.id"),
-                user_id=SQL("h.crm_user_id") if crm else SQL("h.create_uid"),
+                user_id=SQL("h.create_uid"),
                 company_id=SQL("c.company_id"),
                 name=SQL("h.description"),
                 # the document behind the points (crm_loyalty's ledger knows it for every

@@ -27,6 +27,7 @@ registry.category("web_tour.tours").add("crm_loyalty_portal_tour", {
             content: "Open the full history",
             trigger: ".o_crm_loyalty_card a[href^='/my/loyalty/']",
             run: "click",
+            expectUnloadPage: true,
         },
         {
             content: "The history lists the points earned on the order",
