@@ -20,7 +20,9 @@ def test_odoo_loyalty_tests_pass_with_crm_loyalty(databases):
     )
     log = proc.stdout + proc.stderr
     summary = re.findall(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading", log)
-    problems = "\n".join(line for line in log.splitlines() if re.search(r" (ERROR|CRITICAL) ", line))
+    problems = "\n".join(
+        line for line in log.splitlines() if re.search(r" (ERROR|CRITICAL) ", line)
+    )
     assert proc.returncode == 0 and summary, log[-5000:]
     failed, errors, ran = map(int, summary[-1])
     assert (failed, errors) == (0, 0), problems[-8000:]
