@@ -230,6 +230,20 @@ crm_db_exists() {
     [ "$(crm_sql postgres name="$1" <<<"SELECT 1 FROM pg_database WHERE datname = :'name'")" = 1 ]
 }
 
+crm_bench_db() {
+    # A benchmark's database $1 with addon $2: a kept one (BENCH_KEEP=1) is brought up to the
+    # code being measured, else the template is copied and the addon installed. More Odoo
+    # options may follow (--without-demo=all).
+    local db=$1 addon=$2
+    shift 2
+    if crm_db_exists "$db"; then
+        crm_odoo -d "$db" -u "$addon" --stop-after-init --no-http --log-level=warn "$@"
+    else
+        crm_copy_template "$db"
+        crm_odoo -d "$db" -i "$addon" --stop-after-init --no-http --log-level=warn "$@"
+    fi
+}
+
 # --- Odoo -------------------------------------------------------------------------------------
 
 crm_ensure_rtlcss() {

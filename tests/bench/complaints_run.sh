@@ -15,12 +15,7 @@ crm_prepare
 crm_ensure_template
 db=crm_suite_bench_complaints
 part=${BENCH_PART:-all}
-if crm_db_exists "$db"; then
-    crm_odoo -d "$db" -u crm_complaints --stop-after-init --no-http --log-level=warn
-else
-    crm_copy_template "$db"
-    crm_odoo -d "$db" -i crm_complaints --stop-after-init --no-http --log-level=warn
-fi
+crm_bench_db "$db" crm_complaints
 if [ "$part" = all ] || [ "$part" = gateway ]; then
     crm_odoo shell -d "$db" --no-http --log-level=warn <"$here/bench_complaints_gateway.py"
 fi

@@ -29,12 +29,7 @@ fi
 if [ "$part" = all ] || [ "$part" = odoo ]; then
     crm_ensure_template
     db=crm_suite_bench_fieldservice_a
-    if crm_db_exists "$db"; then
-        crm_odoo -d "$db" -u crm_sfa_ext --stop-after-init --no-http --log-level=warn
-    else
-        crm_copy_template "$db"
-        crm_odoo -d "$db" -i crm_sfa_ext --without-demo=all --stop-after-init --no-http --log-level=warn
-    fi
+    crm_bench_db "$db" crm_sfa_ext --without-demo=all
     FS_BENCH_DIR=$here crm_odoo shell -d "$db" --no-http --log-level=warn <"$here/field_service_odoo.py"
     [ "${BENCH_KEEP:-0}" = 1 ] || crm_drop_db "$db"
 fi

@@ -23,13 +23,7 @@ crm_ensure_template
 size=${BENCH_SIZE:-quick}
 only=${BENCH_ONLY:-all}
 db=crm_suite_bench_loyalty_$size
-if crm_db_exists "$db"; then
-    # a kept database: bring crm_loyalty up to the code being measured
-    crm_odoo -d "$db" -u crm_loyalty --stop-after-init --no-http --log-level=warn
-else
-    crm_copy_template "$db"
-    crm_odoo -d "$db" -i crm_loyalty --stop-after-init --no-http --log-level=warn
-fi
+crm_bench_db "$db" crm_loyalty
 for script in confirm bulk; do
     if [ "$only" = all ] || [ "$only" = "$script" ]; then
         BENCH_SIZE=$size crm_odoo shell -d "$db" --no-http --log-level=warn \

@@ -14,12 +14,6 @@ crm_prepare
 crm_ensure_template
 size=${BENCH_SIZE:-quick}
 db=crm_suite_bench_$size
-if crm_db_exists "$db"; then
-    # a kept database: bring crm_identification up to the code being measured
-    crm_odoo -d "$db" -u crm_identification --stop-after-init --no-http --log-level=warn
-else
-    crm_copy_template "$db"
-    crm_odoo -d "$db" -i crm_identification --stop-after-init --no-http --log-level=warn
-fi
+crm_bench_db "$db" crm_identification
 BENCH_SIZE=$size crm_odoo shell -d "$db" --no-http --log-level=warn <"$here/bench_refresh.py"
 [ "${BENCH_KEEP:-0}" = 1 ] || crm_drop_db "$db"

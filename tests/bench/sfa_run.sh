@@ -13,12 +13,6 @@ crm_prepare
 crm_ensure_template
 size=${BENCH_SIZE:-full}
 db=crm_suite_bench_sfa_$size
-if crm_db_exists "$db"; then
-    # a kept database: bring crm_sfa_ext up to the code being measured
-    crm_odoo -d "$db" -u crm_sfa_ext --stop-after-init --no-http --log-level=warn
-else
-    crm_copy_template "$db"
-    crm_odoo -d "$db" -i crm_sfa_ext --stop-after-init --no-http --log-level=warn
-fi
+crm_bench_db "$db" crm_sfa_ext
 BENCH_SIZE=$size crm_odoo shell -d "$db" --no-http --log-level=warn <"$here/bench_sfa.py"
 [ "${BENCH_KEEP:-0}" = 1 ] || crm_drop_db "$db"
