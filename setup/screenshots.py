@@ -358,6 +358,8 @@ def main():
             if extra.get("record"):
                 model, domain = extra["record"]
                 record = rpc(session, model, "search", domain)[0]
+            # no cookie of the previous shot (the portal keeps its language in one)
+            browser.call("Network.clearBrowserCookies")
             browser.call(
                 "Network.setCookie",
                 name="session_id",
@@ -366,7 +368,13 @@ def main():
                 path="/",
             )
             browser.call("Page.navigate", url=args.url + path.format(partner=partner, id=record))
-            browser.wait_for(extra.get("wait", BACKEND))
+            try:
+                browser.wait_for(extra.get("wait", BACKEND))
+            except TimeoutError:
+                # what the page showed instead, to see why
+                shot = browser.call("Page.captureScreenshot", format="png")
+                (OUT / f"{name}-timeout.png").write_bytes(base64.b64decode(shot["data"]))
+                raise
             if script:
                 browser.call("Runtime.evaluate", expression=script)
             time.sleep(2)

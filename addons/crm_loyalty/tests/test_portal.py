@@ -120,3 +120,10 @@ class TestPortal(HttpCase, LoyaltyCase):
         self.assertEqual(self.card_a.points, 650)
         self.assertEqual(self.lines(self.card_a, "adjust").crm_reason, "Birthday gift")
         self.assertLedgerConsistent(self.card_a)
+
+    def test_dashboard_tour(self):
+        self.start_tour(
+            "/odoo/action-crm_loyalty.loyalty_program_action_crm_dashboard",
+            "crm_loyalty_dashboard_tour",
+            login="admin",
+        )

@@ -84,3 +84,24 @@ registry.category("web_tour.tours").add("crm_loyalty_card_tour", {
         },
     ],
 });
+
+// The manager's dashboard: a tile per programme with its members per tier and its figures,
+// opening the programme's members.
+registry.category("web_tour.tours").add("crm_loyalty_dashboard_tour", {
+    url: "/odoo/action-crm_loyalty.loyalty_program_action_crm_dashboard",
+    steps: () => [
+        {
+            content: "The programme's tile counts its members per tier",
+            trigger: ".o_crm_loyalty_dashboard .o_kanban_record:contains('Tour Silver: 1')",
+        },
+        {
+            content: "and shows the outstanding points",
+            trigger: ".o_kanban_record .o_crm_loyalty_kpi:contains('Outstanding points')",
+            run: "click",
+        },
+        {
+            content: "A click opens the programme's members",
+            trigger: ".o_kanban_record:contains('Tour Member')",
+        },
+    ],
+});
