@@ -150,7 +150,8 @@ SHOTS = [
     (
         "fieldservice-calendar",
         "/odoo/action-crm_sfa_ext.crm_service_order_action_calendar",
-        None,
+        # the demo's plan is for the coming week
+        "document.querySelector('.o_calendar_button_next').click()",
         "en_US",
     ),
     (
