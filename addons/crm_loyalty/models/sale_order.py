@@ -278,8 +278,10 @@ class SaleOrder(models.Model):
         self.ensure_one()
         moves = []
         source = document or self
+        # the member reads these lines (portal, emails): in their language
+        member = self.with_context(lang=card.partner_id.lang or self.env.lang).env
         if self.state == "cancel":
-            reason = self.env._("Order cancelled")
+            reason = member._("Order cancelled")
         elif document:
             reason = document.display_name
         else:
@@ -291,7 +293,7 @@ class SaleOrder(models.Model):
                     base,
                     kind="earn",
                     points=earn,
-                    description=self.env._("Earned on %(order)s", order=self.name),
+                    description=member._("Earned on %(order)s", order=self.name),
                 )
             )
         elif earn < -ledger.EPSILON:
@@ -315,7 +317,7 @@ class SaleOrder(models.Model):
                     kind="clawback",
                     points=earn,
                     lots=own_lots,
-                    description=self.env._("Taken back from %(order)s", order=self.name),
+                    description=member._("Taken back from %(order)s", order=self.name),
                 )
             )
         if redeem > ledger.EPSILON:
@@ -324,7 +326,7 @@ class SaleOrder(models.Model):
                     base,
                     kind="redeem",
                     points=-redeem,
-                    description=self.env._("Redeemed on %(order)s", order=self.name),
+                    description=member._("Redeemed on %(order)s", order=self.name),
                 )
             )
         elif redeem < -ledger.EPSILON:
@@ -333,7 +335,7 @@ class SaleOrder(models.Model):
                     base,
                     kind="giveback",
                     points=-redeem,
-                    description=self.env._("Given back from %(order)s", order=self.name),
+                    description=member._("Given back from %(order)s", order=self.name),
                 )
             )
         return moves

@@ -32,6 +32,18 @@ class TestSaleFlow(LoyaltyCase):
         self.assertEqual(second.loyalty_data["cost"], 100)
         self.assertLedgerConsistent(card)
 
+    def test_lines_are_written_in_the_members_language(self):
+        # the member reads them on the portal and in emails; the clerk's language is English
+        self.env["res.lang"]._activate_lang("fa_IR")
+        persian = self.env["res.partner"].create({"name": "Persian Member", "lang": "fa_IR"})
+        order = self.order(partner=persian, amount=120)
+        line = self.lines(self.card(partner=persian))
+        self.assertEqual(line.description, f"کسب‌شده در {order.name}")
+        order._action_cancel()
+        self.assertEqual(
+            self.lines(self.card(partner=persian), "clawback").crm_reason, "سفارش لغو شد"
+        )
+
     def test_reward_added_and_repriced_after_confirmation(self):
         self.give(200)
         order = self.order(amount=50)
