@@ -1,8 +1,6 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
@@ -316,11 +314,11 @@ class LoyaltyCard(models.Model):
 
     # ------------------------------------------------------------------ tiers
 
-    def _crm_refresh_tiers(self, review=False, today=None):
+    def _crm_refresh_tiers(self, today=None):
         """Bring these ledger cards' qualifying balance and tier up to date: upgrade the
-        members who qualify for a higher tier; at a review (`review`), also move down the
-        members below their tier whose grace period is over. Returns the changes as
-        (card id, old tier id, new tier id, qualifying value, day last qualified)."""
+        members who qualify for a higher tier (members move down only at the programme's
+        review, `loyalty.program._crm_review_tiers`). Returns the changes as (card id, old
+        tier id, new tier id, qualifying value, day last qualified)."""
         cards = self.filtered(lambda c: c.program_id.crm_enabled and c.program_id.crm_has_tiers)
         if not cards:
             return []
@@ -331,7 +329,7 @@ class LoyaltyCard(models.Model):
         changes = []
         writes = defaultdict(lambda: self.browse())
         for card in cards:
-            vals, change = card._crm_tier_update(values.get(card.id, 0.0), today, review)
+            vals, change = card._crm_tier_update(values.get(card.id, 0.0), today)
             changes += [change] if change else []
             if vals:
                 writes[tuple(sorted(vals.items()))] |= card
@@ -340,11 +338,11 @@ class LoyaltyCard(models.Model):
         self.env["crm.loyalty.tier.history"]._crm_record(changes, today)
         return changes
 
-    def _crm_tier_update(self, value, today, review=False):
+    def _crm_tier_update(self, value, today):
         """What a qualifying `value` changes on this card: (values to write, the change of
         tier as (card id, old tier id, new tier id, value, day last qualified) or None). A
-        higher tier is reached at once; a lower one only at a review (`review`) once the
-        grace period since the member last qualified is over."""
+        higher tier is reached at once; a lower one never here, only at the programme's
+        review once the grace period is over (`loyalty.program._crm_review_tiers`)."""
         self.ensure_one()
         old = self.crm_tier_id
         new = self._crm_reached_tier(value)
@@ -359,9 +357,6 @@ class LoyaltyCard(models.Model):
         elif new == old and old:
             if self.crm_tier_qualified_on != today:
                 vals["crm_tier_qualified_on"] = today
-        elif review and old and self._crm_grace_over(today):
-            vals.update(crm_tier_id=new.id, crm_tier_since=today, crm_tier_qualified_on=today)
-            change = (self.id, old.id, new.id, value, last)
         return vals, change
 
     def _crm_reached_tier(self, value):
@@ -369,11 +364,6 @@ class LoyaltyCard(models.Model):
         tiers = self.program_id._crm_tiers()
         reached = ledger.reached_tier([(t.id, t.qualify_from) for t in tiers], value)
         return tiers.browse(reached) if reached else tiers.browse()
-
-    def _crm_grace_over(self, today):
-        self.ensure_one()
-        last = self.crm_tier_qualified_on or self.crm_tier_since
-        return not last or last + relativedelta(months=self.program_id.crm_grace_months) <= today
 
     def _crm_tier_message(self, old, new, value, last_qualified):
         """The chatter message of a tier change."""

@@ -207,7 +207,10 @@ class SaleOrder(models.Model):
         self.env["loyalty.history"].flush_model(
             ["order_model", "order_id", "card_id", "crm_kind", "issued", "used"]
         )
-        confirmed = orders.filtered(lambda o: o.state == "sale")
+        # the invoices only scale what an order plans to give or its rewards cost: an order
+        # with neither (most orders, on every invoice posted) needs no invoice figures
+        with_points = {order_id for order_id, _card_id in set(planned) | set(cost)}
+        confirmed = orders.filtered(lambda o: o.state == "sale" and o.id in with_points)
         invoices = SQL()
         if confirmed:
             invoices = SQL("UNION ALL %s", confirmed._crm_invoice_figures_sql())
