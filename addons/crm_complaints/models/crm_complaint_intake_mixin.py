@@ -12,6 +12,12 @@ MAX_TEXT = 20_000
 MAX_SUBJECT = 200
 
 
+def refused_html(reasons):
+    """The list of refused files, one reason each, appended to a message's body."""
+    items = Markup("").join(Markup("<li>%s</li>") % reason for reason in reasons)
+    return Markup("<ul class='o_crm_complaint_refused'>%s</ul>") % items
+
+
 class CrmComplaintIntakeMixin(models.AbstractModel):
     """Intake from every channel: the mail gateway (a team's alias creates a complaint,
     replies thread on it), the portal and the public form; nothing a customer sent is
@@ -103,11 +109,10 @@ class CrmComplaintIntakeMixin(models.AbstractModel):
                 kwargs["attachment_ids"] = (
                     attachments - self.env["ir.attachment"].union(*refused)
                 ).ids
-                notes = Markup("").join(Markup("<li>%s</li>") % r for r in refused.values())
                 # the customer's text stays escaped unless it is already markup
-                kwargs["body"] = Markup("%s<ul class='o_crm_complaint_refused'>%s</ul>") % (
+                kwargs["body"] = Markup("%s%s") % (
                     kwargs.get("body") or "",
-                    notes,
+                    refused_html(refused.values()),
                 )
                 self.env["ir.attachment"].sudo().union(*refused).unlink()
         return super().message_post(**kwargs)
@@ -187,11 +192,7 @@ class CrmComplaintIntakeMixin(models.AbstractModel):
                 kept.append(attachment)
         if refused:
             msg_dict["attachments"] = kept
-            notes = Markup("").join(Markup("<li>%s</li>") % reason for reason in refused)
-            msg_dict["body"] = Markup("%s<ul class='o_crm_complaint_refused'>%s</ul>") % (
-                Markup(msg_dict.get("body") or ""),
-                notes,
-            )
+            msg_dict["body"] = Markup(msg_dict.get("body") or "") + refused_html(refused)
         return refused
 
     def _queue_acknowledgement(self):
@@ -309,8 +310,7 @@ class CrmComplaintIntakeMixin(models.AbstractModel):
             )
         if refused:
             complaint.sudo().message_post(
-                body=Markup("<ul class='o_crm_complaint_refused'>%s</ul>")
-                % Markup("").join(Markup("<li>%s</li>") % reason for reason in refused),
+                body=refused_html(refused),
                 subtype_xmlid="mail.mt_note",
             )
         if attachments:

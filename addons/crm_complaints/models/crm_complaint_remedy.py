@@ -92,7 +92,7 @@ class CrmComplaintRemedy(models.Model):
     def _selection_document_model(self):
         return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
 
-    @api.depends("remedy_type", "complaint_id.name", "document_model", "document_id")
+    @api.depends("remedy_type", "document_model", "document_id")
     def _compute_name(self):
         labels = dict(self._fields["remedy_type"]._description_selection(self.env))
         for remedy in self:
@@ -223,7 +223,6 @@ class CrmComplaintRemedy(models.Model):
         on the complaint, recomputes the remedy's and the complaint's cost."""
         for remedy in self.filtered(lambda r: r.state in ("draft", "in_progress")):
             remedy.write({"state": "done", "date_done": fields.Datetime.now()})
-            self.env.add_to_compute(self._fields["cost"], remedy)
             remedy.complaint_id.sudo().message_post(
                 body=Markup("<p>%s</p>")
                 % self.env._("Remedy done: %(remedy)s.", remedy=remedy.name),
