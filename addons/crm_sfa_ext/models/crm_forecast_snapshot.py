@@ -57,10 +57,11 @@ class CrmForecastSnapshot(models.Model):
         )
 
     @api.model
-    def _take(self, period_type, day, companies=None):
+    def _take(self, period_type, day, companies=None, update_actuals=True):
         """Takes the snapshot of the period that contains ``day`` for every salesperson and
         team with figures in it, in one INSERT ... SELECT over the forecast report, then
-        brings the actuals up to date. Safe to run twice: a period already taken is kept.
+        (unless told not to) brings the actuals up to date. Safe to run twice: a period
+        already taken is kept.
         Reads crm_forecast_report's sources, writes crm_forecast_snapshot. Returns the number
         of rows taken."""
         companies = companies or self.env.companies
@@ -97,7 +98,8 @@ class CrmForecastSnapshot(models.Model):
         )
         taken = self.env.cr.rowcount
         self.invalidate_model()
-        self._update_actuals()
+        if update_actuals:
+            self._update_actuals()
         return taken
 
     @api.model
@@ -141,5 +143,6 @@ class CrmForecastSnapshot(models.Model):
         today = fields.Date.context_today(self)
         companies = self.env["res.company"].search([])
         for period_type, _label in PERIOD_TYPES:
-            self._take(period_type, today, companies)
+            # the actuals once, after the three periods, not after each
+            self._take(period_type, today, companies, update_actuals=False)
         self._update_actuals()

@@ -5,6 +5,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .crm_service_order import PRIORITIES
+
 OPEN = ("new", "planned")
 
 
@@ -31,9 +33,8 @@ class CrmServiceContract(models.Model):
     )
     type_id = fields.Many2one("crm.service.type", string="Service Type", required=True)
     summary = fields.Char(string="Visit Summary", help="What each visit does.")
-    priority = fields.Selection(
-        [("0", "Normal"), ("1", "Important"), ("2", "Urgent"), ("3", "Critical")], default="0"
-    )
+    # the visits it generates take it: the same choices as theirs
+    priority = fields.Selection(PRIORITIES, default="0")
     frequency = fields.Selection(
         [("interval", "Every N days, weeks or months"), ("value_tier", "By value tier")],
         default="interval",
