@@ -93,7 +93,7 @@ def write_pending(cr):
               JOIN res_partner p ON p.id = t.partner_id
               JOIN res_company c ON c.id = t.company_id
              UNION
-            SELECT c.id, unnest(ARRAY[p.id, COALESCE(p.commercial_partner_id, p.id)])
+            SELECT c.id, unnest(ARRAY[p.id, p.commercial_partner_id])
               FROM res_partner p CROSS JOIN res_company c
              WHERE p.id = ANY(%(contacts)s::int[])
             ON CONFLICT DO NOTHING
