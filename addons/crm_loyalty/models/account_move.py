@@ -36,13 +36,14 @@ class AccountMove(models.Model):
     def _crm_sync_loyalty_orders(self, check_refunds=False, document=None):
         """Book what these invoices and credit notes change on their orders' ledger cards
         (credit notes first: they are what takes points back). Invoices of a company without
-        a ledger programme cost nothing; the others, one look at their orders' plan."""
+        a ledger programme cost nothing; the others, one query to find the orders that
+        involve a ledger card."""
         Program = self.env["loyalty.program"]
         moves = self.filtered(
             lambda m: m.move_type in CUSTOMER_MOVES and Program._crm_ledger_in_use(m.company_id.id)
         ).sorted(lambda m: m.move_type != "out_refund")
         for move in moves:
-            orders = move._crm_sale_orders()
+            orders = move._crm_sale_orders()._crm_ledger_orders()
             if not orders:
                 continue
             if check_refunds and move.move_type == "out_refund":
@@ -54,10 +55,6 @@ class AccountMove(models.Model):
         """A credit note cannot credit a loyalty order for more than its invoices: the
         points it takes back and gives back would not add up."""
         self.ensure_one()
-        planned, cost = orders._crm_points_plan()
-        orders = orders.browse({order_id for order_id, _card_id in set(planned) | set(cost)})
-        if not orders:
-            return
         involved = (
             self.env["loyalty.history"]
             .sudo()

@@ -86,6 +86,7 @@ class CrmLoyaltyOffer(models.Model):
 
     @api.depends("segment_ids", "value_tier_a", "value_tier_b", "value_tier_c", "company_id")
     def _compute_customer_count(self):
+        self.env["res.partner"].flush_model()
         for offer in self:
             if not offer.company_id or not offer._targets_anyone():
                 offer.customer_count = 0
@@ -398,20 +399,20 @@ class CrmLoyaltyOffer(models.Model):
     def _issue_coupons(self, customers):
         """A coupon of the programme for each customer, created through the ORM with the
         offer's points (the programme's communication plan sends the coupon)."""
-        self.env["loyalty.card"].sudo().with_context(
-            tracking_disable=True, mail_create_nosubscribe=True
-        ).create(
-            [
-                {
-                    "program_id": self.program_id.id,
-                    "partner_id": partner.id,
-                    "points": self.points or 1.0,
-                    "expiration_date": self.coupon_expiration_date or False,
-                    "crm_offer_id": self.id,
-                }
-                for partner in customers
-            ]
-        )
+        Card = self.env["loyalty.card"].sudo()
+        with raised(self.env, LEDGER_WRITING):
+            Card.with_context(tracking_disable=True, mail_create_nosubscribe=True).create(
+                [
+                    {
+                        "program_id": self.program_id.id,
+                        "partner_id": partner.id,
+                        "points": self.points or 1.0,
+                        "expiration_date": self.coupon_expiration_date or False,
+                        "crm_offer_id": self.id,
+                    }
+                    for partner in customers
+                ]
+            )
 
     def action_open_cards(self):
         self.ensure_one()

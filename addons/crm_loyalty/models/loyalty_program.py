@@ -23,7 +23,7 @@ ELIGIBILITY_FIELDS = {
 # opening lines created per ORM call when the ledger is turned on for a programme
 OPENING_BATCH = 5_000
 # the fields that the ormcached answers below read
-CACHED_FIELDS = ELIGIBILITY_FIELDS | {"crm_enabled", "company_id"}
+CACHED_FIELDS = ELIGIBILITY_FIELDS | {"crm_enabled", "company_id", "active"}
 QUALIFY_ON = [
     ("points", "Points earned"),
     ("amount", "Amount spent"),
@@ -371,11 +371,12 @@ class LoyaltyProgram(models.Model):
     @api.model
     @ormcache()
     def _crm_eligibility_in_use(self):
-        """Whether any programme is limited to segments, value tiers or loyalty tiers: when
-        none is, orders skip the eligibility conditions altogether."""
+        """Whether any active programme is limited to segments, value tiers or loyalty
+        tiers: when none is, orders skip the eligibility conditions altogether (an archived
+        programme applies to no order)."""
         return bool(
             self.sudo()
-            .with_context(active_test=False)
+            .with_context(active_test=True)
             .search_count(
                 [
                     "|",

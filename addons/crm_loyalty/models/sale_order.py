@@ -119,8 +119,9 @@ class SaleOrder(models.Model):
         """Members earn their tier's multiple of a ledger programme's points (whole
         points when the programme counts whole points only)."""
         result = super()._program_check_compute_points(programs)
+        # (no points, nothing to multiply: the card is not looked up)
         ledger_programs = programs.filtered(
-            lambda p: p.crm_enabled and "points" in result.get(p, {})
+            lambda p: p.crm_enabled and any(result.get(p, {}).get("points", ()))
         )
         if ledger_programs:
             # the member's cards are usually on the order already (sale_loyalty loads them)
@@ -179,6 +180,30 @@ class SaleOrder(models.Model):
         return super()._apply_program_reward(reward, coupon, **kwargs)
 
     # ------------------------------------------------------------------ order sync
+
+    def _crm_ledger_orders(self):
+        """The orders among these that plan points for a ledger card or have a reward line
+        paid with one: one query (the invoices of other orders skip the order sync)."""
+        if not self:
+            return self
+        self.env["sale.order.coupon.points"].flush_model(["order_id", "coupon_id"])
+        self.env["sale.order.line"].flush_model(["order_id", "coupon_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT x.order_id
+                  FROM (SELECT order_id, coupon_id FROM sale_order_coupon_points
+                         WHERE order_id = ANY(%(orders)s)
+                         UNION
+                        SELECT order_id, coupon_id FROM sale_order_line
+                         WHERE order_id = ANY(%(orders)s) AND coupon_id IS NOT NULL) x
+                  JOIN loyalty_card c ON c.id = x.coupon_id
+                  JOIN loyalty_program p ON p.id = c.program_id AND p.crm_enabled
+                """,
+                orders=self.ids,
+            )
+        )
+        return self.browse({row[0] for row in self.env.cr.fetchall()})
 
     def _crm_points_plan(self):
         """What these orders plan to give ledger cards and what their reward lines cost
