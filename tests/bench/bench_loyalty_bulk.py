@@ -174,6 +174,8 @@ offer_program = Program.search([("name", "=", "Bench offer club")], limit=1) or 
         "crm_expiry_months": 6,
     }
 )
+# an offer is issued from an active programme (a kept database archived it above)
+offer_program.active = True
 env["crm.loyalty.tier"].search([("program_id", "=", offer_program.id)]) or env[
     "crm.loyalty.tier"
 ].create({"name": "Bench entry", "program_id": offer_program.id, "qualify_from": 0})

@@ -245,28 +245,30 @@ class CrmLoyaltyOffer(models.Model):
     def _missing_sql(self):
         """SQL of the ids of the offer's customers who have not had it yet: no card of the
         programme (card), no ledger line of this offer on their card (points), no coupon
-        of this offer (coupon)."""
+        of this offer (coupon). The customers who had it are read once into a hashed set
+        (NOT IN): the planner cannot tell how many customers a segment label selects, and
+        a correlated NOT EXISTS probed the ledger once per customer."""
         self.ensure_one()
         if self.action == "card":
             had = SQL(
-                """SELECT 1 FROM loyalty_card lc
-                    WHERE lc.partner_id = p.id AND lc.program_id = %s AND lc.active""",
+                """SELECT partner_id FROM loyalty_card
+                    WHERE program_id = %s AND active AND partner_id IS NOT NULL""",
                 self.program_id.id,
             )
         elif self.action == "points":
             had = SQL(
-                """SELECT 1 FROM loyalty_history h
+                """SELECT lc.partner_id FROM loyalty_history h
                      JOIN loyalty_card lc ON lc.id = h.card_id
-                    WHERE h.crm_offer_id = %s AND lc.partner_id = p.id""",
+                    WHERE h.crm_offer_id = %s AND lc.partner_id IS NOT NULL""",
                 self.id,
             )
         else:
             had = SQL(
-                """SELECT 1 FROM loyalty_card lc
-                    WHERE lc.crm_offer_id = %s AND lc.partner_id = p.id""",
+                """SELECT partner_id FROM loyalty_card
+                    WHERE crm_offer_id = %s AND partner_id IS NOT NULL""",
                 self.id,
             )
-        return SQL("SELECT p.id FROM (%s) p WHERE NOT EXISTS (%s)", self._customers_sql(), had)
+        return SQL("SELECT p.id FROM (%s) p WHERE p.id NOT IN (%s)", self._customers_sql(), had)
 
     def _issue_batch(self, limit=OFFER_BATCH):
         """Issue the offer to the next `limit` customers who have not had it; mark the

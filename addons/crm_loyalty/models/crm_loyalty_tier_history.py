@@ -15,9 +15,8 @@ class CrmLoyaltyTierHistory(models.Model):
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    card_id = fields.Many2one(
-        "loyalty.card", required=True, ondelete="cascade", index=True, check_company=True
-    )
+    # (the company is the card's: only the tiers are checked against it)
+    card_id = fields.Many2one("loyalty.card", required=True, ondelete="cascade", index=True)
     partner_id = fields.Many2one(
         "res.partner", string="Member", related="card_id.partner_id", store=True, index=True
     )
@@ -54,10 +53,15 @@ class CrmLoyaltyTierHistory(models.Model):
         history = []
         bodies = {}
         by_template = defaultdict(list)
+        # the same change in one programme reads the same (an offer enrols thousands)
+        messages = {}
         for card_id, old_id, new_id, value, last in changes:
             card, old, new = Card.browse(card_id), Tier.browse(old_id), Tier.browse(new_id)
             up = bool(new) and (not old or new.qualify_from > old.qualify_from)
-            message = card._crm_tier_message(old, new, value, last, offer=offer)
+            key = (card.program_id.id, old_id, new_id, value, last)
+            if key not in messages:
+                messages[key] = card._crm_tier_message(old, new, value, last, offer=offer)
+            message = messages[key]
             bodies[card_id] = message
             history.append(
                 {

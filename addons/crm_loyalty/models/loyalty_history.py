@@ -444,7 +444,8 @@ class LoyaltyHistory(models.Model):
                 )
                 vals.update(tier_vals)
                 changes += [change] if change else []
-            card.with_context(mail_notrack=True).write(vals)
+            # the ledger line is the record of the change: no tracking message besides it
+            card.with_context(tracking_disable=True).write(vals)
         self.env["crm.loyalty.tier.history"]._crm_record(changes, today)
         return lines
 
