@@ -280,7 +280,8 @@ crm_ensure_rtlcss() {
 
 crm_odoo() {
     # Odoo with the suite's addons path and data dir; extra arguments go through, and a
-    # first argument naming a subcommand (shell, ...) stays first.
+    # first argument naming a subcommand (shell, ...) stays first. CRM_ODOO_ENTRY may name
+    # a script that runs odoo-bin in its stead (tests/scripts/odoo_tests_installed.py).
     local command=()
     case "${1:-}" in -*|"") ;; *) command=("$1"); shift ;; esac
     mkdir -p "$CRM_SUITE_HOME/data"
@@ -288,7 +289,7 @@ crm_odoo() {
     # shellcheck disable=SC2207  # crm_today_env prints NAME=value words without spaces
     [ -z "${CRM_SUITE_TODAY:-}" ] || clock=(env $(crm_today_env))
     PATH="$CRM_SUITE_HOME/node/node_modules/.bin:$PATH" \
-        "${clock[@]}" "$VENV_PY" "$ODOO_SRC/odoo-bin" "${command[@]}" --addons-path="$ODOO_ADDONS_PATH" \
+        "${clock[@]}" "$VENV_PY" "${CRM_ODOO_ENTRY:-$ODOO_SRC/odoo-bin}" "${command[@]}" --addons-path="$ODOO_ADDONS_PATH" \
         --data-dir="$CRM_SUITE_HOME/data" "$@"
 }
 
