@@ -19,7 +19,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from conftest import ADDONS, ROOT, free_port
+from conftest import ROOT, free_port
 
 # What fits the CI time: the tests of loyalty, sale_loyalty, sale_crm and crm (less crm's
 # tours and lead-assignment load tests), and of sale, sale_stock and account the classes on
@@ -98,9 +98,8 @@ def baseline_file():
     return Path(f"{template}-{key}.txt")
 
 
-def test_odoo_own_tests_pass_with_the_whole_suite(databases):
-    suite = databases.copy_template("odoo_suite")
-    databases.odoo(suite, "-i", ",".join(ADDONS))
+def test_odoo_own_tests_pass_with_the_whole_suite(databases, suite_database):
+    suite = suite_database
     ran_suite, failed_suite, log = run_odoo_tests(suite)
     kept = baseline_file()
     failed_alone = set(kept.read_text().split()) if kept.exists() else None
