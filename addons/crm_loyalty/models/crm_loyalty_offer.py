@@ -1,5 +1,6 @@
 import logging
 from datetime import timedelta
+from uuid import uuid4
 
 import psycopg2.errors
 
@@ -11,6 +12,14 @@ from ..lib import ledger
 from .server_flags import LEDGER_WRITING, raised
 
 _logger = logging.getLogger(__name__)
+
+
+def _card_code():
+    """A card code for an offer's card or coupon: loyalty's own codes (28 random bits)
+    collide once an offer creates tens of thousands of cards at once; these keep its
+    prefix (the barcode nomenclature reads it) with 80 random bits."""
+    return "044" + uuid4().hex[:20]
+
 
 # customers an offer reaches per batch (one transaction, one ORM create of cards and one
 # of ledger lines each)
@@ -363,6 +372,7 @@ class CrmLoyaltyOffer(models.Model):
                         {
                             "program_id": program.id,
                             "partner_id": partner.id,
+                            "code": _card_code(),
                             "crm_offer_id": self.id,
                             **tier,
                         }
@@ -408,6 +418,7 @@ class CrmLoyaltyOffer(models.Model):
                     {
                         "program_id": self.program_id.id,
                         "partner_id": partner.id,
+                        "code": _card_code(),
                         "points": self.points or 1.0,
                         "expiration_date": self.coupon_expiration_date or False,
                         "crm_offer_id": self.id,
