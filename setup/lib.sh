@@ -285,12 +285,28 @@ crm_odoo() {
     local command=()
     case "${1:-}" in -*|"") ;; *) command=("$1"); shift ;; esac
     mkdir -p "$CRM_SUITE_HOME/data"
-    local clock=()
-    # shellcheck disable=SC2207  # crm_today_env prints NAME=value words without spaces
-    [ -z "${CRM_SUITE_TODAY:-}" ] || clock=(env $(crm_today_env))
+    local clock=() run rc
+    if [ -n "${CRM_SUITE_TODAY:-}" ]; then
+        # every process of this run carries a mark, so that none outlives it (a browser
+        # under libfaketime left behind by a test keeps a core busy)
+        run=$$-$RANDOM
+        # shellcheck disable=SC2207  # crm_today_env prints NAME=value words without spaces
+        clock=(env $(crm_today_env) "CRM_SUITE_CLOCK_RUN=$run")
+    fi
     PATH="$CRM_SUITE_HOME/node/node_modules/.bin:$PATH" \
         "${clock[@]}" "$VENV_PY" "${CRM_ODOO_ENTRY:-$ODOO_SRC/odoo-bin}" "${command[@]}" --addons-path="$ODOO_ADDONS_PATH" \
         --data-dir="$CRM_SUITE_HOME/data" "$@"
+    rc=$?
+    [ -z "${run:-}" ] || crm_kill_marked "CRM_SUITE_CLOCK_RUN=$run"
+    return "$rc"
+}
+
+crm_kill_marked() {
+    # Ends every process whose environment holds $1 (NAME=value).
+    local pids
+    pids=$(grep -lsxzF "$1" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 | tr '\n' ' ')
+    # shellcheck disable=SC2086  # one argument per process
+    [ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
 }
 
 crm_external_depends() {
