@@ -424,8 +424,9 @@ crm_faketime_lib() {
 
 crm_today_env() {
     # The environment that sets a process's clock to CRM_SUITE_TODAY 10:00 UTC, ticking from
-    # there; monotonic clocks stay real (timeouts, the browser's event loop).
-    printf 'LD_PRELOAD=%s FAKETIME_FMT=%%s FAKETIME=@%s FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME_DONT_RESET=1' \
+    # there, in the processes it starts too. Monotonic clocks are faked alike: with them
+    # left real, libfaketime fails Python's time.sleep (EINVAL) and hangs Chromium.
+    printf 'LD_PRELOAD=%s FAKETIME_FMT=%%s FAKETIME=@%s FAKETIME_DONT_RESET=1' \
         "$(crm_faketime_lib)" "$(date -u -d "$CRM_SUITE_TODAY 10:00:00" +%s)"
 }
 
@@ -441,6 +442,13 @@ crm_today_postgres() {
     [ -n "${CRM_TODAY_PGHOST:-}" ] && return 0  # an outer command started it
     crm_is_root || crm_die "CRM_SUITE_TODAY starts a PostgreSQL cluster of its own and needs root for it." \
         "Fix: run as root (CI does), or unset CRM_SUITE_TODAY."
+    # one such run at a time: they share the cluster (held until this command ends)
+    mkdir -p "$CRM_SUITE_HOME/locks"
+    exec {CRM_TODAY_LOCK_FD}>"$CRM_SUITE_HOME/locks/today.lock"
+    flock -n "$CRM_TODAY_LOCK_FD" || {
+        crm_say "Waiting for another CRM_SUITE_TODAY run to end"
+        flock "$CRM_TODAY_LOCK_FD"
+    }
     local bin dir sock port env
     bin=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -1)
     [ -x "$bin/initdb" ] || crm_die "CRM_SUITE_TODAY needs PostgreSQL's server programs (initdb)." \
