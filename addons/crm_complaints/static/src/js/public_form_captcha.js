@@ -1,12 +1,16 @@
 /** @odoo-module **/
 
 import publicWidget from "@web/legacy/js/public/public_widget";
+import { session } from "@web/session";
+
+// the captcha action the server checks (controllers/public_form.py, CAPTCHA_ACTION)
+const ACTION = "crm_complaint";
 
 /**
- * The public complaint form asks Odoo's captcha for a token when the google_recaptcha module
- * is installed and has a site key (its server side, `_verify_request_recaptcha_token`, then
- * checks it; without a key every form passes). The module is looked up at run time: the
- * form works the same without it.
+ * The public complaint form gets a captcha token from Odoo's google_recaptcha (a token asked
+ * on submit) or website_cf_turnstile (its widget before the button) when the module is
+ * installed and has a site key; the server side (`_verify_request_recaptcha_token`) checks
+ * it. The modules are looked up at run time: the form works the same without them.
  */
 publicWidget.registry.CrmComplaintFormCaptcha = publicWidget.Widget.extend({
     selector: ".o_crm_complaint_public_form",
@@ -23,6 +27,22 @@ publicWidget.registry.CrmComplaintFormCaptcha = publicWidget.Widget.extend({
         }
     },
 
+    start() {
+        const turnstile = odoo.loader.modules.get("@website_cf_turnstile/js/turnstile");
+        if (turnstile && session.turnstile_site_key) {
+            // the same steps as Odoo's signup form (website_cf_turnstile's signupTurnStile)
+            const { _createSpinner, addSpinner, addTurnstile, renderTurnstile } =
+                turnstile.turnStile;
+            Object.assign(this, { _createSpinner, addSpinner, addTurnstile, renderTurnstile });
+            const button = this.el.querySelector("button[type='submit']");
+            this.addSpinner(button);
+            const nodes = this.addTurnstile(ACTION);
+            nodes?.insertBefore(button);
+            this.renderTurnstile(nodes);
+        }
+        return this._super(...arguments);
+    },
+
     _onSubmit(ev) {
         if (
             !this._recaptcha?._publicKey ||
@@ -31,7 +51,7 @@ publicWidget.registry.CrmComplaintFormCaptcha = publicWidget.Widget.extend({
             return;
         }
         ev.preventDefault();
-        this._recaptcha.getToken("crm_complaint").then((result) => {
+        this._recaptcha.getToken(ACTION).then((result) => {
             const input = document.createElement("input");
             input.type = "hidden";
             input.name = "recaptcha_token_response";
