@@ -17,8 +17,8 @@ MAX_SUBJECT = 200
 MAX_FILES = 10
 # what a customer's message may carry when posted by the customer themselves (over RPC):
 # what Odoo's /mail/message/post route lets through (mail.thread's
-# _get_allowed_message_post_params), as a comment or a note
-CUSTOMER_SUBTYPES = (None, False, "mail.mt_comment", "mail.mt_note")
+# _get_allowed_message_post_params), as a comment (Odoo lets customers post no note)
+CUSTOMER_SUBTYPES = (None, False, "mail.mt_comment")
 # Windows drops trailing dots and spaces from a file name: "run.exe. " opens as run.exe
 TRAILING_DOTS = re.compile(r"[\s.]+$")
 
@@ -176,7 +176,7 @@ class CrmComplaintIntakeMixin(models.AbstractModel):
     def _intake_customer_post_values(self, kwargs):
         """The values of a message a customer posts themselves, as strict as Odoo's
         /mail/message/post route: access to post on the complaint, only the route's
-        parameters, a comment or a note, recipients among the followers."""
+        parameters, a comment, recipients among the followers."""
         self.ensure_one()
         self.check_access(self._mail_post_access)
         allowed = self._get_allowed_message_post_params()
@@ -198,7 +198,7 @@ class CrmComplaintIntakeMixin(models.AbstractModel):
                     " message type or subtype."
                 )
             )
-        values = dict(kwargs, message_type="comment")
+        values = dict(kwargs, message_type="comment", subtype_xmlid="mail.mt_comment")
         if values.get("partner_ids"):
             # as the route: a customer notifies only people who already follow the complaint
             followers = (
@@ -623,10 +623,9 @@ class CrmComplaintIntakeMixin(models.AbstractModel):
         )
         for complaint in self.sudo():
             if template:
+                # no layout: a layout shows the record's name, the subject the sender typed
                 template.sudo().with_context(lang=self.env.lang).send_mail(
-                    complaint.id,
-                    force_send=False,
-                    email_layout_xmlid="mail.mail_notification_light",
+                    complaint.id, force_send=False
                 )
             complaint._message_log(
                 body=Markup("<p>%s</p>")

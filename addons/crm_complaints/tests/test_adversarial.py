@@ -198,7 +198,7 @@ class TestAdversarial(HttpCase, ComplaintCase, RpcMixin):
                 "crm.complaint",
                 "message_post",
                 [complaint_ids],
-                {"body": "forged", "message_type": "comment"},
+                {"body": "forged", "message_type": "comment", "subtype_xmlid": "mail.mt_comment"},
             ),
             (
                 "crm.complaint",
@@ -265,6 +265,7 @@ class TestAdversarial(HttpCase, ComplaintCase, RpcMixin):
             ("crm.complaint.capa", "create", [{"complaint_id": complaint.id, "name": "x"}], {}),
             ("account.move", "action_open_crm_complaint", [self.invoice_b.ids], {}),
             ("stock.picking", "action_cancel", [self.picking_b.ids], {}),
+            ("stock.picking", "action_open_crm_complaint", [self.picking_b.ids], {}),
             ("crm.complaint.web.attempt", "search_read", [[]], {"fields": ["key"]}),
             ("crm.complaint.web.attempt", "create", [{"key": "ip:x", "date": "2026-01-01"}], {}),
         ]
@@ -287,8 +288,12 @@ class TestAdversarial(HttpCase, ComplaintCase, RpcMixin):
                 with self.subTest(
                     user=user.login, call=f"{model}.{method}", context=bool(context)
                 ):
-                    # the team's dashboard action: teams are shared configuration
-                    allowed = method == "action_open_complaints" and user == self.agent
+                    # a complaint user opens a team's or a customer's complaints (the record
+                    # rules then show them theirs only): an action, no record's data
+                    allowed = user == self.agent and method in (
+                        "action_open_complaints",
+                        "action_view_crm_complaints",
+                    )
                     self.attack(model, method, args, kwargs, context, allowed=allowed)
         # searches answer nothing of another's
         for context in CONTEXTS:

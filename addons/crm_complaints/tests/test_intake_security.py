@@ -97,7 +97,12 @@ class TestCustomerPosts(HttpCase, ComplaintCase, RpcMixin):
             "crm.complaint",
             "message_post",
             [[self.own.id]],
-            {"body": "see", "message_type": "comment", "attachment_ids": attachments.ids},
+            {
+                "body": "see",
+                "message_type": "comment",
+                "subtype_xmlid": "mail.mt_comment",
+                "attachment_ids": attachments.ids,
+            },
         )
         self.env.invalidate_all()
         self.assertEqual(attachments.exists(), attachments, "nothing of another was deleted")
@@ -124,7 +129,12 @@ class TestCustomerPosts(HttpCase, ComplaintCase, RpcMixin):
             "crm.complaint",
             "message_post",
             [[self.own.id]],
-            {"body": "files", "message_type": "comment", "attachment_ids": uploads.ids},
+            {
+                "body": "files",
+                "message_type": "comment",
+                "subtype_xmlid": "mail.mt_comment",
+                "attachment_ids": uploads.ids,
+            },
         )
         message = self.env["mail.message"].browse(message_id)
         self.assertEqual(message.attachment_ids.mapped("name"), ["photo.jpg"])
@@ -138,7 +148,12 @@ class TestCustomerPosts(HttpCase, ComplaintCase, RpcMixin):
             "crm.complaint",
             "message_post",
             [[self.own.id]],
-            {"body": "hello", "message_type": "comment", "partner_ids": self.stranger.ids},
+            {
+                "body": "hello",
+                "message_type": "comment",
+                "subtype_xmlid": "mail.mt_comment",
+                "partner_ids": self.stranger.ids,
+            },
         )
         self.assertNotIn(self.stranger, self.own_messages()[0].partner_ids)
         self.assertFalse(
@@ -155,6 +170,7 @@ class TestCustomerPosts(HttpCase, ComplaintCase, RpcMixin):
             {"body": "x", "email_from": "ceo@example.com"},
             {"body": "x", "message_type": "email"},
             {"body": "x", "subtype_xmlid": "mail.mt_activities"},
+            {"body": "x", "subtype_xmlid": "mail.mt_note"},
             {"body": "<b>x</b>", "body_is_html": True},
         ):
             with self.subTest(kwargs=list(kwargs)):
