@@ -161,6 +161,7 @@ class CrmComplaintIntakeMixin(models.AbstractModel):
 
     # --- what a customer posts ---------------------------------------------------------
 
+    @api.returns("mail.message", lambda value: value.id)
     def message_post(self, **kwargs):
         """A customer's message (portal chatter, or their own RPC call) carries only their
         own uploads, within the intake limits (the refused ones are deleted and named in
