@@ -212,13 +212,10 @@ class TestPublicForm(HttpCase, ComplaintCase):
         results = []
 
         def try_once():
-            cr = database.cursor()
-            try:
+            # a transaction of its own, committed on leaving the block
+            with database.cursor() as cr:
                 start.wait()
                 results.append(Attempt._take_with(cr, [key], 5))
-                cr.commit()
-            finally:
-                cr.close()
 
         threads = [threading.Thread(target=try_once) for _i in range(50)]
         try:
