@@ -23,15 +23,20 @@ class CrmServiceContract(models.Model):
     _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, tracking=True, check_company=True
+    )
     site_id = fields.Many2one(
         "res.partner",
         compute="_compute_site_id",
         store=True,
         readonly=False,
         precompute=True,
+        check_company=True,
     )
-    type_id = fields.Many2one("crm.service.type", string="Service Type", required=True)
+    type_id = fields.Many2one(
+        "crm.service.type", string="Service Type", required=True, check_company=True
+    )
     summary = fields.Char(string="Visit Summary", help="What each visit does.")
     # the visits it generates take it: the same choices as theirs
     priority = fields.Selection(PRIORITIES, default="0")

@@ -4,6 +4,8 @@ from . import (
     test_contact_history,
     test_forecast,
     test_i18n,
+    test_multi_company,
+    test_order_flows,
     test_service_backoffice,
     test_service_complaint,
     test_service_contract,
