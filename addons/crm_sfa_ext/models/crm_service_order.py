@@ -167,15 +167,15 @@ class CrmServiceOrder(models.Model):
         string="Stop", copy=False, groups=INTERNAL, help="Its place in the day's route."
     )
     travel_minutes = fields.Integer(string="Travel Before", copy=False, groups=INTERNAL)
+    # pinned and unplanned_reason are not internal: the back-office views (which the
+    # portal's read access to the model makes Odoo check for portal users too) style every
+    # row and form by them
     pinned = fields.Boolean(
         tracking=True,
         copy=False,
-        groups=INTERNAL,
         help="Planning again keeps this visit where it is and plans the rest around it.",
     )
-    unplanned_reason = fields.Selection(
-        UNPLANNED_REASONS, copy=False, readonly=True, groups=INTERNAL
-    )
+    unplanned_reason = fields.Selection(UNPLANNED_REASONS, copy=False, readonly=True)
     plan_id = fields.Many2one(
         "crm.service.plan", copy=False, readonly=True, index=True, groups=INTERNAL
     )
@@ -315,15 +315,16 @@ class CrmServiceOrder(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        moved = (
-            "planned_start" in vals
-            and not self.env.context.get("fs_no_follow")
-            and self.filtered("contract_id")
+        moving = "planned_start" in vals and self.filtered(
+            lambda o: o.contract_id and o._fs_fixed()
         )
         result = super().write(vals)
-        if moved:
-            # the contract follows its visits, whoever moved them (a technician has no
-            # access to contracts)
+        if "planned_start" in vals:
+            # a contract counts its next visits from its fixed ones: it follows them, before
+            # and after the move, whoever moved them (a technician has no access to
+            # contracts); the open visits it dates itself are not fixed, so its own writes
+            # never come back here
+            moved = moving | self.filtered(lambda o: o.contract_id and o._fs_fixed())
             moved.contract_id.sudo()._fs_follow_frequency()
         return result
 
@@ -445,6 +446,14 @@ class CrmServiceOrder(models.Model):
     def _fs_located(self):
         self.ensure_one()
         return bool(self.latitude or self.longitude)
+
+    def _fs_fixed(self):
+        """The visit happened or its time is settled: done, started, dispatched, or planned
+        and pinned. A recurring contract counts its next visits from these."""
+        self.ensure_one()
+        return self.state in ("dispatched", "in_progress", "done") or (
+            self.state == "planned" and self.pinned
+        )
 
     def _fs_on_done(self):
         """Called once visits are done: the complaint a visit remedies hears of it (its

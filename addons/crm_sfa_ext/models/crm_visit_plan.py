@@ -70,7 +70,9 @@ class CrmVisitPlan(models.Model):
             )
 
     def unlink(self):
-        # the meetings and activities of visits not made go with the plan
+        # the meetings and activities of visits not made go with the plan (only when the
+        # plan itself may go)
+        self.check_access("unlink")
         lines = self.line_ids.filtered(lambda line: line.state != "done")
         lines.event_id.unlink()
         lines.activity_id.unlink()

@@ -173,8 +173,8 @@ class CrmContactHistory(models.Model):
         )
 
     def _source_meetings(self):
-        """Calendar events the customer's contacts attend, once per event and customer. A
-        private event of someone else is named as the calendar names it for the reader."""
+        """Calendar events the customer's contacts attend, once per event and customer; not
+        another's private event, which the calendar shows its reader only as busy time."""
         return SQL(
             """SELECT DISTINCT ON (e.id, p.commercial_partner_id) %s
                  FROM calendar_attendee a
@@ -183,7 +183,7 @@ class CrmContactHistory(models.Model):
                 WHERE e.active
                   AND NOT EXISTS (SELECT 1 FROM res_users iu
                                    WHERE iu.partner_id = p.id AND NOT iu.share)
-                  AND %s""",
+                  AND %s AND NOT %s""",
             self._history_select(
                 2,
                 id=SQL("a.id"),
@@ -193,15 +193,12 @@ class CrmContactHistory(models.Model):
                 contact_id=SQL("p.id"),
                 user_id=SQL("e.user_id"),
                 company_id=SQL("NULL::int"),
-                name=SQL(
-                    "CASE WHEN %s THEN %s ELSE e.name END",
-                    self._hidden_event(),
-                    self.env._("Busy"),
-                ),
+                name=SQL("e.name"),
                 res_model=SQL("'calendar.event'"),
                 res_id=SQL("e.id"),
             ),
             readable(self.env, "calendar.event", SQL("e.id")),
+            self._hidden_event(),
         )
 
     def _hidden_event(self):

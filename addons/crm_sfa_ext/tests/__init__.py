@@ -1,4 +1,5 @@
 from . import (
+    test_adversarial,
     test_click_everywhere,
     test_competitor,
     test_contact_history,

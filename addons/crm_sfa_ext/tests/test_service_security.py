@@ -229,7 +229,7 @@ class TestServicePortal(HttpCase, FieldServiceCase):
         self.authenticate("fs_portal_web", "fs_portal_web")
         internal = [
             "time_cost", "material_cost", "cost", "time_spent", "material_ids",
-            "technician_ids", "plan_id", "unplanned_reason", "pinned",
+            "technician_ids", "plan_id",
             "travel_minutes", "route_sequence", "skill_ids", "earliest_start", "latest_end",
             "sale_line_id", "lead_id", "contract_id", "complaint_id", "description",
         ]  # fmt: skip
@@ -237,6 +237,8 @@ class TestServicePortal(HttpCase, FieldServiceCase):
             result = self.rpc("crm.service.order", "read", [self.past.id], [name])
             self.assertIn("error", result, f"{name} read by the customer")
             self.assertIn("AccessError", result["error"]["data"]["name"], name)
+            if self.env["crm.service.order"]._fields[name].type in ("one2many", "many2many"):
+                continue  # searched through the comodel's own access rights (Odoo's)
             result = self.rpc("crm.service.order", "search_read", [(name, "!=", False)], ["name"])
             self.assertIn("error", result, f"{name} searched by the customer")
         [values] = self.rpc("crm.service.order", "read", [self.past.id])["result"]
