@@ -24,7 +24,14 @@ UNPLANNED_REASONS = [
 class CrmServiceOrder(models.Model):
     _name = "crm.service.order"
     _description = "Field Service Order"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    # crm.complaint.remedy.document: only a remedy links its visit (a visit linked by hand
+    # would mark another complaint's remedy done when it is done)
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "crm.complaint.remedy.document",
+    ]
     _order = "planned_start, priority desc, id desc"
     _check_company_auto = True
 
@@ -124,6 +131,8 @@ class CrmServiceOrder(models.Model):
         copy=False,
         groups=INTERNAL,
     )
+    # the remedy document's own link to the complaint; complaint_id below is the stored one
+    crm_complaint_id = fields.Many2one(string="Remedy of Complaint", groups=INTERNAL)
     complaint_id = fields.Many2one(
         related="crm_complaint_remedy_id.complaint_id",
         string="Complaint",
