@@ -285,12 +285,28 @@ crm_odoo() {
     local command=()
     case "${1:-}" in -*|"") ;; *) command=("$1"); shift ;; esac
     mkdir -p "$CRM_SUITE_HOME/data"
-    local clock=()
-    # shellcheck disable=SC2207  # crm_today_env prints NAME=value words without spaces
-    [ -z "${CRM_SUITE_TODAY:-}" ] || clock=(env $(crm_today_env))
+    local clock=() run rc
+    if [ -n "${CRM_SUITE_TODAY:-}" ]; then
+        # every process of this run carries a mark, so that none outlives it (a browser
+        # under libfaketime left behind by a test keeps a core busy)
+        run=$$-$RANDOM
+        # shellcheck disable=SC2207  # crm_today_env prints NAME=value words without spaces
+        clock=(env $(crm_today_env) "CRM_SUITE_CLOCK_RUN=$run")
+    fi
     PATH="$CRM_SUITE_HOME/node/node_modules/.bin:$PATH" \
         "${clock[@]}" "$VENV_PY" "${CRM_ODOO_ENTRY:-$ODOO_SRC/odoo-bin}" "${command[@]}" --addons-path="$ODOO_ADDONS_PATH" \
         --data-dir="$CRM_SUITE_HOME/data" "$@"
+    rc=$?
+    [ -z "${run:-}" ] || crm_kill_marked "CRM_SUITE_CLOCK_RUN=$run"
+    return "$rc"
+}
+
+crm_kill_marked() {
+    # Ends every process whose environment holds $1 (NAME=value).
+    local pids
+    pids=$(grep -lsxzF "$1" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 | tr '\n' ' ')
+    # shellcheck disable=SC2086  # one argument per process
+    [ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
 }
 
 crm_external_depends() {
@@ -408,8 +424,9 @@ crm_faketime_lib() {
 
 crm_today_env() {
     # The environment that sets a process's clock to CRM_SUITE_TODAY 10:00 UTC, ticking from
-    # there; monotonic clocks stay real (timeouts, the browser's event loop).
-    printf 'LD_PRELOAD=%s FAKETIME_FMT=%%s FAKETIME=@%s FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME_DONT_RESET=1' \
+    # there, in the processes it starts too. Monotonic clocks are faked alike: with them
+    # left real, libfaketime fails Python's time.sleep (EINVAL) and hangs Chromium.
+    printf 'LD_PRELOAD=%s FAKETIME_FMT=%%s FAKETIME=@%s FAKETIME_DONT_RESET=1' \
         "$(crm_faketime_lib)" "$(date -u -d "$CRM_SUITE_TODAY 10:00:00" +%s)"
 }
 
@@ -425,6 +442,13 @@ crm_today_postgres() {
     [ -n "${CRM_TODAY_PGHOST:-}" ] && return 0  # an outer command started it
     crm_is_root || crm_die "CRM_SUITE_TODAY starts a PostgreSQL cluster of its own and needs root for it." \
         "Fix: run as root (CI does), or unset CRM_SUITE_TODAY."
+    # one such run at a time: they share the cluster (held until this command ends)
+    mkdir -p "$CRM_SUITE_HOME/locks"
+    exec {CRM_TODAY_LOCK_FD}>"$CRM_SUITE_HOME/locks/today.lock"
+    flock -n "$CRM_TODAY_LOCK_FD" || {
+        crm_say "Waiting for another CRM_SUITE_TODAY run to end"
+        flock "$CRM_TODAY_LOCK_FD"
+    }
     local bin dir sock port env
     bin=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -1)
     [ -x "$bin/initdb" ] || crm_die "CRM_SUITE_TODAY needs PostgreSQL's server programs (initdb)." \

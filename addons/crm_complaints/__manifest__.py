@@ -2,7 +2,7 @@
     "name": "CRM Complaints",
     "summary": "Complaints from every channel tracked to resolution, with SLA, "
     "escalation, root cause and back-office remedies",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "author": "CRM Suite",
     "website": "https://github.com/crm-suite/crm-suite",
@@ -31,9 +31,11 @@
         "views/back_office_views.xml",
         "views/portal_templates.xml",
         "views/menus.xml",
+        "report/crm_complaint_report.xml",
     ],
     "demo": ["demo/crm_complaint_demo.xml"],
     "assets": {
+        "web.assets_frontend": ["crm_complaints/static/src/js/public_form_captcha.js"],
         "web.assets_tests": ["crm_complaints/static/tests/tours/*.js"],
     },
     "application": True,

@@ -35,6 +35,7 @@
         "views/field_service_menus.xml",
         "views/field_service_portal_templates.xml",
         "views/crm_complaint_remedy_views.xml",
+        "report/crm_service_order_reports.xml",
     ],
     "demo": [
         "demo/crm_competitor_demo.xml",

@@ -4,18 +4,21 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
-# at most this many files on one portal or web-form complaint
-MAX_FILES = 10
+from ..models.crm_complaint_intake_mixin import MAX_FILES
 
 
 def uploaded_files(field):
-    """(name, bytes) of the files posted in `field`, at most MAX_FILES."""
-    files = request.httprequest.files.getlist(field)
+    """(name, bytes) of the files posted in `field`: every one, so that the complaint names
+    those it does not keep; past MAX_FILES (refused whatever they hold) the bytes are not
+    read."""
     result = []
-    for upload in files[:MAX_FILES]:
+    for upload in request.httprequest.files.getlist(field):
         if upload and upload.filename:
-            upload.stream.seek(0)
-            result.append((upload.filename, upload.read()))
+            content = b""
+            if len(result) < MAX_FILES:
+                upload.stream.seek(0)
+                content = upload.read()
+            result.append((upload.filename, content))
     return result
 
 

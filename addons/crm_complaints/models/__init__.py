@@ -18,6 +18,7 @@ from . import (
     crm_complaint_sla,
     crm_complaint_stage,
     crm_complaint_team,
+    crm_complaint_web_attempt,
     crm_customer_score,
     loyalty_history,
     mail_thread,

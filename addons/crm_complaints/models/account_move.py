@@ -7,10 +7,16 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
-        posted.crm_complaint_remedy_id.sudo()._remedy_done()
+        # the link was read with the moves (a column of account_move): a move that is no
+        # remedy's document costs no query here
+        remedies = posted.crm_complaint_remedy_id
+        if remedies:
+            remedies.sudo()._remedy_done()
         return posted
 
     def button_cancel(self):
         result = super().button_cancel()
-        self.crm_complaint_remedy_id.sudo()._remedy_cancelled()
+        remedies = self.crm_complaint_remedy_id
+        if remedies:
+            remedies.sudo()._remedy_cancelled()
         return result

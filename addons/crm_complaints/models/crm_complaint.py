@@ -16,6 +16,50 @@ CHANNELS = [
 ]
 SEVERITIES = [("minor", "Minor"), ("major", "Major"), ("critical", "Critical")]
 PRIORITIES = [("0", "Normal"), ("1", "Medium"), ("2", "High"), ("3", "Urgent")]
+# what the service team sees and the customer does not (read over RPC, the portal showing
+# what it shows in sudo): how the company values the customer, how it plans and costs the
+# complaint, what it found and decided
+INTERNAL = "crm_complaints.group_crm_complaints_user"
+# kept by the complaint's own workflow (stage moves, the SLA clock, intake, computes):
+# never written by a client, whatever the view shows
+SYSTEM_FIELDS = frozenset(
+    {
+        "name",
+        "state",
+        "commercial_partner_id",
+        "email_normalized",
+        "pending_identification",
+        "customer_value_tier",
+        "customer_segment_id",
+        "cost",
+        "date_stage",
+        "date_first_response",
+        "date_resolved",
+        "date_closed",
+        "reopen_count",
+        "reopen_rate",
+        "sla_policy_id",
+        "sla_start",
+        "sla_first_response_deadline",
+        "sla_first_response_warning",
+        "sla_resolution_deadline",
+        "sla_resolution_warning",
+        "sla_status",
+        "sla_paused_since",
+        "sla_breached",
+        "sla_compliance",
+        "escalation_level",
+        "first_response_hours",
+        "resolution_hours",
+        "acknowledgement_pending",
+        "intake_ip",
+        "web_order_ref",
+        "web_confirm_token",
+    }
+)
+# the values a complaint's SLA policy is matched on (and what changes its priority)
+SLA_KEYS = ("priority", "team_id", "category_id", "subcategory_id")
+SLA_TRIGGERS = frozenset(SLA_KEYS + ("severity", "partner_id", "company_id"))
 
 
 class CrmComplaint(models.Model):
@@ -34,7 +78,10 @@ class CrmComplaint(models.Model):
         "mail.activity.mixin",
         "rating.mixin",
     ]
-    _order = "priority desc, id desc"
+    # the views sort by priority; the model's order stays readable by the customer, who may
+    # not read the priority
+    _order = "id desc"
+    _check_company_auto = True
     _primary_email = "email_from"
     _rec_names_search = ["name", "subject"]
     _mail_post_access = "read"
@@ -53,6 +100,7 @@ class CrmComplaint(models.Model):
         string="Contact",
         tracking=True,
         index=True,
+        check_company=True,
         help="The person who complained; empty while an unknown sender waits to be identified.",
     )
     commercial_partner_id = fields.Many2one(
@@ -78,6 +126,7 @@ class CrmComplaint(models.Model):
     pending_identification = fields.Boolean(
         compute="_compute_pending_identification",
         store=True,
+        groups=INTERNAL,
         help="Sent by someone not yet known as a contact: link the contact to go on.",
     )
     channel = fields.Selection(CHANNELS, default="backend", required=True, tracking=True)
@@ -87,10 +136,12 @@ class CrmComplaint(models.Model):
         domain="[('parent_id', '=', False)]",
         tracking=True,
         index=True,
+        check_company=True,
     )
     subcategory_id = fields.Many2one(
         "crm.complaint.category",
         domain="[('parent_id', '=', category_id)]",
+        check_company=True,
     )
     product_id = fields.Many2one("product.product", index=True, check_company=True)
     lot_id = fields.Many2one(
@@ -121,7 +172,9 @@ class CrmComplaint(models.Model):
         check_company=True,
         index="btree_not_null",
     )
-    severity = fields.Selection(SEVERITIES, default="minor", required=True, tracking=True)
+    severity = fields.Selection(
+        SEVERITIES, default="minor", required=True, tracking=True, groups=INTERNAL
+    )
     priority = fields.Selection(
         PRIORITIES,
         compute="_compute_priority",
@@ -129,6 +182,7 @@ class CrmComplaint(models.Model):
         readonly=False,
         precompute=True,
         tracking=True,
+        groups=INTERNAL,
         help="Set from the severity and from the customer's value tier and segment; "
         "a Champion's or a tier-A customer's complaint is High.",
     )
@@ -137,6 +191,7 @@ class CrmComplaint(models.Model):
         compute="_compute_customer_value",
         store=True,
         precompute=True,
+        groups=INTERNAL,
         help="The customer's value tier when the complaint came in.",
     )
     customer_segment_id = fields.Many2one(
@@ -144,21 +199,28 @@ class CrmComplaint(models.Model):
         compute="_compute_customer_value",
         store=True,
         precompute=True,
+        groups=INTERNAL,
         help="The customer's segment when the complaint came in.",
     )
     # who works on it
     team_id = fields.Many2one(
         "crm.complaint.team",
+        compute="_compute_team_id",
+        store=True,
+        readonly=False,
+        precompute=True,
         tracking=True,
         index=True,
         check_company=True,
-        default=lambda self: self._default_team(),
+        groups=INTERNAL,
+        help="The category's default team when none is chosen, else the company's first.",
     )
     user_id = fields.Many2one(
         "res.users",
         string="Assigned To",
         tracking=True,
         index=True,
+        check_company=True,
         domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
     )
     stage_id = fields.Many2one(
@@ -166,33 +228,48 @@ class CrmComplaint(models.Model):
         tracking=True,
         index=True,
         copy=False,
+        check_company=True,
         group_expand="_read_group_stage_ids",
         default=lambda self: self._default_stage(),
         ondelete="restrict",
     )
     state = fields.Selection(related="stage_id.state", store=True, index=True)
     date_stage = fields.Datetime(string="Last Stage Update", readonly=True, copy=False)
-    date_first_response = fields.Datetime(string="First Response", readonly=True, copy=False)
+    date_first_response = fields.Datetime(
+        string="First Response", readonly=True, copy=False, groups=INTERNAL
+    )
     date_resolved = fields.Datetime(string="Resolved On", readonly=True, copy=False)
     date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)
-    reopen_count = fields.Integer(string="Reopened", readonly=True, copy=False)
+    reopen_count = fields.Integer(string="Reopened", readonly=True, copy=False, groups=INTERNAL)
     reopen_rate = fields.Float(
         string="Reopen Rate (%)",
         compute="_compute_reopen_rate",
         store=True,
         aggregator="avg",
+        groups=INTERNAL,
         help="100 for a complaint reopened at least once: averaged in the reports, the "
         "reopen rate.",
     )
     # why, and what was done
-    root_cause_id = fields.Many2one("crm.complaint.root.cause", tracking=True, index=True)
-    capa_ids = fields.One2many("crm.complaint.capa", "complaint_id", string="CAPA")
-    resolution = fields.Html(help="What was done, in words the next agent can reuse.")
-    remedy_ids = fields.One2many("crm.complaint.remedy", "complaint_id", string="Remedies")
-    remedy_count = fields.Integer(compute="_compute_remedy_count")
+    root_cause_id = fields.Many2one(
+        "crm.complaint.root.cause", tracking=True, index=True, check_company=True, groups=INTERNAL
+    )
+    capa_ids = fields.One2many(
+        "crm.complaint.capa", "complaint_id", string="CAPA", groups=INTERNAL
+    )
+    resolution = fields.Html(
+        groups=INTERNAL,
+        help="What was done, in words the next agent can reuse (the customer sees it on the "
+        "portal once the complaint is resolved).",
+    )
+    remedy_ids = fields.One2many(
+        "crm.complaint.remedy", "complaint_id", string="Remedies", groups=INTERNAL
+    )
+    remedy_count = fields.Integer(compute="_compute_remedy_count", groups=INTERNAL)
     cost = fields.Monetary(
         compute="_compute_cost",
         store=True,
+        groups=INTERNAL,
         help="The sum of the costs of the remedies under way or done, in the company's "
         "currency.",
     )
@@ -216,18 +293,41 @@ class CrmComplaint(models.Model):
             )
 
     @api.model
-    def _default_team(self):
-        return self.env["crm.complaint.team"].search(
-            [("company_id", "in", [self.env.company.id, False])], limit=1
-        )
+    def _default_stage(self):
+        return self._stage_of_kind("new", self.env.company)
 
     @api.model
-    def _default_stage(self):
-        return self.env["crm.complaint.stage"].search([("state", "=", "new")], limit=1)
+    def _stage_of_kind(self, state, company):
+        """The first stage of this kind the company uses (its own or a shared one)."""
+        return self.env["crm.complaint.stage"].search(
+            [("state", "=", state), ("company_id", "in", [company.id, False])], limit=1
+        )
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
         return stages.search([])
+
+    @api.depends("category_id", "subcategory_id")
+    def _compute_team_id(self):
+        """A complaint without a team goes to its (sub)category's default team, else to the
+        company's first team; a chosen team is kept."""
+        first_team = {}
+        for complaint in self:
+            if complaint.team_id:
+                complaint.team_id = complaint.team_id
+                continue
+            company = complaint.company_id or self.env.company
+            # a shared category may name any company's team: only its own company's apply
+            team = (complaint.subcategory_id.team_id | complaint.category_id.team_id).filtered(
+                lambda t, company=company: t.company_id == company
+            )[:1]
+            if not team and not complaint.id:
+                if company not in first_team:
+                    first_team[company] = self.env["crm.complaint.team"].search(
+                        [("company_id", "in", [company.id, False])], limit=1
+                    )
+                team = first_team[company]
+            complaint.team_id = team
 
     @api.depends("partner_id")
     def _compute_email_from(self):
@@ -299,6 +399,7 @@ class CrmComplaint(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._check_system_fields({k: v for k, v in vals.items() if k != "name" or v != "/"})
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id"))
                 vals["name"] = (
@@ -312,23 +413,69 @@ class CrmComplaint(models.Model):
         complaints = super().create(vals_list)
         for complaint in complaints.filtered("partner_id"):
             complaint.message_subscribe(partner_ids=complaint.partner_id.ids)
+        # assigned on creation (the team's rotation assigns the others, by write)
+        complaints.browse(
+            complaint.id
+            for complaint, vals in zip(complaints, vals_list, strict=True)
+            if vals.get("user_id")
+        )._notify_assignee()
         return complaints
 
     def write(self, vals):
+        self._check_system_fields(vals)
         old_states = {}
         if "stage_id" in vals:
             self._check_stage_move(self.env["crm.complaint.stage"].browse(vals["stage_id"]))
             vals = dict(vals, date_stage=fields.Datetime.now())
             old_states = {complaint.id: complaint.state for complaint in self}
+        # what the SLA policy is matched on, and who is assigned, before the write: a
+        # priority changed by its compute (severity, customer) re-plans the SLA as well
+        sla_before = (
+            {c.id: tuple(c[name] for name in SLA_KEYS) for c in self}
+            if SLA_TRIGGERS & vals.keys()
+            else {}
+        )
+        users_before = {c.id: c.user_id for c in self} if "user_id" in vals else {}
         result = super().write(vals)
         if vals.get("partner_id"):
             for complaint in self:
                 complaint.message_subscribe(partner_ids=complaint.partner_id.ids)
         if old_states:
             self._after_stage_change(old_states)
-        if "priority" in vals or "team_id" in vals or "category_id" in vals:
-            self._sla_apply()
+        if sla_before:
+            self.filtered(
+                lambda c: tuple(c[name] for name in SLA_KEYS) != sla_before[c.id]
+            )._sla_apply()
+        if users_before:
+            self.filtered(
+                lambda c: c.user_id and c.user_id != users_before[c.id]
+            )._notify_assignee()
         return result
+
+    def _check_system_fields(self, vals):
+        """Refuse a client's value for a field the complaint's workflow keeps (SLA clock,
+        dates, counters, intake): the server's own code writes them as superuser."""
+        forged = sorted(SYSTEM_FIELDS & vals.keys())
+        if forged and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "%(fields)s of a complaint follow from its stages, its SLA and its"
+                    " intake: they cannot be set by hand. Move the complaint through its"
+                    " stages instead.",
+                    fields=", ".join(self._fields[name].string for name in forged),
+                )
+            )
+
+    def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
+        # the assignee follows the complaint as Odoo has it, but is told once, by
+        # _notify_assignee (which also tells the assignees of the team's rotation and of
+        # the escalation steps)
+        return [
+            (partner_id, subtypes, False)
+            for partner_id, subtypes, _template in super()._message_auto_subscribe_followers(
+                updated_values, default_subtype_ids
+            )
+        ]
 
     def _priority_from_value(self):
         """Priority from the severity and the customer's value: a Champion's (or any segment
@@ -433,7 +580,7 @@ class CrmComplaint(models.Model):
                 )
 
     def _move_to_state(self, state):
-        stage = self.env["crm.complaint.stage"].search([("state", "=", state)], limit=1)
+        stage = self._stage_of_kind(state, self.company_id[:1] or self.env.company)
         if not stage:
             raise UserError(
                 self.env._(
@@ -461,6 +608,7 @@ class CrmComplaint(models.Model):
 
     def action_view_remedies(self):
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Remedies"),
@@ -480,7 +628,19 @@ class CrmComplaint(models.Model):
         notify_delay_send=False,
     ):
         """A low rating (at or below the company's threshold) reopens the complaint or gives
-        its assignee a follow-up activity, as the company configured."""
+        its assignee a follow-up activity, as the company configured. Customers rate through
+        the link of their email (the rating route, in sudo, once the token is checked);
+        anyone else needs to be allowed to change the complaint, and a token of it."""
+        if not self.env.su:
+            self.check_access("write")
+        if rating is None and not self._rating_token_valid(token):
+            raise UserError(
+                self.env._(
+                    "This rating link is not one of complaint %(ref)s: use the link of the"
+                    " complaint's rating email.",
+                    ref=", ".join(self.sudo().mapped("name")),
+                )
+            )
         rating = super().rating_apply(
             rate,
             token=token,
@@ -513,6 +673,64 @@ class CrmComplaint(models.Model):
                 user_id=(complaint.user_id or complaint.team_id.user_id or self.env.user).id,
             )
         return rating
+
+    def _report_timeline(self):
+        """(moment, what happened) of the complaint, in order, for its printed summary:
+        received, first answer, each escalation, each remedy done, resolved, closed, rated."""
+        self.ensure_one()
+        events = [
+            (
+                self.create_date,
+                self.env._(
+                    "Received (%(channel)s)",
+                    channel=self._fields["channel"].convert_to_export(self.channel, self),
+                ),
+            )
+        ]
+        if self.date_first_response:
+            events.append((self.date_first_response, self.env._("First answer to the customer")))
+        logs = self.env["crm.complaint.escalation.log"].search([("complaint_id", "=", self.id)])
+        events += [
+            (
+                log.date,
+                self.env._(
+                    "Escalated (level %(level)s): %(step)s", level=log.level, step=log.step_id.name
+                ),
+            )
+            for log in logs
+        ]
+        events += [
+            (remedy.date_done, self.env._("Remedy done: %(remedy)s", remedy=remedy.name))
+            for remedy in self.remedy_ids
+            if remedy.date_done
+        ]
+        if self.date_resolved:
+            events.append((self.date_resolved, self.env._("Resolved")))
+        if self.date_closed:
+            events.append((self.date_closed, self.env._("Closed")))
+        events += [
+            (
+                rating.write_date,
+                self.env._("Rated %(rate)s/5 by the customer", rate=int(rating.rating)),
+            )
+            for rating in self.rating_ids
+            if rating.consumed
+        ]
+        return sorted((event for event in events if event[0]), key=lambda event: event[0])
+
+    def _rating_token_valid(self, token):
+        return bool(token) and bool(
+            self.env["rating.rating"]
+            .sudo()
+            .search_count(
+                [
+                    ("access_token", "=", token),
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                ],
+                limit=1,
+            )
+        )
 
     def _get_report_base_filename(self):
         self.ensure_one()

@@ -9,6 +9,7 @@ class CrmComplaintCapa(models.Model):
     _description = "Corrective or Preventive Action"
     _inherit = ["mail.activity.mixin"]
     _order = "done, date_deadline, id"
+    _check_company_auto = True
 
     complaint_id = fields.Many2one("crm.complaint", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="complaint_id.company_id", store=True, index=True)
@@ -19,7 +20,11 @@ class CrmComplaintCapa(models.Model):
     )
     name = fields.Char(string="Action", required=True)
     user_id = fields.Many2one(
-        "res.users", string="Responsible", domain="[('share', '=', False)]", index=True
+        "res.users",
+        string="Responsible",
+        domain="[('share', '=', False)]",
+        index=True,
+        check_company=True,
     )
     date_deadline = fields.Date(string="Due Date")
     done = fields.Boolean()

@@ -8,16 +8,25 @@ class CrmComplaintCategory(models.Model):
     _name = "crm.complaint.category"
     _description = "Complaint Category"
     _order = "parent_id desc, name"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     parent_id = fields.Many2one(
-        "crm.complaint.category", string="Parent Category", index=True, ondelete="cascade"
+        "crm.complaint.category",
+        string="Parent Category",
+        index=True,
+        ondelete="cascade",
+        check_company=True,
     )
     child_ids = fields.One2many("crm.complaint.category", "parent_id", string="Subcategories")
     team_id = fields.Many2one(
         "crm.complaint.team",
         string="Default Team",
-        help="Complaints of this category go to this team unless another is set.",
+        help="A complaint of this category without a team goes to this team (a "
+        "subcategory's team first), when the team is of the complaint's company.",
+    )
+    company_id = fields.Many2one(
+        "res.company", index=True, help="Empty: a category every company uses."
     )
     active = fields.Boolean(default=True)
 

@@ -21,8 +21,10 @@ class CrmComplaintEscalation(models.Model):
     _name = "crm.complaint.escalation"
     _description = "Complaint Escalation Step"
     _order = "sla_id, level, id"
+    _check_company_auto = True
 
     sla_id = fields.Many2one("crm.complaint.sla", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="sla_id.company_id", store=True, index=True)
     active = fields.Boolean(default=True)
     level = fields.Integer(default=1, required=True, help="1 for the first step, 2 the next...")
     name = fields.Char(required=True, translate=True)
@@ -43,7 +45,7 @@ class CrmComplaintEscalation(models.Model):
     notify_manager = fields.Boolean(help="A message to the team manager listing the complaints.")
     raise_priority = fields.Boolean(help="One priority level up (up to Urgent).")
     reassign_user_id = fields.Many2one(
-        "res.users", string="Reassign To", domain="[('share', '=', False)]"
+        "res.users", string="Reassign To", domain="[('share', '=', False)]", check_company=True
     )
     activity_type_id = fields.Many2one(
         "mail.activity.type",
@@ -71,8 +73,11 @@ class CrmComplaintEscalation(models.Model):
            count of those left, reported to the scheduler (`_notify_progress`), which
            calls again;
         3. actions per step: one UPDATE each for escalation level, priority and assignee
-           (crm_complaint), one batch of activities (mail_activity), one chatter note per
-           complaint (mail_message, in one batch) and one message per team manager.
+           (crm_complaint), the SLA re-planned for the complaints whose priority rose (a
+           policy per priority: crm_complaint's deadlines), the new assignees told
+           (mail_message, mail_followers), one batch of activities (mail_activity), one
+           chatter note per complaint (mail_message, in one batch) and one message per team
+           manager.
         """
         Complaint = self.env["crm.complaint"]
         Complaint.flush_model()
@@ -171,23 +176,31 @@ class CrmComplaintEscalation(models.Model):
                 ids,
             )
         )
+        raised = reassigned = complaints.browse()
         if self.raise_priority:
             cr.execute(
                 SQL(
                     "UPDATE crm_complaint SET priority = LEAST(priority::int + 1, 3)::varchar"
-                    " WHERE id IN %s AND priority < '3'",
+                    " WHERE id IN %s AND priority < '3' RETURNING id",
                     ids,
                 )
             )
+            raised = complaints.browse(row[0] for row in cr.fetchall())
         if self.reassign_user_id:
             cr.execute(
                 SQL(
-                    "UPDATE crm_complaint SET user_id = %s WHERE id IN %s",
+                    "UPDATE crm_complaint SET user_id = %s"
+                    " WHERE id IN %s AND user_id IS DISTINCT FROM %s RETURNING id",
                     self.reassign_user_id.id,
                     ids,
+                    self.reassign_user_id.id,
                 )
             )
+            reassigned = complaints.browse(row[0] for row in cr.fetchall())
         complaints.invalidate_recordset(["escalation_level", "priority", "user_id"])
+        # a higher priority may have a tighter policy: its deadlines from the clock's start
+        raised._sla_apply()
+        reassigned._notify_assignee()
         # one read for the batch of what the notes and activities show (an activity
         # computes its document's name record by record)
         complaints.fetch(["name", "subject", "user_id", "team_id"])

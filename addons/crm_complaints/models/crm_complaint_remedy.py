@@ -3,6 +3,24 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+# kept by the remedy's workflow (its document, created and carried out in the back office):
+# never written by a client, whatever the view shows
+SYSTEM_FIELDS = frozenset(
+    {
+        "state",
+        "name",
+        "company_id",
+        "cost",
+        "date_done",
+        "document_model",
+        "document_id",
+        "move_id",
+        "picking_id",
+        "sale_order_id",
+        "loyalty_history_id",
+    }
+)
+
 REMEDY_STATES = [
     ("draft", "To do"),
     ("in_progress", "In the back office"),
@@ -28,6 +46,7 @@ class CrmComplaintRemedy(models.Model):
     _name = "crm.complaint.remedy"
     _description = "Complaint Remedy"
     _order = "complaint_id, id"
+    _check_company_auto = True
 
     complaint_id = fields.Many2one("crm.complaint", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="complaint_id.company_id", store=True, index=True)
@@ -72,10 +91,14 @@ class CrmComplaintRemedy(models.Model):
         string="Document",
         compute="_compute_document_ref",
     )
-    move_id = fields.Many2one("account.move", string="Credit Note", readonly=True, copy=False)
-    picking_id = fields.Many2one("stock.picking", string="Return", readonly=True, copy=False)
+    move_id = fields.Many2one(
+        "account.move", string="Credit Note", readonly=True, copy=False, check_company=True
+    )
+    picking_id = fields.Many2one(
+        "stock.picking", string="Return", readonly=True, copy=False, check_company=True
+    )
     sale_order_id = fields.Many2one(
-        "sale.order", string="Replacement Order", readonly=True, copy=False
+        "sale.order", string="Replacement Order", readonly=True, copy=False, check_company=True
     )
     loyalty_history_id = fields.Many2one(
         "loyalty.history", string="Points Granted", readonly=True, copy=False
@@ -127,6 +150,32 @@ class CrmComplaintRemedy(models.Model):
         if not self.product_id:
             self.product_id = self.complaint_id.product_id
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_system_fields(
+                {k: v for k, v in vals.items() if k != "state" or v != "draft"}
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_system_fields(vals)
+        return super().write(vals)
+
+    def _check_system_fields(self, vals):
+        """A remedy moves on with its document only: Create Document, the document carried
+        out or cancelled (which write as the system); a client never sets its state, its
+        document or its cost."""
+        forged = sorted(SYSTEM_FIELDS & vals.keys())
+        if forged and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "%(fields)s of a remedy follow from its back-office document: use Create"
+                    " Document, then carry out or cancel the document itself.",
+                    fields=", ".join(self._fields[name].string for name in forged),
+                )
+            )
+
     def _document(self):
         """The back-office document of this remedy (an empty recordset before there is one)."""
         self.ensure_one()
@@ -164,6 +213,7 @@ class CrmComplaintRemedy(models.Model):
 
     def action_create_document(self):
         """Have the back office carry out the remedies: create each one's document."""
+        self.check_access("write")
         for remedy in self:
             if remedy.state != "draft":
                 raise UserError(
@@ -189,7 +239,7 @@ class CrmComplaintRemedy(models.Model):
                 )
             )
         document = method()
-        self.write(
+        self.sudo().write(
             {
                 "document_model": document._name,
                 "document_id": document.id,
@@ -222,7 +272,7 @@ class CrmComplaintRemedy(models.Model):
         or replacement delivered, points granted, visit done): marks the remedy done, posts
         on the complaint, recomputes the remedy's and the complaint's cost."""
         for remedy in self.filtered(lambda r: r.state in ("draft", "in_progress")):
-            remedy.write({"state": "done", "date_done": fields.Datetime.now()})
+            remedy.sudo().write({"state": "done", "date_done": fields.Datetime.now()})
             remedy.complaint_id.sudo().message_post(
                 body=Markup("<p>%s</p>")
                 % self.env._("Remedy done: %(remedy)s.", remedy=remedy.name),
@@ -234,7 +284,7 @@ class CrmComplaintRemedy(models.Model):
     def _remedy_cancelled(self):
         """Called by a remedy's document when it is cancelled: the remedy no longer counts."""
         for remedy in self.filtered(lambda r: r.state != "cancel"):
-            remedy.state = "cancel"
+            remedy.sudo().state = "cancel"
             remedy.complaint_id.sudo().message_post(
                 body=Markup("<p>%s</p>")
                 % self.env._("Remedy cancelled: %(remedy)s.", remedy=remedy.name),
@@ -243,6 +293,7 @@ class CrmComplaintRemedy(models.Model):
         return True
 
     def action_cancel(self):
+        self.check_access("write")
         for remedy in self:
             if remedy.state == "done":
                 raise UserError(
@@ -255,6 +306,7 @@ class CrmComplaintRemedy(models.Model):
 
     def action_open_document(self):
         self.ensure_one()
+        self.check_access("read")
         document = self._document()
         if not document:
             return False
@@ -301,7 +353,7 @@ class CrmComplaintRemedy(models.Model):
             factor = self.amount / invoice.amount_total
             for line in credit_note.invoice_line_ids:
                 line.price_unit = line.price_unit * factor
-        self.move_id = credit_note
+        self.sudo().move_id = credit_note
         return credit_note
 
     def _create_return(self):
@@ -331,8 +383,9 @@ class CrmComplaintRemedy(models.Model):
                     delivery=delivery.name,
                 )
             )
-        self.picking_id = wizard._create_return()
-        return self.picking_id
+        returned = wizard._create_return()
+        self.sudo().picking_id = returned
+        return returned
 
     def _create_replacement(self):
         """A free sales order of the product for the customer; confirming it makes the
@@ -370,9 +423,9 @@ class CrmComplaintRemedy(models.Model):
                 ],
             }
         )
-        order.crm_complaint_remedy_id = self
+        order.sudo().crm_complaint_remedy_id = self
         order.action_confirm()
-        self.sale_order_id = order
+        self.sudo().sale_order_id = order
         return order
 
     def _check_points_rights(self):
@@ -411,5 +464,5 @@ class CrmComplaintRemedy(models.Model):
             .with_company(complaint.company_id)
             ._crm_grant_points(partner, self.points, reason, source=complaint)
         )
-        self.loyalty_history_id = history
+        self.sudo().loyalty_history_id = history
         return history

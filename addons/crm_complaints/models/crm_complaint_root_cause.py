@@ -12,4 +12,7 @@ class CrmComplaintRootCause(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     description = fields.Text(translate=True)
+    company_id = fields.Many2one(
+        "res.company", index=True, help="Empty: a root cause every company uses."
+    )
     active = fields.Boolean(default=True)

@@ -14,6 +14,7 @@ class CrmComplaintSla(models.Model):
     _name = "crm.complaint.sla"
     _description = "Complaint SLA Policy"
     _order = "sequence, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
@@ -24,7 +25,9 @@ class CrmComplaintSla(models.Model):
         check_company=True,
         help="Empty: every team.",
     )
-    category_id = fields.Many2one("crm.complaint.category", help="Empty: every category.")
+    category_id = fields.Many2one(
+        "crm.complaint.category", check_company=True, help="Empty: every category."
+    )
     priority = fields.Selection(PRIORITIES, help="Empty: every priority.")
     first_response_hours = fields.Float(
         string="First Response Within (working hours)", default=8.0

@@ -4,6 +4,9 @@ SLA_STATUSES = [("on_time", "On time"), ("at_risk", "At risk"), ("breached", "Br
 # stage kinds in which a complaint counts as open (followed, under SLA)
 OPEN_STATES = ("new", "in_progress", "waiting")
 
+# the SLA is the service team's business, not the customer's
+INTERNAL = "crm_complaints.group_crm_complaints_user"
+
 SLA_DATES = (
     "sla_first_response_deadline",
     "sla_first_response_warning",
@@ -20,31 +23,37 @@ class CrmComplaintSlaMixin(models.AbstractModel):
     _name = "crm.complaint.sla.mixin"
     _description = "Complaint SLA Clock"
 
-    sla_policy_id = fields.Many2one("crm.complaint.sla", string="SLA Policy", readonly=True)
-    sla_start = fields.Datetime(string="SLA Clock Start", readonly=True, copy=False)
+    sla_policy_id = fields.Many2one(
+        "crm.complaint.sla", string="SLA Policy", readonly=True, copy=False, groups=INTERNAL
+    )
+    sla_start = fields.Datetime(
+        string="SLA Clock Start", readonly=True, copy=False, groups=INTERNAL
+    )
     sla_first_response_deadline = fields.Datetime(
-        string="First Response Due", readonly=True, copy=False
+        string="First Response Due", readonly=True, copy=False, groups=INTERNAL
     )
-    sla_first_response_warning = fields.Datetime(readonly=True, copy=False)
+    sla_first_response_warning = fields.Datetime(readonly=True, copy=False, groups=INTERNAL)
     sla_resolution_deadline = fields.Datetime(
-        string="Resolution Due", readonly=True, copy=False, index=True
+        string="Resolution Due", readonly=True, copy=False, index=True, groups=INTERNAL
     )
-    sla_resolution_warning = fields.Datetime(readonly=True, copy=False)
+    sla_resolution_warning = fields.Datetime(readonly=True, copy=False, groups=INTERNAL)
     sla_status = fields.Selection(
-        SLA_STATUSES, string="SLA Status", readonly=True, copy=False, index=True
+        SLA_STATUSES, string="SLA Status", readonly=True, copy=False, index=True, groups=INTERNAL
     )
     sla_paused_since = fields.Datetime(
         string="SLA Paused Since",
         readonly=True,
         copy=False,
+        groups=INTERNAL,
         help="The SLA clock stops while the complaint waits for the customer.",
     )
-    escalation_level = fields.Integer(readonly=True, copy=False)
+    escalation_level = fields.Integer(readonly=True, copy=False, groups=INTERNAL)
     first_response_hours = fields.Float(
         string="Hours to First Response",
         readonly=True,
         copy=False,
         aggregator="avg",
+        groups=INTERNAL,
         help="Wall-clock hours from the complaint to the first answer to the customer.",
     )
     resolution_hours = fields.Float(
@@ -52,10 +61,15 @@ class CrmComplaintSlaMixin(models.AbstractModel):
         readonly=True,
         copy=False,
         aggregator="avg",
+        groups=INTERNAL,
         help="Wall-clock hours from the complaint to its resolution.",
     )
     sla_breached = fields.Boolean(
-        string="SLA Breached", compute="_compute_sla_breached", store=True, aggregator="sum"
+        string="SLA Breached",
+        compute="_compute_sla_breached",
+        store=True,
+        aggregator="sum",
+        groups=INTERNAL,
     )
 
     sla_compliance = fields.Float(
@@ -63,6 +77,7 @@ class CrmComplaintSlaMixin(models.AbstractModel):
         compute="_compute_sla_breached",
         store=True,
         aggregator="avg",
+        groups=INTERNAL,
         help="100 for a complaint within its SLA, 0 for a breached one: averaged in the "
         "reports, the share of complaints handled in time.",
     )
@@ -171,27 +186,29 @@ class CrmComplaintSlaMixin(models.AbstractModel):
 
     def _message_post_after_hook(self, message, msg_vals):
         """The first public answer of an employee to the customer stops the first-response
-        clock."""
+        clock (the acknowledgement, in the company's name, is not one). Read as the system:
+        a customer's post runs this too, and the SLA is not theirs to read."""
         result = super()._message_post_after_hook(message, msg_vals)
+        complaint = self.sudo()
+        message = message.sudo()
         comment = self.env.ref("mail.mt_comment")
         author = message.author_id
         if (
-            not self.date_first_response
-            and not self.env.context.get("crm_complaint_acknowledgement")
+            not complaint.date_first_response
             and message.message_type in ("comment", "email")
             and message.subtype_id == comment
             and author
-            and author != self.partner_id
+            and author != complaint.partner_id
             and author.user_ids
             and not author.user_ids[0].share
         ):
             now = fields.Datetime.now()
-            start = self.sla_start or self.create_date or now
-            super(CrmComplaintSlaMixin, self.sudo()).write(
+            start = complaint.sla_start or complaint.create_date or now
+            super(CrmComplaintSlaMixin, complaint).write(
                 {
                     "date_first_response": now,
                     "first_response_hours": (now - start).total_seconds() / 3600,
                 }
             )
-            self._sla_refresh_status()
+            complaint._sla_refresh_status()
         return result

@@ -24,12 +24,14 @@ class CrmComplaintSolutionMixin(models.AbstractModel):
         string="Words",
         compute="_compute_search_text",
         search="_search_search_text",
+        groups="crm_complaints.group_crm_complaints_user",
         help="Words of the subject, description or resolution (full-text search).",
     )
     similar_complaint_ids = fields.Many2many(
         "crm.complaint",
         string="Similar Complaints",
         compute="_compute_similar_complaint_ids",
+        groups="crm_complaints.group_crm_complaints_user",
         help="Resolved complaints about the same things, the closest first.",
     )
 

@@ -35,4 +35,7 @@ class CrmComplaintStage(models.Model):
         domain="[('model', '=', 'crm.complaint')]",
         help="Sent to the customer when a complaint reaches this stage, to rate the service.",
     )
+    company_id = fields.Many2one(
+        "res.company", index=True, help="Empty: a stage of every company's complaints."
+    )
     active = fields.Boolean(default=True)

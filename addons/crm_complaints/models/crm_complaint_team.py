@@ -16,6 +16,7 @@ class CrmComplaintTeam(models.Model):
     _description = "Complaint Team"
     _inherit = ["mail.alias.mixin"]
     _order = "sequence, name"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
@@ -28,6 +29,7 @@ class CrmComplaintTeam(models.Model):
         "res.users",
         string="Team Manager",
         domain="[('share', '=', False)]",
+        check_company=True,
         help="Notified by the escalation steps that notify the manager.",
     )
     member_ids = fields.Many2many(
@@ -110,6 +112,7 @@ class CrmComplaintTeam(models.Model):
 
     def action_open_complaints(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_complaints.crm_complaint_action"
         )
@@ -174,6 +177,6 @@ class CrmComplaintTeam(models.Model):
             user = self._pick_assignee()
             if not user:
                 continue
+            # the write tells the assignee (crm.complaint.write)
             complaint.user_id = user
             self.sudo().last_assigned_user_id = user
-            complaint._notify_assignee()

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import AccessError
 
 
 class ResPartner(models.Model):
@@ -25,6 +26,9 @@ class ResPartner(models.Model):
 
     def action_view_crm_complaints(self):
         self.ensure_one()
+        self.check_access("read")
+        if not self.env.user.has_group("crm_complaints.group_crm_complaints_user"):
+            raise AccessError(self.env._("Only the complaint team opens a customer's complaints."))
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_complaints.crm_complaint_action"
         )

@@ -7,5 +7,7 @@ class SaleOrder(models.Model):
 
     def _action_cancel(self):
         result = super()._action_cancel()
-        self.crm_complaint_remedy_id.sudo()._remedy_cancelled()
+        remedies = self.crm_complaint_remedy_id
+        if remedies:
+            remedies.sudo()._remedy_cancelled()
         return result

@@ -8,7 +8,9 @@ class StockPicking(models.Model):
     def _action_done(self):
         result = super()._action_done()
         done = self.filtered(lambda p: p.state == "done")
-        done.crm_complaint_remedy_id.sudo()._remedy_done()
+        remedies = done.crm_complaint_remedy_id
+        if remedies:
+            remedies.sudo()._remedy_done()
         # a replacement is carried out when its order is delivered in full
         for order in done.sale_id.filtered("crm_complaint_remedy_id"):
             if all(p.state in ("done", "cancel") for p in order.picking_ids):
@@ -17,5 +19,7 @@ class StockPicking(models.Model):
 
     def action_cancel(self):
         result = super().action_cancel()
-        self.crm_complaint_remedy_id.sudo()._remedy_cancelled()
+        remedies = self.crm_complaint_remedy_id
+        if remedies:
+            remedies.sudo()._remedy_cancelled()
         return result

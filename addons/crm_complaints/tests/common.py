@@ -1,4 +1,5 @@
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tests.common import JsonRpcException
 
 
 class ComplaintCase(TransactionCase):
@@ -104,3 +105,25 @@ class ComplaintCase(TransactionCase):
                 move.quantity = move.product_uom_qty
             picking.move_ids.picked = True
             picking.button_validate()
+
+
+class RpcMixin:
+    """JSON-RPC calls as a browser or a script makes them (HttpCase), answering the result
+    or the name of the error the server answered."""
+
+    def call_kw(self, model, method, args, kwargs=None, context=None):
+        kwargs = dict(kwargs or {})
+        if context:
+            kwargs["context"] = context
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs},
+        )
+
+    def call_kw_error(self, model, method, args, kwargs=None, context=None):
+        """The error's class name (odoo.exceptions.AccessError, ...) or None on success."""
+        try:
+            self.call_kw(model, method, args, kwargs, context)
+        except JsonRpcException as error:
+            return error.args[0] if error.args else str(error)
+        return None

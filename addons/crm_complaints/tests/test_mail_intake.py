@@ -1,11 +1,16 @@
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
+
+from freezegun import freeze_time
 
 from odoo.addons.mail.tests.common import MailCommon
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from .common import ComplaintCase
+
+MONDAY = datetime(2026, 3, 9, 10, 0)
 
 # a plain customer email, as a mail client sends it (multipart text + html)
 CUSTOMER_EMAIL = """Return-Path: <{email_from}>
@@ -173,9 +178,44 @@ class TestMailIntake(MailCommon, ComplaintCase):
         self.assertEqual(complaint.subject, "No sender")
         self.assertTrue(complaint.pending_identification)
 
+    def test_mail_from_our_own_addresses_makes_no_complaint(self):
+        """Odoo writing to itself (an alias, the catchall, the bounce address, the
+        notifications' sender) would loop: acknowledged by itself, again and again."""
+        other_team = self.env["crm.complaint.team"].create(
+            {"name": "Second desk", "alias_name": "second-desk"}
+        )
+        count = self.env["crm.complaint"].search_count([])
+        senders = [
+            self.alias_to,
+            other_team.alias_email,
+            f"{self.alias_catchall}@{self.alias_domain}",
+            f"{self.alias_bounce}@{self.alias_domain}",
+            f"Notifications <{self.default_from}@{self.alias_domain}>",
+        ]
+        with self.mock_mail_gateway():
+            for sender in senders:
+                with self.subTest(sender=sender):
+                    self.env["mail.thread"].sudo().message_process(
+                        None, self.mime("Loop?", sender).as_string()
+                    )
+            self.env["crm.complaint"]._cron_send_acknowledgements()
+        self.assertEqual(self.env["crm.complaint"].search_count([]), count)
+        self.assertFalse(self.env["mail.mail"].search([("subject", "like", "received your")]))
+        # a reply from one of them changes nothing either
+        complaint = self.process(self.mime("Real one", self.customer.email_formatted))
+        complaint.action_wait_customer()
+        reply = self.mime(f"Re: {complaint.name}", self.alias_to)
+        reply["In-Reply-To"] = complaint.message_ids[-1].message_id
+        messages = len(complaint.message_ids)
+        self.env["mail.thread"].sudo().message_process(None, reply.as_string())
+        self.assertEqual(complaint.state, "waiting")
+        self.assertEqual(len(complaint.message_ids), messages)
+
     def test_complaint_creation_from_email_query_count(self):
         message = self.mime("Warm-up", self.customer.email_formatted)
-        self.process(message)
-        message = self.mime("Counted", self.customer.email_formatted)
-        with self.assertQueryCount(__system__=45):
-            self.env["mail.thread"].sudo().message_process(None, message.as_string())
+        # a fixed working day: the SLA planning reads the team's calendar from it
+        with freeze_time(MONDAY):
+            self.process(message)
+            message = self.mime("Counted", self.customer.email_formatted)
+            with self.assertQueryCount(__system__=45):
+                self.env["mail.thread"].sudo().message_process(None, message.as_string())

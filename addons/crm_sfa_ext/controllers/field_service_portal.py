@@ -50,16 +50,13 @@ class FieldServicePortal(CustomerPortal):
         visit = self._fs_visit(visit_id, access_token)
         if not visit:
             return request.redirect("/my")
+        return self._fs_render(visit, access_token, message=message, error=error)
+
+    def _fs_render(self, visit, access_token, **values):
         values = self._get_page_view_values(
             visit,
             access_token,
-            {
-                "page_name": "fs_visit",
-                "visit": visit,
-                "tz": self._fs_tz(visit),
-                "message": message,
-                "error": error,
-            },
+            {"page_name": "fs_visit", "visit": visit, "tz": self._fs_tz(visit), **values},
             "my_fs_visits_history",
             False,
         )
@@ -98,9 +95,13 @@ class FieldServicePortal(CustomerPortal):
         tz = self._fs_tz(visit)
         try:
             window = [self._fs_parse(value, tz) for value in (start, end)]
-            visit._fs_customer_request_window(*window, note=(note or "").strip())
-        except (ValueError, TypeError, UserError):
+        except (ValueError, TypeError, OverflowError):
             return request.redirect(self._fs_url(visit, access_token, error="window"))
+        try:
+            visit._fs_customer_request_window(*window, note=(note or "").strip())
+        except UserError as error:
+            # what is wrong, as the visit's rules say it, on the page the customer filled in
+            return self._fs_render(visit, access_token, error_text=error.args[0])
         return request.redirect(self._fs_url(visit, access_token, message="requested"))
 
     def _fs_visit(self, visit_id, access_token):

@@ -13,6 +13,7 @@ class CrmCompetitor(models.Model):
     _description = "Competitor"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "name"
+    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
     website = fields.Char()
@@ -47,9 +48,11 @@ class CrmCompetitor(models.Model):
     ]
 
     @api.depends("lead_ids")
+    @api.depends_context("uid")
     def _compute_win_loss(self):
         """Counts from the win/loss report in one grouped read: deals where the competitor was
-        in the race, won by us, and lost (to anyone) while they were in it."""
+        in the race, won by us, and lost (to anyone) while they were in it; of the deals the
+        reader may open, as the report shows them."""
         counts = {
             (competitor.id, outcome): count
             for competitor, outcome, count in self.env["crm.competitor.report"]._read_group(

@@ -14,6 +14,7 @@ class CrmComplaintRemedy(models.Model):
     service_type_id = fields.Many2one(
         "crm.service.type",
         string="Visit Type",
+        check_company=True,
         help="Field visit: the kind of visit (its skills and duration).",
     )
     service_order_id = fields.Many2one(
@@ -22,6 +23,7 @@ class CrmComplaintRemedy(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
+        check_company=True,
     )
 
     @api.depends("service_order_id.cost")

@@ -18,10 +18,15 @@ class CrmLeadBuyingRole(models.Model):
     _name = "crm.lead.buying.role"
     _description = "Person Influencing a Purchase"
     _order = "lead_id, sequence, id"
+    _check_company_auto = True
 
-    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
+    lead_id = fields.Many2one(
+        "crm.lead", required=True, ondelete="cascade", index=True, check_company=True
+    )
     sequence = fields.Integer(default=10)
-    partner_id = fields.Many2one("res.partner", string="Contact", required=True, index=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Contact", required=True, index=True, check_company=True
+    )
     function = fields.Char(related="partner_id.function", string="Job Position")
     role = fields.Selection(BUYING_ROLES, required=True, default="influencer")
     stance = fields.Selection(STANCES, required=True, default="unknown")

@@ -20,6 +20,7 @@ class CrmSalesTarget(models.Model):
     _name = "crm.sales.target"
     _description = "Sales Target"
     _order = "date_from desc, team_id, user_id"
+    _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True, precompute=True)
     user_id = fields.Many2one(

@@ -23,15 +23,20 @@ class CrmServiceContract(models.Model):
     _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, tracking=True, check_company=True
+    )
     site_id = fields.Many2one(
         "res.partner",
         compute="_compute_site_id",
         store=True,
         readonly=False,
         precompute=True,
+        check_company=True,
     )
-    type_id = fields.Many2one("crm.service.type", string="Service Type", required=True)
+    type_id = fields.Many2one(
+        "crm.service.type", string="Service Type", required=True, check_company=True
+    )
     summary = fields.Char(string="Visit Summary", help="What each visit does.")
     # the visits it generates take it: the same choices as theirs
     priority = fields.Selection(PRIORITIES, default="0")
@@ -123,10 +128,7 @@ class CrmServiceContract(models.Model):
         """The day of the last visit that happened or is fixed: the day it was done, or the
         day it is planned when dispatched, started or pinned; None before the first."""
         self.ensure_one()
-        fixed = self.order_ids.filtered(
-            lambda o: o.state in ("dispatched", "in_progress", "done")
-            or (o.state == "planned" and o.pinned)
-        )
+        fixed = self.order_ids.filtered(lambda o: o._fs_fixed())
         days = [
             (o.actual_end or o.planned_start or datetime.combine(o.due_date, time())).date()
             for o in fixed
@@ -162,7 +164,7 @@ class CrmServiceContract(models.Model):
                         start <= order.planned_start and order.planned_end <= end
                     ):
                         vals.update(state="new", planned_start=False, planned_end=False)
-                    order.with_context(fs_no_follow=True).write(vals)
+                    order.write(vals)
                 due += contract._fs_interval()
             contract._fs_generate(today + timedelta(days=contract.horizon_days))
         self.generated_on = today

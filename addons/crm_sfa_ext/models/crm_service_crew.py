@@ -11,6 +11,7 @@ class CrmServiceCrew(models.Model):
     _description = "Field Service Crew"
     _inherit = ["mail.thread"]
     _order = "name"
+    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
     member_ids = fields.Many2many(

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .crm_service_order import COSTS
+
 
 class CrmServiceMaterial(models.Model):
     """A product used on a visit. When the visit is done it leaves the technician's van (or
@@ -24,9 +26,9 @@ class CrmServiceMaterial(models.Model):
     quantity = fields.Float(default=1.0, digits="Product Unit of Measure", required=True)
     product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
     unit_cost = fields.Monetary(
-        compute="_compute_unit_cost", store=True, readonly=False, precompute=True
+        compute="_compute_unit_cost", store=True, readonly=False, precompute=True, groups=COSTS
     )
-    subtotal = fields.Monetary(compute="_compute_subtotal", store=True)
+    subtotal = fields.Monetary(compute="_compute_subtotal", store=True, groups=COSTS)
     location_id = fields.Many2one(
         "stock.location",
         string="Taken From",

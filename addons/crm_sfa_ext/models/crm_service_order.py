@@ -3,6 +3,12 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+# fields of the company's own planning and figures, never shown to the customer
+INTERNAL = "base.group_user"
+COSTS = "crm_sfa_ext.group_fs_dispatcher"
+# a customer's request for another window: how far ahead, and how long a note
+REQUEST_DAYS_AHEAD = 365
+REQUEST_NOTE_SIZE = 2000
 PRIORITIES = [("0", "Normal"), ("1", "Important"), ("2", "Urgent"), ("3", "Critical")]
 UNPLANNED_REASONS = [
     ("no_location", "No coordinates: the site's address could not be located"),
@@ -18,15 +24,27 @@ UNPLANNED_REASONS = [
 class CrmServiceOrder(models.Model):
     _name = "crm.service.order"
     _description = "Field Service Order"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    # crm.complaint.remedy.document: only a remedy links its visit (a visit linked by hand
+    # would mark another complaint's remedy done when it is done)
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "crm.complaint.remedy.document",
+    ]
     _order = "planned_start, priority desc, id desc"
     _check_company_auto = True
 
     name = fields.Char(string="Reference", required=True, copy=False, readonly=True, default="/")
     summary = fields.Char(required=True, tracking=True, help="What is to be done, in a line.")
-    description = fields.Html()
+    description = fields.Html(groups=INTERNAL)
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, tracking=True, index=True
+        "res.partner",
+        string="Customer",
+        required=True,
+        tracking=True,
+        index=True,
+        check_company=True,
     )
     commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id", store=True, index=True
@@ -37,6 +55,7 @@ class CrmServiceOrder(models.Model):
         store=True,
         readonly=False,
         precompute=True,
+        check_company=True,
         help="Where the visit takes place: the customer, or one of their delivery addresses.",
     )
     latitude = fields.Float(
@@ -45,7 +64,9 @@ class CrmServiceOrder(models.Model):
     longitude = fields.Float(
         digits=(10, 7), compute="_compute_coordinates", store=True, readonly=False
     )
-    type_id = fields.Many2one("crm.service.type", string="Service Type", tracking=True)
+    type_id = fields.Many2one(
+        "crm.service.type", string="Service Type", tracking=True, check_company=True
+    )
     skill_ids = fields.Many2many(
         "hr.skill",
         string="Required Skills",
@@ -53,6 +74,7 @@ class CrmServiceOrder(models.Model):
         store=True,
         readonly=False,
         precompute=True,
+        groups=INTERNAL,
     )
     duration = fields.Float(
         string="Estimated Duration",
@@ -63,12 +85,13 @@ class CrmServiceOrder(models.Model):
         help="Hours on site.",
     )
     crew_size = fields.Integer(
-        compute="_compute_from_type", store=True, readonly=False, precompute=True
+        compute="_compute_from_type", store=True, readonly=False, precompute=True, groups=INTERNAL
     )
-    earliest_start = fields.Datetime(tracking=True)
-    latest_end = fields.Datetime(tracking=True)
+    earliest_start = fields.Datetime(tracking=True, groups=INTERNAL)
+    latest_end = fields.Datetime(tracking=True, groups=INTERNAL)
     preferred_start = fields.Datetime(string="Customer Prefers From", tracking=True)
     preferred_end = fields.Datetime(string="Customer Prefers Until", tracking=True)
+    # not internal: the model's default order sorts on it, for the customer too
     priority = fields.Selection(PRIORITIES, default="0", tracking=True)
     origin = fields.Selection(
         [
@@ -80,23 +103,47 @@ class CrmServiceOrder(models.Model):
         ],
         default="manual",
         required=True,
+        groups=INTERNAL,
     )
     sale_line_id = fields.Many2one(
-        "sale.order.line", string="Sales Order Line", index="btree_not_null", copy=False
+        "sale.order.line",
+        string="Sales Order Line",
+        index="btree_not_null",
+        copy=False,
+        check_company=True,
+        groups=INTERNAL,
     )
     sale_order_id = fields.Many2one(related="sale_line_id.order_id", store=True, index=True)
-    lead_id = fields.Many2one("crm.lead", string="Opportunity", index="btree_not_null")
+    lead_id = fields.Many2one(
+        "crm.lead",
+        string="Opportunity",
+        index="btree_not_null",
+        check_company=True,
+        groups=INTERNAL,
+    )
     contract_id = fields.Many2one(
-        "crm.service.contract", index="btree_not_null", check_company=True
+        "crm.service.contract", index="btree_not_null", check_company=True, groups=INTERNAL
     )
     crm_complaint_remedy_id = fields.Many2one(
-        "crm.complaint.remedy", string="Complaint Remedy", readonly=True, copy=False
+        "crm.complaint.remedy",
+        string="Complaint Remedy",
+        readonly=True,
+        copy=False,
+        groups=INTERNAL,
     )
+    # the remedy document's own link to the complaint; complaint_id below is the stored one
+    crm_complaint_id = fields.Many2one(string="Remedy of Complaint", groups=INTERNAL)
     complaint_id = fields.Many2one(
-        related="crm_complaint_remedy_id.complaint_id", string="Complaint", store=True, index=True
+        related="crm_complaint_remedy_id.complaint_id",
+        string="Complaint",
+        store=True,
+        index=True,
+        groups=INTERNAL,
     )
     due_date = fields.Date(
-        copy=False, help="When a recurring contract wants this visit; its window is around it."
+        copy=False,
+        groups=INTERNAL,
+        help="When a recurring contract wants this visit; its window is around it.",
     )
     state = fields.Selection(
         [
@@ -121,27 +168,40 @@ class CrmServiceOrder(models.Model):
         tracking=True,
         copy=False,
         domain="[('fs_is_technician', '=', True)]",
+        groups=INTERNAL,
     )
     planned_start = fields.Datetime(tracking=True, copy=False, index=True)
     planned_end = fields.Datetime(copy=False)
     route_sequence = fields.Integer(
-        string="Stop", copy=False, help="Its place in the day's route."
+        string="Stop", copy=False, groups=INTERNAL, help="Its place in the day's route."
     )
-    travel_minutes = fields.Integer(string="Travel Before", copy=False)
+    travel_minutes = fields.Integer(string="Travel Before", copy=False, groups=INTERNAL)
+    # pinned and unplanned_reason are not internal: the back-office views (which the
+    # portal's read access to the model makes Odoo check for portal users too) style every
+    # row and form by them
     pinned = fields.Boolean(
         tracking=True,
         copy=False,
         help="Planning again keeps this visit where it is and plans the rest around it.",
     )
     unplanned_reason = fields.Selection(UNPLANNED_REASONS, copy=False, readonly=True)
-    plan_id = fields.Many2one("crm.service.plan", copy=False, readonly=True, index=True)
+    plan_id = fields.Many2one(
+        "crm.service.plan", copy=False, readonly=True, index=True, groups=INTERNAL
+    )
     actual_start = fields.Datetime(copy=False)
     actual_end = fields.Datetime(copy=False)
     time_spent = fields.Float(
-        compute="_compute_time_spent", store=True, readonly=False, copy=False, help="Hours."
+        compute="_compute_time_spent",
+        store=True,
+        readonly=False,
+        copy=False,
+        groups=INTERNAL,
+        help="Hours.",
     )
     worksheet = fields.Html(string="Worksheet Notes", copy=False)
-    material_ids = fields.One2many("crm.service.material", "order_id", string="Materials")
+    material_ids = fields.One2many(
+        "crm.service.material", "order_id", string="Materials", groups=INTERNAL
+    )
     signature = fields.Image(copy=False, attachment=True, max_width=1024, max_height=1024)
     signed_by = fields.Char(copy=False)
     signed_on = fields.Datetime(copy=False)
@@ -159,9 +219,11 @@ class CrmServiceOrder(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    time_cost = fields.Monetary(compute="_compute_cost", store=True)
-    material_cost = fields.Monetary(compute="_compute_cost", store=True)
-    cost = fields.Monetary(compute="_compute_cost", store=True, tracking=True)
+    # what the visit costs the company (the technicians' hourly cost follows from it): the
+    # dispatchers' figures, neither the technician's nor the customer's
+    time_cost = fields.Monetary(compute="_compute_cost", store=True, groups=COSTS)
+    material_cost = fields.Monetary(compute="_compute_cost", store=True, groups=COSTS)
+    cost = fields.Monetary(compute="_compute_cost", store=True, tracking=True, groups=COSTS)
     map_url = fields.Char(string="Map Link", compute="_compute_map_url")
 
     _sql_constraints = [
@@ -262,15 +324,16 @@ class CrmServiceOrder(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        moved = (
-            "planned_start" in vals
-            and not self.env.context.get("fs_no_follow")
-            and self.filtered("contract_id")
+        moving = "planned_start" in vals and self.filtered(
+            lambda o: o.contract_id and o._fs_fixed()
         )
         result = super().write(vals)
-        if moved:
-            # the contract follows its visits, whoever moved them (a technician has no
-            # access to contracts)
+        if "planned_start" in vals:
+            # a contract counts its next visits from its fixed ones: it follows them, before
+            # and after the move, whoever moved them (a technician has no access to
+            # contracts); the open visits it dates itself are not fixed, so its own writes
+            # never come back here
+            moved = moving | self.filtered(lambda o: o.contract_id and o._fs_fixed())
             moved.contract_id.sudo()._fs_follow_frequency()
         return result
 
@@ -393,6 +456,14 @@ class CrmServiceOrder(models.Model):
         self.ensure_one()
         return bool(self.latitude or self.longitude)
 
+    def _fs_fixed(self):
+        """The visit happened or its time is settled: done, started, dispatched, or planned
+        and pinned. A recurring contract counts its next visits from these."""
+        self.ensure_one()
+        return self.state in ("dispatched", "in_progress", "done") or (
+            self.state == "planned" and self.pinned
+        )
+
     def _fs_on_done(self):
         """Called once visits are done: the complaint a visit remedies hears of it (its
         remedy is done and costs what the visit cost). Addons that create visits extend it.
@@ -409,14 +480,32 @@ class CrmServiceOrder(models.Model):
         window, the visit goes back to be planned (unless pinned) and the dispatcher gets an
         activity."""
         self.ensure_one()
-        if not start or not end or end <= start or start < fields.Datetime.now():
+        now = fields.Datetime.now()
+        if not start or not end or end <= start or start < now:
             raise UserError(self.env._("Choose a window in the future that ends after it starts."))
+        if end > now + timedelta(days=REQUEST_DAYS_AHEAD):
+            raise UserError(
+                self.env._(
+                    "Choose a window that ends within %(days)s days from today: we plan visits "
+                    "at most that far ahead.",
+                    days=REQUEST_DAYS_AHEAD,
+                )
+            )
         if end - start < timedelta(hours=self.duration):
             raise UserError(
                 self.env._(
                     "The window is shorter than the visit (%(hours)s hours): choose a longer "
                     "one.",
                     hours=self.duration,
+                )
+            )
+        if len(note or "") > REQUEST_NOTE_SIZE:
+            raise UserError(
+                self.env._(
+                    "Your note is %(size)s characters long: shorten it to %(limit)s characters "
+                    "at most.",
+                    size=len(note),
+                    limit=REQUEST_NOTE_SIZE,
                 )
             )
         vals = {

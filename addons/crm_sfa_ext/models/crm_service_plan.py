@@ -22,6 +22,7 @@ class CrmServicePlan(models.Model):
     _description = "Field Service Planning Run"
     _inherit = ["mail.thread"]
     _order = "id desc"
+    _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True, readonly=False)
     date_from = fields.Date(required=True, default=fields.Date.context_today)
@@ -153,8 +154,10 @@ class CrmServicePlan(models.Model):
                 planner._fs_write_plan(self, problem, plan)
         except Exception as error:
             _logger.exception("Field-service plan %s failed", self.id)
+            self._fs_progress(0, None)
             self.write({"state": "failed", "message": str(error)})
             return
+        self._fs_progress(0, None)
         self.write(
             {
                 "state": "done",
@@ -184,19 +187,23 @@ class CrmServicePlan(models.Model):
         """Shows the dispatcher how far the solve is, at once: written and committed through
         a cursor of its own into crm_service_plan_progress, a table the plan's transaction
         never writes (it still holds the plan's row, which it writes when the plan is done;
-        with REPEATABLE READ, writing that row from here too would make it fail)."""
-        percent = int(100 * done / max(total, 1))
+        with REPEATABLE READ, writing that row from here too would make it fail).
+
+        Only for a plan that other transactions see (queued by a dispatcher, committed): a
+        plan created in the transaction that runs it (a test, a script) has nobody to show
+        its progress to, and a row committed for it would outlive a rollback. ``total``
+        None: the plan is over, its row goes (a done plan shows 100 % from its state)."""
         with self.env.registry.cursor() as cr:
-            cr.execute(
-                SQL(
-                    "DELETE FROM crm_service_plan_progress WHERE plan_id = %s;"
-                    " INSERT INTO crm_service_plan_progress (plan_id, percent)"
-                    " VALUES (%s, %s)",
-                    self.id,
-                    self.id,
-                    percent,
+            cr.execute(SQL("DELETE FROM crm_service_plan_progress WHERE plan_id = %s", self.id))
+            if total is not None:
+                cr.execute(
+                    SQL(
+                        """INSERT INTO crm_service_plan_progress (plan_id, percent)
+                           SELECT id, %s FROM crm_service_plan WHERE id = %s""",
+                        int(100 * done / max(total, 1)),
+                        self.id,
+                    )
                 )
-            )
 
     def _fs_period(self):
         """(start, end) of the period as naive UTC datetimes: midnight to midnight in the

@@ -1,10 +1,11 @@
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 
 class CrmServiceType(models.Model):
     _name = "crm.service.type"
     _description = "Field Service Type"
     _order = "sequence, name"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
@@ -19,6 +20,7 @@ class CrmServiceType(models.Model):
         "product.product",
         string="Service Product",
         domain="[('type', '=', 'service')]",
+        check_company=True,
         help="Sold on a sales order, this product creates a visit of this type; the time "
         "spent is delivered on its line.",
     )
@@ -30,3 +32,29 @@ class CrmServiceType(models.Model):
         ("crew_size_positive", "CHECK(crew_size >= 1)", "A visit needs at least one technician."),
         ("duration_positive", "CHECK(duration > 0)", "A visit's duration must be positive."),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        types = super().create(vals_list)
+        self.env.registry.clear_cache()  # _fs_sold_product_ids
+        return types
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"product_id", "active", "company_id"} & set(vals):
+            self.env.registry.clear_cache()  # _fs_sold_product_ids
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # _fs_sold_product_ids
+        return result
+
+    @api.model
+    @tools.ormcache()
+    def _fs_sold_product_ids(self):
+        """Ids of the products that an active service type of any company sells: an order
+        line of any other product needs no visit, and confirming it reads nothing more.
+        Cached; creating, changing or deleting a service type clears the cache."""
+        types = self.sudo().search([("product_id", "!=", False)])
+        return frozenset(types.product_id.ids)

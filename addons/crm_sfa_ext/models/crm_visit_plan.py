@@ -1,15 +1,21 @@
+import logging
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..lib.visit_slots import due_visits, place, subtract
 
-BATCH = 1000
+# visits created by one create() call of each model
+WRITE_BATCH = 1000
+# salespeople whose plans the cron fills in one transaction
+PLANS_PER_RUN = 10
+PLAN_STATES = [("queued", "Being Planned"), ("done", "Planned"), ("failed", "Failed")]
+_logger = logging.getLogger(__name__)
 
 
 class CrmVisitPlan(models.Model):
@@ -17,6 +23,7 @@ class CrmVisitPlan(models.Model):
     _description = "Visit Plan"
     _inherit = ["mail.thread"]
     _order = "date_from desc, user_id"
+    _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True)
     user_id = fields.Many2one("res.users", string="Salesperson", required=True, index=True)
@@ -26,6 +33,16 @@ class CrmVisitPlan(models.Model):
     date_from = fields.Date(string="From", required=True)
     date_to = fields.Date(string="To", required=True)
     line_ids = fields.One2many("crm.visit.plan.line", "plan_id", string="Visits")
+    rule_ids = fields.Many2many(
+        "crm.visit.plan.rule", string="Rules", readonly=True, check_company=True
+    )
+    state = fields.Selection(
+        PLAN_STATES,
+        default="done",
+        required=True,
+        readonly=True,
+        help="Being planned: its visits are being planned in the background.",
+    )
     note = fields.Text(string="What Did Not Fit", readonly=True)
     planned_count = fields.Integer(string="Visit Count", compute="_compute_counts")
     done_count = fields.Integer(string="Done", compute="_compute_counts")
@@ -53,7 +70,9 @@ class CrmVisitPlan(models.Model):
             )
 
     def unlink(self):
-        # the meetings and activities of visits not made go with the plan
+        # the meetings and activities of visits not made go with the plan (only when the
+        # plan itself may go)
+        self.check_access("unlink")
         lines = self.line_ids.filtered(lambda line: line.state != "done")
         lines.event_id.unlink()
         lines.activity_id.unlink()
@@ -68,28 +87,37 @@ class CrmVisitPlan(models.Model):
         return action
 
     @api.model
-    def _generate(self, date_from, date_to, rules, users=None):
+    def _generate(self, date_from, date_to, rules, users=None, background=False):
         """Plans visits from ``date_from`` to ``date_to`` (dates, inclusive) for the
         salespeople ``users`` (default: every salesperson with customers under the rules).
         Returns (plans, messages): messages say in words what could not be planned.
 
-        1. customers of each rule (first matching rule wins): one search per rule on
-           res_partner, returning (customer, salesperson);
-        2. working time of every salesperson from their resource's calendar less their
-           leaves (resource_calendar_attendance, resource_calendar_leaves), one batch per
-           calendar; salespeople without a calendar are left out, with a message;
-        3. their meetings already in the period (calendar_event), one query, are taken out;
-        4. each visit goes to the first free slot of its window (lib.visit_slots);
-        5. writes, in batches: crm_visit_plan (one per salesperson), calendar_event and
-           calendar_attendee or mail_activity, crm_visit_plan_line.
+        1. `_plan_queue`: one plan per salesperson who has customers under the rules, has
+           working hours and no plan for these days yet, queued (crm_visit_plan);
+        2. `_plan_fill` fills them, at once or, with ``background``, in the background
+           (`_cron_fill_plans`, a batch of plans a transaction, the plans showing their
+           state meanwhile).
         """
+        plans, messages = self._plan_queue(date_from, date_to, rules, users)
+        if background:
+            if plans:
+                self.env.ref("crm_sfa_ext.ir_cron_crm_visit_plan_fill")._trigger()
+        else:
+            messages += plans._plan_fill()
+        return plans, messages
+
+    @api.model
+    def _plan_queue(self, date_from, date_to, rules, users=None):
+        """The queued plans of ``_generate``'s step 1 and the messages about the salespeople
+        left out (a plan already there, no working hours). Reads res_partner (one query per
+        rule), crm_visit_plan and resource_resource; writes crm_visit_plan."""
         if date_to < date_from:
             raise UserError(self.env._("The plan ends before it starts: check the dates."))
         company = rules.company_id[:1] or self.env.company
-        rules = rules.sorted(lambda rule: (rule.sequence, rule.id))
-        messages = []
         customers = self._plan_customers(rules, users)
-        users = users or self.env["res.users"].browse({user for _p, user, _r in customers})
+        with_customers = self.env["res.users"].browse({user for _p, user, _r in customers})
+        users = users & with_customers if users else with_customers
+        messages = []
         existing = self.search(
             [
                 ("user_id", "in", users.ids),
@@ -108,24 +136,66 @@ class CrmVisitPlan(models.Model):
                 )
             )
         users -= existing.user_id
-        free, no_calendar = self._plan_free_time(users, company, date_from, date_to)
-        for user in no_calendar:
-            messages.append(
-                self.env._(
-                    "%(user)s has no working hours: link them to an employee (or resource) "
-                    "with working hours, then plan again.",
-                    user=user.name,
-                )
-            )
+        _resources, no_calendar = self._plan_resources(users, company)
+        messages += [self._plan_no_calendar_message(user) for user in no_calendar]
         users -= no_calendar
+        plans = self.create(
+            [
+                {
+                    "user_id": user.id,
+                    "company_id": company.id,
+                    "date_from": date_from,
+                    "date_to": date_to,
+                    "rule_ids": [Command.set(rules.ids)],
+                    "state": "queued",
+                }
+                for user in users.sorted("id")
+            ]
+        )
+        return plans, messages
+
+    def _plan_fill(self):
+        """Fills the queued plans among ``self``; returns the messages of what could not be
+        planned (also kept on each plan). Plans queued together (same company, days and
+        rules) are filled together:
+
+        1. customers of each rule (first matching rule wins): one search per rule on
+           res_partner, returning (customer, salesperson);
+        2. working time of every salesperson from their resource's calendar less their
+           leaves (resource_calendar_attendance, resource_calendar_leaves), one batch per
+           calendar;
+        3. their meetings already in the period (calendar_event), one query, are taken out;
+        4. each visit goes to the first free slot of its window (lib.visit_slots);
+        5. `_plan_write_visits` creates the meetings, activities and plan lines through the
+           ORM, in batches; the plans are done (crm_visit_plan).
+        """
+        messages = []
+        queued = self.filtered(lambda plan: plan.state == "queued")
+        groups = queued.grouped(
+            lambda plan: (plan.company_id, plan.date_from, plan.date_to, plan.rule_ids)
+        )
+        for (company, date_from, date_to, rules), plans in groups.items():
+            messages += plans._plan_fill_group(company, date_from, date_to, rules)
+        return messages
+
+    def _plan_fill_group(self, company, date_from, date_to, rules):
+        """`_plan_fill` of plans that share their company, days and rules."""
+        rules = rules.sorted(lambda rule: (rule.sequence, rule.id))
+        users = self.user_id
+        customers = self._plan_customers(rules, users)
+        free, no_calendar = self._plan_free_time(users, company, date_from, date_to)
         by_user = defaultdict(list)
         for partner_id, user_id, rule in customers:
-            if user_id in users.ids:
-                by_user[user_id].append((partner_id, rule))
+            by_user[user_id].append((partner_id, rule))
         period_start = datetime.combine(date_from, time.min)
         period_end = datetime.combine(date_to + timedelta(days=1), time.min)
-        plans_vals, planned_by_user = [], {}
-        for user in users:
+        messages, planned_by_user, notes = [], {}, {}
+        for plan in self:
+            user = plan.user_id
+            if user in no_calendar:
+                notes[plan] = [self._plan_no_calendar_message(user)]
+                messages += notes[plan]
+                continue
             visits, asked = [], defaultdict(int)
             for rule in rules:
                 partners = [p for p, r in by_user[user.id] if r == rule]
@@ -136,11 +206,11 @@ class CrmVisitPlan(models.Model):
             # by window, then by rule: the first rules' customers get the first slots
             visits.sort(key=lambda visit: (visit[1], visit[0][1].sequence, visit[0][1].id))
             planned, unplanned = place(free.get(user.id, []), visits)
-            user_messages = []
+            notes[plan] = []
             for rule in rules:
                 missing = sum(1 for _partner, r in unplanned if r == rule)
                 if missing:
-                    user_messages.append(
+                    notes[plan].append(
                         self.env._(
                             "Rule %(rule)s asks for %(asked)s visits by %(user)s from "
                             "%(start)s to %(end)s, more than their working hours allow: "
@@ -155,21 +225,19 @@ class CrmVisitPlan(models.Model):
                             missing=missing,
                         )
                     )
-            messages += user_messages
-            if planned:
-                planned_by_user[user.id] = planned
-                plans_vals.append(
-                    {
-                        "user_id": user.id,
-                        "company_id": company.id,
-                        "date_from": date_from,
-                        "date_to": date_to,
-                        "note": "\n".join(user_messages) or False,
-                    }
-                )
-        plans = self.create(plans_vals)
-        self._plan_write_visits(plans, planned_by_user)
-        return plans, messages
+            messages += notes[plan]
+            planned_by_user[user.id] = planned
+        self._plan_write_visits(self, planned_by_user)
+        for plan in self:
+            plan.write({"state": "done", "note": "\n".join(notes[plan]) or False})
+        return messages
+
+    def _plan_no_calendar_message(self, user):
+        return self.env._(
+            "%(user)s has no working hours: link them to an employee (or resource) with "
+            "working hours, then plan again.",
+            user=user.name,
+        )
 
     @api.model
     def _plan_customers(self, rules, users):
@@ -188,10 +256,8 @@ class CrmVisitPlan(models.Model):
         return customers
 
     @api.model
-    def _plan_free_time(self, users, company, date_from, date_to):
-        """{user id: sorted free (start, end) pairs, naive UTC} from each salesperson's
-        working hours less leaves and meetings already in their calendar, and the users
-        without working hours."""
+    def _plan_resources(self, users, company):
+        """({user id: their resource with working hours}, the users without any)."""
         resources = (
             self.env["resource.resource"]
             .sudo()
@@ -206,7 +272,14 @@ class CrmVisitPlan(models.Model):
         resource_of = {}
         for resource in resources:
             resource_of.setdefault(resource.user_id.id, resource)
-        no_calendar = users.filtered(lambda user: user.id not in resource_of)
+        return resource_of, users.filtered(lambda user: user.id not in resource_of)
+
+    @api.model
+    def _plan_free_time(self, users, company, date_from, date_to):
+        """{user id: sorted free (start, end) pairs, naive UTC} from each salesperson's
+        working hours less leaves and meetings already in their calendar, and the users
+        without working hours."""
+        resource_of, no_calendar = self._plan_resources(users, company)
         start = pytz.utc.localize(datetime.combine(date_from, time.min))
         end = pytz.utc.localize(datetime.combine(date_to + timedelta(days=1), time.min))
         by_calendar = defaultdict(lambda: self.env["resource.resource"].sudo())
@@ -243,109 +316,102 @@ class CrmVisitPlan(models.Model):
 
     @api.model
     def _plan_write_visits(self, plans, planned_by_user):
-        """Writes the planned visits, BATCH at a time, each batch in one statement: the
-        meetings (calendar_event, with the salesperson and the customer as attendees in
-        calendar_event_res_partner_rel and calendar_attendee, and the meeting's activity on
-        the customer, as the calendar does), the activities (mail_activity) and the plan
-        lines (crm_visit_plan_line). A meeting is found back by its salesperson and start,
-        which no two visits share (the planner never double-books)."""
+        """Creates the planned visits through the ORM, WRITE_BATCH at a time: the meetings
+        (calendar.event with the salesperson, who accepts, and the customer as attendees;
+        the calendar adds them as followers and puts the meeting's activity on the
+        customer), the activities (mail.activity, the salesperson following the customer)
+        and the plan lines. Nobody is emailed: not the customers (no invitations: the
+        salesperson books the visit with them), not the salespeople (no notice per
+        activity: their plan lists them); the creator follows none of the meetings."""
         plan_of = {plan.user_id.id: plan for plan in plans}
         partners = self.env["res.partner"].browse(
             {partner for planned in planned_by_user.values() for (partner, _r), _s, _e in planned}
         )
         names = {partner.id: partner.display_name for partner in partners}
-        meeting_type = self.env.ref("mail.mail_activity_data_meeting", raise_if_not_found=False)
+        user_partner = {user.id: user.partner_id.id for user in plans.user_id}
+        meeting_type = self.env.ref("mail.mail_activity_data_meeting")
+        partner_model = self.env["ir.model"]._get_id("res.partner")
+        quiet = {
+            "no_mail_to_attendees": True,
+            "mail_create_nosubscribe": True,
+            "mail_create_nolog": True,
+            "mail_activity_quick_update": True,
+        }
+        Event = self.env["calendar.event"].with_context(**quiet)
+        Activity = self.env["mail.activity"].with_context(**quiet)
         rows = [
             (plan_of[user_id], partner, rule, begin, finish)
             for user_id, planned in planned_by_user.items()
             for (partner, rule), begin, finish in planned
         ]
-        self.env.flush_all()
-        for offset in range(0, len(rows), BATCH):
-            batch = rows[offset : offset + BATCH]
-            self.env.cr.execute(
-                SQL(
-                    """
-WITH v AS (
-    SELECT v.*, u.partner_id AS user_partner_id, up.tz AS user_tz
-      FROM unnest(%(plan)s::int[], %(company)s::int[], %(user)s::int[], %(partner)s::int[],
-                  %(rule)s::int[], %(start)s::timestamp[], %(stop)s::timestamp[],
-                  %(meeting)s::bool[], %(activity_type)s::int[], %(summary)s::varchar[],
-                  %(res_name)s::varchar[])
-           AS v(plan_id, company_id, user_id, partner_id, rule_id, date_start, date_end,
-                meeting, activity_type_id, summary, res_name)
-      JOIN res_users u ON u.id = v.user_id
-      JOIN res_partner up ON up.id = u.partner_id
-), event AS (
-    INSERT INTO calendar_event (name, start, stop, duration, user_id, res_model,
-                                res_model_id, res_id, active, allday, recurrency, show_as,
-                                create_uid, create_date, write_uid, write_date)
-    SELECT summary, date_start, date_end,
-           EXTRACT(EPOCH FROM date_end - date_start) / 3600, user_id, 'res.partner',
-           %(model)s, partner_id, TRUE, FALSE, FALSE, 'busy', %(uid)s, %(now)s, %(uid)s, %(now)s
-      FROM v WHERE meeting
-    RETURNING id, user_id, start
-), visit AS (
-    SELECT v.*, event.id AS event_id
-      FROM v LEFT JOIN event ON event.user_id = v.user_id AND event.start = v.date_start
-), attendee_rel AS (
-    INSERT INTO calendar_event_res_partner_rel (calendar_event_id, res_partner_id)
-    SELECT DISTINCT event_id, unnest(ARRAY[user_partner_id, partner_id])
-      FROM visit WHERE meeting
-), attendee AS (
-    INSERT INTO calendar_attendee (event_id, partner_id, state, access_token, create_uid,
-                                   create_date, write_uid, write_date)
-    SELECT event_id, a.partner_id, a.state, md5(random()::text || event_id || a.partner_id),
-           %(uid)s, %(now)s, %(uid)s, %(now)s
-      FROM visit,
-           LATERAL (VALUES (visit.user_partner_id, 'accepted'),
-                           (visit.partner_id, 'needsAction')) AS a(partner_id, state)
-     WHERE meeting AND (a.state = 'accepted' OR visit.partner_id != visit.user_partner_id)
-), activity AS (
-    INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id,
-                               summary, date_deadline, user_id, user_tz, calendar_event_id,
-                               automated, active, create_uid, create_date, write_uid,
-                               write_date)
-    SELECT %(model)s, 'res.partner', partner_id, res_name,
-           CASE WHEN meeting THEN %(meeting_type)s ELSE activity_type_id END, summary,
-           date_start::date, user_id, user_tz, event_id, FALSE, TRUE, %(uid)s, %(now)s,
-           %(uid)s, %(now)s
-      FROM visit
-    RETURNING id, user_id, res_id, date_deadline, calendar_event_id
-)
-INSERT INTO crm_visit_plan_line (plan_id, user_id, partner_id, rule_id, company_id, date_start,
-                                 date_end, event_id, activity_id, state, create_uid,
-                                 create_date, write_uid, write_date)
-SELECT visit.plan_id, visit.user_id, visit.partner_id, visit.rule_id, visit.company_id,
-       visit.date_start, visit.date_end, visit.event_id,
-       CASE WHEN visit.meeting THEN NULL ELSE activity.id END, 'planned', %(uid)s, %(now)s,
-       %(uid)s, %(now)s
-  FROM visit
-  JOIN activity ON activity.user_id = visit.user_id AND activity.res_id = visit.partner_id
-               AND activity.date_deadline = visit.date_start::date
-               AND activity.calendar_event_id IS NOT DISTINCT FROM visit.event_id
-""",
-                    plan=[plan.id for plan, *_rest in batch],
-                    company=[plan.company_id.id for plan, *_rest in batch],
-                    user=[plan.user_id.id for plan, *_rest in batch],
-                    partner=[partner for _plan, partner, *_rest in batch],
-                    rule=[rule.id for _plan, _partner, rule, *_rest in batch],
-                    start=[begin for *_first, begin, _finish in batch],
-                    stop=[finish for *_first, finish in batch],
-                    meeting=[rule.visit_type == "event" for _plan, _partner, rule, *_r in batch],
-                    activity_type=[
-                        rule.activity_type_id.id or meeting_type.id
-                        for _plan, _partner, rule, *_r in batch
-                    ],
-                    summary=[
-                        self.env._("Visit: %(customer)s", customer=names[partner])
-                        for _plan, partner, *_rest in batch
-                    ],
-                    res_name=[names[partner] for _plan, partner, *_rest in batch],
-                    model=self.env["ir.model"]._get_id("res.partner"),
-                    meeting_type=meeting_type.id,
-                    uid=self.env.uid,
-                    now=fields.Datetime.now(),
-                )
+        for offset in range(0, len(rows), WRITE_BATCH):
+            batch = rows[offset : offset + WRITE_BATCH]
+            meetings = [row for row in batch if row[2].visit_type == "event"]
+            tasks = [row for row in batch if row[2].visit_type != "event"]
+            events = Event.create(
+                [
+                    {
+                        "name": self.env._("Visit: %(customer)s", customer=names[partner]),
+                        "start": begin,
+                        "stop": finish,
+                        "user_id": plan.user_id.id,
+                        "partner_ids": [Command.set([user_partner[plan.user_id.id], partner])],
+                        "attendee_ids": [
+                            Command.create(
+                                {"partner_id": user_partner[plan.user_id.id], "state": "accepted"}
+                            ),
+                            Command.create({"partner_id": partner, "state": "needsAction"}),
+                        ],
+                        "res_model_id": partner_model,
+                        "res_id": partner,
+                    }
+                    for plan, partner, _rule, begin, finish in meetings
+                ]
             )
-        self.env.invalidate_all()
+            activities = Activity.create(
+                [
+                    {
+                        "res_model_id": partner_model,
+                        "res_id": partner,
+                        "activity_type_id": (rule.activity_type_id or meeting_type).id,
+                        "summary": self.env._("Visit: %(customer)s", customer=names[partner]),
+                        "date_deadline": begin.date(),
+                        "user_id": plan.user_id.id,
+                    }
+                    for plan, partner, rule, begin, _finish in tasks
+                ]
+            )
+            written = [(row, event, Activity) for row, event in zip(meetings, events, strict=True)]
+            written += [(row, Event, task) for row, task in zip(tasks, activities, strict=True)]
+            self.env["crm.visit.plan.line"].create(
+                [
+                    {
+                        "plan_id": plan.id,
+                        "user_id": plan.user_id.id,
+                        "partner_id": partner,
+                        "rule_id": rule.id,
+                        "company_id": plan.company_id.id,
+                        "date_start": begin,
+                        "date_end": finish,
+                        "event_id": event.id,
+                        "activity_id": activity.id,
+                    }
+                    for (plan, partner, rule, begin, finish), event, activity in written
+                ]
+            )
+
+    @api.model
+    def _cron_fill_plans(self):
+        """Fills the queued plans, PLANS_PER_RUN at a time in one transaction (a plan is
+        filled whole or not at all, a filled plan never again, so running it twice plans
+        nothing twice); the cron is called again at once while some are left. A batch
+        that fails marks its plans failed, with the error, instead of blocking the queue."""
+        queued = self.search([("state", "=", "queued")], order="id")
+        batch = queued[:PLANS_PER_RUN]
+        try:
+            with self.env.cr.savepoint():
+                batch._plan_fill()
+        except Exception as error:
+            _logger.exception("Visit plans %s failed", batch.ids)
+            batch.write({"state": "failed", "note": str(error)})
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(queued) - len(batch))

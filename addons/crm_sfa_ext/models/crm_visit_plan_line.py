@@ -9,11 +9,16 @@ class CrmVisitPlanLine(models.Model):
     _description = "Planned Visit"
     _order = "date_start, id"
     _rec_name = "partner_id"
+    _check_company_auto = True
 
-    plan_id = fields.Many2one("crm.visit.plan", required=True, ondelete="cascade", index=True)
+    plan_id = fields.Many2one(
+        "crm.visit.plan", required=True, ondelete="cascade", index=True, check_company=True
+    )
     user_id = fields.Many2one("res.users", string="Salesperson", required=True, index=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
-    rule_id = fields.Many2one("crm.visit.plan.rule", ondelete="set null")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, check_company=True
+    )
+    rule_id = fields.Many2one("crm.visit.plan.rule", ondelete="set null", check_company=True)
     company_id = fields.Many2one("res.company", required=True, index=True)
     date_start = fields.Datetime(string="Planned At", required=True)
     date_end = fields.Datetime(string="Until", required=True)

@@ -11,6 +11,7 @@ class CrmVisitPlanRule(models.Model):
     _name = "crm.visit.plan.rule"
     _description = "Visit Plan Rule"
     _order = "sequence, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)

@@ -47,6 +47,10 @@ class HrEmployee(models.Model):
         """Home base from the employee's private address, through base_geolocalize (never
         while tests run, as Odoo's own geolocation)."""
         self.ensure_one()
+        # only who may set the home base looks the private address up (the geocoder is
+        # asked before anything is written)
+        self.check_access("write")
+        self.check_field_access_rights("write", ["fs_home_latitude", "fs_home_longitude"])
         if config["test_enable"] and not self.env.context.get("force_geo_localize"):
             return False
         # the private address is HR data: read it as the system, for the dispatcher's button

@@ -21,7 +21,9 @@ class ResPartner(models.Model):
     )
 
     fs_order_count = fields.Integer(
-        string="Service Visits", compute="_compute_fs_order_count", groups="base.group_user"
+        string="Service Visits",
+        compute="_compute_fs_order_count",
+        groups="crm_sfa_ext.group_fs_technician",
     )
 
     @api.depends_context("company")

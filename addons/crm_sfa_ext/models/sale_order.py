@@ -4,7 +4,11 @@ from odoo import api, fields, models
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    fs_order_count = fields.Integer(string="Service Visits", compute="_compute_fs_order_count")
+    fs_order_count = fields.Integer(
+        string="Service Visits",
+        compute="_compute_fs_order_count",
+        groups="crm_sfa_ext.group_fs_technician",
+    )
 
     @api.depends("order_line.fs_order_ids")
     def _compute_fs_order_count(self):

@@ -2,6 +2,8 @@ from odoo import fields, models
 from odoo.addons.crm_identification.models.crm_customer_score import VALUE_TIERS
 from odoo.tools import SQL
 
+from .readable import readable
+
 OUTCOMES = [("won", "Won"), ("lost", "Lost"), ("open", "Open")]
 
 
@@ -10,7 +12,8 @@ class CrmCompetitorReport(models.Model):
     competitor when nobody was recorded), with its outcome, lost reason, the customer's
     segment and value tier in the opportunity's company, and the main product quoted (the
     largest line of its quotations). Grouped by competitor, a deal with two competitors
-    counts once under each."""
+    counts once under each. A reader sees the rows of the opportunities they may open
+    (crm.lead's record rules: a salesperson their own)."""
 
     _name = "crm.competitor.report"
     _description = "Win/Loss Analysis"
@@ -87,6 +90,8 @@ class CrmCompetitorReport(models.Model):
                     ORDER BY sol.price_subtotal DESC, sol.id
                        LIMIT 1) main ON TRUE
                 WHERE l.type = 'opportunity'
-                  AND (l.active OR COALESCE(l.probability, 0) = 0)""",
+                  AND (l.active OR COALESCE(l.probability, 0) = 0)
+                  AND %(readable)s""",
             key=company_key,
+            readable=readable(self.env, "crm.lead", SQL("l.id")),
         )

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..lib.sql_columns import select_columns
+from .readable import readable
 
 HISTORY_KINDS = [
     ("call", "Call"),
@@ -41,7 +42,10 @@ class CrmContactHistory(models.Model):
     ``None`` when the model it reads is not installed), listed by ``_history_sources``.
     ``partner_id`` is always the customer's commercial entity, so the timeline of a company
     shows its contacts' interactions too. A read is one ``UNION ALL`` of the sources;
-    PostgreSQL pushes a filter on the customer down into each source, through the indexes."""
+    PostgreSQL pushes a filter on the customer down into each source, through the indexes.
+    Each source keeps the rows of the documents its reader may open (``readable``: the
+    document model's access rights and record rules, as the reader), so the timeline never
+    shows an order, invoice, complaint, message or visit its reader could not open."""
 
     _name = "crm.contact.history"
     _description = "Contact History"
@@ -126,7 +130,7 @@ class CrmContactHistory(models.Model):
                     LEFT JOIN mail_activity_type t ON t.id = m.mail_activity_type_id
                     LEFT JOIN mail_message_subtype st ON st.id = m.subtype_id
                     LEFT JOIN res_users u ON u.partner_id = m.author_id AND NOT u.share
-                        WHERE %(condition)s""",
+                        WHERE %(condition)s AND %(readable)s""",
                     columns=self._history_select(
                         number,
                         id=SQL("m.id"),
@@ -147,6 +151,7 @@ class CrmContactHistory(models.Model):
                     column=SQL.identifier(column),
                     model=model,
                     condition=condition,
+                    readable=readable(self.env, model, SQL("d.id")),
                 )
             )
         return SQL(" UNION ALL ").join(selects)
@@ -168,7 +173,8 @@ class CrmContactHistory(models.Model):
         )
 
     def _source_meetings(self):
-        """Calendar events the customer's contacts attend, once per event and customer."""
+        """Calendar events the customer's contacts attend, once per event and customer; not
+        another's private event, which the calendar shows its reader only as busy time."""
         return SQL(
             """SELECT DISTINCT ON (e.id, p.commercial_partner_id) %s
                  FROM calendar_attendee a
@@ -176,7 +182,8 @@ class CrmContactHistory(models.Model):
                  JOIN res_partner p ON p.id = a.partner_id
                 WHERE e.active
                   AND NOT EXISTS (SELECT 1 FROM res_users iu
-                                   WHERE iu.partner_id = p.id AND NOT iu.share)""",
+                                   WHERE iu.partner_id = p.id AND NOT iu.share)
+                  AND %s AND NOT %s""",
             self._history_select(
                 2,
                 id=SQL("a.id"),
@@ -190,13 +197,35 @@ class CrmContactHistory(models.Model):
                 res_model=SQL("'calendar.event'"),
                 res_id=SQL("e.id"),
             ),
+            readable(self.env, "calendar.event", SQL("e.id")),
+            self._hidden_event(),
+        )
+
+    def _hidden_event(self):
+        """SQL condition on ``e``, a calendar event: the calendar hides its name from the
+        reader (`calendar.event._check_private_event_conditions`): it is private, or follows
+        its organizer's private default, and the reader neither organizes nor attends it."""
+        if self.env.su:
+            return SQL("FALSE")
+        fallback = self.env["res.users"].sudo()._default_user_calendar_default_privacy()
+        return SQL(
+            """(e.privacy = 'private'
+                OR (e.privacy IS NULL AND COALESCE(
+                    (SELECT s.calendar_default_privacy FROM res_users_settings s
+                      WHERE s.user_id = e.user_id), %s) = 'private'))
+               AND e.user_id IS DISTINCT FROM %s
+               AND NOT EXISTS (SELECT 1 FROM calendar_event_res_partner_rel r
+                                WHERE r.calendar_event_id = e.id AND r.res_partner_id = %s)""",
+            fallback,
+            self.env.uid,
+            self.env.user.partner_id.id,
         )
 
     def _source_orders(self):
         """Quotations and sales orders, cancelled ones left out, in company currency."""
         return SQL(
             """SELECT %s FROM sale_order o JOIN res_partner p ON p.id = o.partner_id
-                WHERE o.state != 'cancel'""",
+                WHERE o.state != 'cancel' AND %s""",
             self._history_select(
                 3,
                 id=SQL("o.id"),
@@ -211,13 +240,15 @@ class CrmContactHistory(models.Model):
                 res_id=SQL("o.id"),
                 amount=SQL("o.amount_total / COALESCE(NULLIF(o.currency_rate, 0), 1)"),
             ),
+            readable(self.env, "sale.order", SQL("o.id")),
         )
 
     def _source_invoices(self):
         """Posted customer invoices and refunds (refunds negative), in company currency."""
         return SQL(
             """SELECT %s FROM account_move m
-                WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')""",
+                WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
+                  AND %s""",
             self._history_select(
                 4,
                 id=SQL("m.id"),
@@ -232,12 +263,13 @@ class CrmContactHistory(models.Model):
                 res_id=SQL("m.id"),
                 amount=SQL("m.amount_total_signed"),
             ),
+            readable(self.env, "account.move", SQL("m.id")),
         )
 
     def _source_complaints(self):
         """Complaints, whatever their state."""
         return SQL(
-            "SELECT %s FROM crm_complaint c JOIN res_partner p ON p.id = c.partner_id",
+            "SELECT %s FROM crm_complaint c JOIN res_partner p ON p.id = c.partner_id WHERE %s",
             self._history_select(
                 5,
                 id=SQL("c.id"),
@@ -251,6 +283,7 @@ class CrmContactHistory(models.Model):
                 res_model=SQL("'crm.complaint'"),
                 res_id=SQL("c.id"),
             ),
+            readable(self.env, "crm.complaint", SQL("c.id")),
         )
 
     def _source_loyalty(self):
@@ -268,7 +301,8 @@ class CrmContactHistory(models.Model):
         return SQL(
             """SELECT %s FROM loyalty_history h
                  JOIN loyalty_card c ON c.id = h.card_id
-                 JOIN res_partner p ON p.id = c.partner_id""",
+                 JOIN res_partner p ON p.id = c.partner_id
+                WHERE %s AND %s""",
             self._history_select(
                 6,
                 id=SQL("h.id"),
@@ -290,6 +324,8 @@ class CrmContactHistory(models.Model):
                 ),
                 points=SQL("(COALESCE(h.issued, 0) - COALESCE(h.used, 0))::float"),
             ),
+            readable(self.env, "loyalty.history", SQL("h.id")),
+            readable(self.env, "loyalty.card", SQL("c.id")),
         )
 
     def _source_visits(self):
@@ -306,7 +342,7 @@ class CrmContactHistory(models.Model):
                        WHERE r.%(order)s = o.id AND e.user_id IS NOT NULL
                     ORDER BY e.id
                        LIMIT 1) tech ON TRUE
-                WHERE o.state != 'cancelled'""",
+                WHERE o.state != 'cancelled' AND %(readable)s""",
             columns=self._history_select(
                 7,
                 id=SQL("o.id"),
@@ -323,6 +359,7 @@ class CrmContactHistory(models.Model):
             rel=SQL.identifier(technicians.relation),
             employee=SQL.identifier(technicians.column2),
             order=SQL.identifier(technicians.column1),
+            readable=readable(self.env, "crm.service.order", SQL("o.id")),
         )
 
     def action_open_document(self):

@@ -1,9 +1,12 @@
 from . import (
+    test_adversarial,
     test_click_everywhere,
     test_competitor,
     test_contact_history,
     test_forecast,
     test_i18n,
+    test_multi_company,
+    test_order_flows,
     test_service_backoffice,
     test_service_complaint,
     test_service_contract,

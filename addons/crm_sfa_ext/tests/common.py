@@ -24,7 +24,10 @@ class SfaCase(TransactionCase):
         cls.team = cls.env["crm.team"].create(
             {"name": "SFA Team", "user_id": cls.manager.id, "member_ids": [(6, 0, cls.seller.ids)]}
         )
-        cls.today = fields.Date.context_today(cls.env["crm.lead"])
+        # the day in UTC: the day the tours' browser (in UTC) calls today, and the day the
+        # reports date a deal won now (its closing time, in UTC); a user's time zone ahead
+        # of UTC would be in the next day late in the evening
+        cls.today = fields.Date.today()
 
     @contextmanager
     def assertRaisesText(self, exception, text):

@@ -121,3 +121,27 @@ class TestWinLoss(SfaCase):
         self.assertEqual(role.with_user(self.seller).partner_id, boss)
         with self.assertRaises(AccessError):
             role.with_user(self.other_seller).read(["role"])
+
+    def test_reader_sees_only_the_opportunities_they_may_open(self):
+        theirs = self.opportunity(5000, 50, user=self.other_seller, partner_id=self.customer.id)
+        theirs.write({"lost_to_competitor_id": self.rival.id})
+        theirs.action_set_lost(lost_reason_id=self.reason.id)
+        Report = self.env["crm.competitor.report"]
+        self.assertIn(theirs, Report.search([("competitor_id", "=", self.rival.id)]).lead_id)
+        mine = Report.with_user(self.seller).search([("competitor_id", "=", self.rival.id)])
+        self.assertNotIn(theirs, mine.lead_id)
+        self.assertEqual(mine.lead_id.user_id, self.seller)
+        [(revenue,)] = Report.with_user(self.seller)._read_group(
+            [("competitor_id", "=", self.rival.id), ("outcome", "=", "lost")],
+            [],
+            ["expected_revenue:sum"],
+        )
+        self.assertEqual(revenue, 2000, "the other salesperson's lost deal is not counted")
+        rival = self.rival.with_user(self.seller)
+        self.assertEqual((rival.opportunity_count, rival.lost_count), (3, 1))
+        self.assertEqual(
+            Report.with_user(self.other_seller)
+            .search([("competitor_id", "=", self.rival.id)])
+            .lead_id,
+            theirs,
+        )

@@ -102,6 +102,11 @@ class TestContactHistory(SfaCase):
         )
 
     def test_salesperson_sees_own_customers(self):
+        # an interaction with the other customer that its salesperson may open (their
+        # complaint is not: salespeople without complaint rights do not see complaints)
+        self.stranger.message_post(
+            body="Welcome", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
         mine = self.timeline(user=self.seller)
         self.assertEqual(mine.partner_id, self.customer)
         theirs = self.timeline(user=self.other_seller)
@@ -169,3 +174,71 @@ class TestContactHistory(SfaCase):
         self.assertEqual((row.user_id, row.contact_id), (self.seller, self.buyer))
         self.assertEqual(row.date, datetime(2026, 4, 1, 9))
         self.assertIn("Repair the chair", row.name)
+
+    def test_rows_only_of_documents_the_reader_may_open(self):
+        """A customer both salespeople may see (nobody's customer): the history shows each
+        of them the orders, invoices, messages and meetings they may open, no complaint
+        (they have no complaint rights), and not another's private meeting."""
+        shared = self.env["res.partner"].create({"name": "Shared Co", "is_company": True})
+        product = self.env["product.product"].create(
+            {"name": "Shared desk", "list_price": 100, "taxes_id": [(5, 0, 0)]}
+        )
+        orders = self.env["sale.order"].create(
+            [
+                {
+                    "partner_id": shared.id,
+                    "user_id": user.id,
+                    "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+                }
+                for user in (self.seller, self.other_seller)
+            ]
+        )
+        orders.action_confirm()
+        mine, theirs = (order._create_invoices() for order in orders)
+        (mine | theirs).action_post()
+        lead = self.opportunity(900, 50, user=self.other_seller, partner_id=shared.id)
+        lead.message_post(
+            body="Our best price", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        complaint = self.env["crm.complaint"].create(
+            {"subject": "Shared complaint", "partner_id": shared.id}
+        )
+        private = self.env["calendar.event"].create(
+            {
+                "name": "Secret negotiation",
+                "start": datetime(2026, 3, 3, 9),
+                "stop": datetime(2026, 3, 3, 10),
+                "user_id": self.other_seller.id,
+                "privacy": "private",
+                "partner_ids": [(6, 0, (shared | self.other_seller.partner_id).ids)],
+            }
+        )
+        everything = self.env["crm.contact.history"].search([("partner_id", "=", shared.id)])
+        self.assertEqual(
+            {(row.res_model, row.res_id) for row in everything}
+            >= {
+                ("sale.order", orders[1].id),
+                ("account.move", theirs.id),
+                ("crm.lead", lead.id),
+                ("crm.complaint", complaint.id),
+            },
+            True,
+            "the system sees every interaction",
+        )
+        History = self.env["crm.contact.history"].with_user(self.seller)
+        rows = History.search([("partner_id", "=", shared.id)])
+        self.assertTrue(rows)
+        for row in rows:
+            # every row opens: its document is one the salesperson may read
+            self.env[row.res_model].with_user(self.seller).browse(row.res_id).check_access("read")
+        shown = {(row.res_model, row.res_id) for row in rows}
+        self.assertIn(("sale.order", orders[0].id), shown)
+        self.assertNotIn(("sale.order", orders[1].id), shown)
+        self.assertEqual({res_id for model, res_id in shown if model == "account.move"}, {mine.id})
+        self.assertNotIn(("crm.lead", lead.id), shown)
+        self.assertNotIn("complaint", rows.mapped("kind"))
+        everything_shown = {(row.res_model, row.res_id) for row in everything}
+        self.assertIn(("calendar.event", private.id), everything_shown)
+        self.assertNotIn(("calendar.event", private.id), shown, "another's private meeting")
+        counts = dict(History._read_group([("partner_id", "=", shared.id)], ["kind"], ["__count"]))
+        self.assertEqual(sum(counts.values()), len(rows), "grouped figures count the same rows")

@@ -1,11 +1,15 @@
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
 from .common import SfaCase
 
 
 @tagged("post_install", "-at_install")
+@freeze_time("2028-02-29 10:00:00")
 class TestForecast(SfaCase):
-    """A known pipeline of the current month:
+    """A known pipeline of the current month (a leap day, the last of its month: the clock is
+    frozen, so that the figures never depend on the day the tests run):
     A 100,000 at 50 % (commit), B 40,000 at 25 % (best case), C 20,000 at 10 % (pipeline),
     D 30,000 won, E 10,000 lost."""
 

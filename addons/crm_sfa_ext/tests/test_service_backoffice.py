@@ -112,6 +112,45 @@ class TestServiceBackOffice(FieldServiceCase):
         self.assertAlmostEqual(visit.material_cost, 21.0)
         self.assertAlmostEqual(visit.cost, 96.0)
 
+    def test_visit_report_prints_as_a_pdf(self):
+        visit = self.order(
+            "Replace the cable",
+            technician_ids=[(6, 0, self.tech_a.ids)],
+            planned_start=at(0, 9),
+            planned_end=at(0, 10),
+            state="planned",
+            actual_start=at(0, 9, 15),
+            actual_end=at(0, 10, 45),
+            worksheet="<p>Cable replaced, circuit tested</p>",
+            material_ids=[(0, 0, {"product_id": self.cable.id, "quantity": 2})],
+        )
+        report = self.env.ref("crm_sfa_ext.action_report_service_visit")
+        self.assertEqual(report.binding_model_id.model, "crm.service.order", "Print menu")
+        # the technician prints their own visit
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.tech_user_a)
+            ._render_qweb_html(report.report_name, visit.ids)[0]
+            .decode()
+        )
+        for text in (
+            visit.name,
+            "Customer One",
+            "Ali Electric",
+            "Cable replaced, circuit tested",
+            "Cable 10 m",
+            "01:30",
+            "Customer Signature",
+        ):
+            self.assertIn(text, html)
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report.report_name, visit.ids)
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+
     def test_materials_without_a_sale_come_from_the_warehouse(self):
         visit = self.order(
             "Manual visit",

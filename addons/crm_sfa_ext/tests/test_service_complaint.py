@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
 from .test_service_common import FieldServiceCase, at
@@ -82,3 +83,24 @@ class TestServiceComplaintRemedy(FieldServiceCase):
         remedy.service_order_id.with_user(self.dispatcher).action_cancel()
         self.assertEqual(remedy.state, "cancel")
         self.assertEqual(complaint.cost, 0.0)
+
+    def test_a_visit_is_linked_to_a_remedy_by_the_remedy_only(self):
+        """A dispatcher (who may edit visits) cannot link a visit to someone's remedy by
+        hand, over RPC or otherwise: the visit's end would mark that remedy done."""
+        complaint, remedy = self.remedy()
+        other = self.env["crm.service.order"].create(
+            {"summary": "Routine check", "partner_id": self.customer.id}
+        )
+        with self.assertRaises(UserError):
+            other.with_user(self.dispatcher).write({"crm_complaint_remedy_id": remedy.id})
+        with self.assertRaises(UserError):
+            self.env["crm.service.order"].with_user(self.dispatcher).create(
+                {
+                    "summary": "Forged",
+                    "partner_id": self.customer.id,
+                    "crm_complaint_remedy_id": remedy.id,
+                }
+            )
+        self.assertFalse(other.crm_complaint_remedy_id)
+        visit = self.env["crm.service.order"].browse(remedy.service_order_id.id)
+        self.assertEqual(visit.crm_complaint_remedy_id.id, remedy.id)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import tagged
@@ -9,7 +10,11 @@ from .test_service_common import FieldServiceCase, at
 
 
 @tagged("post_install", "-at_install")
+@freeze_time("2027-12-31 10:00:00")
 class TestServiceContract(FieldServiceCase):
+    """Contracts start today: the last day of a month and of a year, on a frozen clock (the
+    dates generated never depend on the day the tests run)."""
+
     def contract(self, **vals):
         return self.env["crm.service.contract"].create(
             {
@@ -77,6 +82,24 @@ class TestServiceContract(FieldServiceCase):
         )
         moved = at(self.today + timedelta(days=5), 9)
         first.write({"planned_start": moved, "planned_end": moved + timedelta(hours=1)})
+        self.assertEqual(second.due_date, moved.date() + timedelta(weeks=2))
+
+    def test_no_context_key_stops_the_contract_following_its_visits(self):
+        contract = self.contract(interval_unit="weeks", interval_number=2, horizon_days=30)
+        contract.action_generate()
+        first, second = contract.order_ids.sorted("due_date")[:2]
+        first.write(
+            {
+                "technician_ids": [(6, 0, self.tech_a.ids)],
+                "planned_start": at(self.today, 9),
+                "planned_end": at(self.today, 10),
+                "state": "dispatched",
+            }
+        )
+        moved = at(self.today + timedelta(days=5), 9)
+        first.with_user(self.dispatcher).with_context(fs_no_follow=True).write(
+            {"planned_start": moved, "planned_end": moved + timedelta(hours=1)}
+        )
         self.assertEqual(second.due_date, moved.date() + timedelta(weeks=2))
 
     def test_frequency_by_value_tier(self):

@@ -40,6 +40,19 @@ class TestServiceScheduler(FieldServiceCase):
         self.assertEqual(order.state, "planned")
         self.assertEqual(order.plan_id, plan)
 
+    def test_progress_of_a_plan_run_in_its_own_transaction_leaves_no_row(self):
+        """The plan is created and run in the test's transaction, which is rolled back: its
+        progress must not be committed beside it (another transaction would see it)."""
+        self.order("Fix the fuse box", skills=self.electrical)
+        plan = self.plan()
+        query = "SELECT count(*) FROM crm_service_plan_progress WHERE plan_id = %s"
+        with self.env.registry.cursor() as other:
+            other.execute(query, [plan.id])
+            self.assertEqual(other.fetchone()[0], 0, "no progress committed for the plan")
+        self.env.cr.execute(query, [plan.id])
+        self.assertEqual(self.env.cr.fetchone()[0], 0, "nor left in its transaction")
+        self.assertEqual(plan.progress, 100)
+
     def test_skills_hours_leaves_and_appointments_are_respected(self):
         # Ali (electrical) is on leave Monday until 10:00; Bahar (plumbing) has a meeting
         # 13:00-15:00

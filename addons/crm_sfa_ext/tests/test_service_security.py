@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo import http
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -115,6 +117,7 @@ class TestServicePortal(HttpCase, FieldServiceCase):
         self.assertNotIn("Neighbour", response.text)
         self.assertTrue(response.url.endswith("/my"), response.url)
 
+    @freeze_time("2031-01-01 08:00:00")
     def test_confirm_and_ask_another_window(self):
         self.authenticate("fs_portal_web", "fs_portal_web")
         self.url_open(
@@ -203,3 +206,80 @@ class TestServicePortal(HttpCase, FieldServiceCase):
                 self.assertEqual(result["result"], [], f"{model}.{method} leaked")
             else:
                 self.assertIn("AccessError", result["error"]["data"]["name"], f"{model}.{method}")
+
+    def rpc(self, model, method, *args, **kwargs):
+        return self.opener.post(
+            f"{self.base_url()}/web/dataset/call_kw",
+            json={
+                "jsonrpc": "2.0",
+                "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+            },
+            timeout=30,
+        ).json()
+
+    def test_portal_reads_no_cost_nor_planning_field_of_own_visit(self):
+        self.past.sudo().write(
+            {
+                "technician_ids": [(6, 0, self.tech_a.ids)],
+                "actual_start": at(-30, 8),
+                "worksheet": "<p>Replaced the valve</p>",
+            }
+        )
+        self.assertTrue(self.past.cost, "the visit has a cost to hide")
+        self.authenticate("fs_portal_web", "fs_portal_web")
+        internal = [
+            "time_cost", "material_cost", "cost", "time_spent", "material_ids",
+            "technician_ids", "plan_id",
+            "travel_minutes", "route_sequence", "skill_ids", "earliest_start", "latest_end",
+            "sale_line_id", "lead_id", "contract_id", "complaint_id", "description",
+        ]  # fmt: skip
+        for name in internal:
+            result = self.rpc("crm.service.order", "read", [self.past.id], [name])
+            self.assertIn("error", result, f"{name} read by the customer")
+            self.assertIn("AccessError", result["error"]["data"]["name"], name)
+            if self.env["crm.service.order"]._fields[name].type in ("one2many", "many2many"):
+                continue  # searched through the comodel's own access rights (Odoo's)
+            result = self.rpc("crm.service.order", "search_read", [(name, "!=", False)], ["name"])
+            self.assertIn("error", result, f"{name} searched by the customer")
+        [values] = self.rpc("crm.service.order", "read", [self.past.id])["result"]
+        self.assertEqual(values["summary"], "Old repair")
+        self.assertFalse(set(internal) & set(values), "a plain read leaves them out")
+        described = self.rpc("crm.service.order", "fields_get")["result"]
+        self.assertFalse(set(internal) & set(described))
+        # the customer's pages still show their visit, and what was done
+        page = self.url_open(f"/my/service-visits/{self.past.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Replaced the valve", page.text)
+        self.assertIn("Old repair", self.url_open("/my/service-visits").text)
+
+    @freeze_time("2031-01-01 08:00:00")
+    def test_reschedule_note_and_window_are_bounded(self):
+        self.authenticate("fs_portal_web", "fs_portal_web")
+
+        def ask(start, end, note=""):
+            return self.url_open(
+                f"/my/service-visits/{self.planned.id}/reschedule",
+                data={
+                    "csrf_token": http.Request.csrf_token(self),
+                    "start": start,
+                    "end": end,
+                    "note": note,
+                },
+            )
+
+        page = ask("2031-01-08T13:00", "2031-01-08T17:00", "x" * 1_000_000)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("shorten it to 2000 characters", page.text)
+        page = ask("2031-01-08T13:00", "9999-12-31T23:59")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("ends within 365 days", page.text)
+        page = ask("2030-12-20T13:00", "2030-12-20T17:00")
+        self.assertIn("in the future", page.text)
+        page = ask("2031-01-08T17:00", "2031-01-08T13:00")
+        self.assertIn("ends after it starts", page.text)
+        self.assertFalse(self.planned.customer_note)
+        self.assertFalse(self.planned.preferred_start)
+        self.assertEqual(self.planned.state, "dispatched", "nothing changed")
+        ask("2031-01-08T13:00", "2031-01-08T17:00", "y" * 2000)
+        self.assertEqual(len(self.planned.customer_note), 2000)
+        self.assertEqual(self.planned.preferred_end, at(2, 17))

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import SfaCase
 
@@ -195,9 +195,18 @@ class TestVisitPlan(SfaCase):
                 }
             )
         )
+        cron = self.env.ref("crm_sfa_ext.ir_cron_crm_visit_plan_fill")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
         wizard.action_generate()
-        self.assertIn("1 plans, 1 visits planned.", wizard.result)
+        self.assertIn("1 plans queued", wizard.result)
         plan = wizard.plan_ids
+        # the visits are planned in the background, not in the request
+        self.assertEqual((plan.state, plan.planned_count), ("queued", 0))
+        self.assertEqual(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1
+        )
+        self.env["crm.visit.plan"]._cron_fill_plans()
+        self.assertEqual((plan.state, plan.planned_count), ("done", 1))
         self.assertEqual(plan.with_user(self.seller).line_ids.partner_id.name, "Visited a 0")
         with self.assertRaises(AccessError):
             plan.with_user(self.other_seller).read(["name"])
@@ -206,6 +215,61 @@ class TestVisitPlan(SfaCase):
         # the salesperson marks their own visit done from the meeting
         plan.line_ids.event_id.with_user(self.seller).action_sfa_visit_done()
         self.assertEqual(plan.line_ids.state, "done")
+
+    def test_meetings_and_activities_are_made_as_odoo_makes_them_without_emails(self):
+        tier_a = self.customers(2, "a")
+        tier_b = self.customers(1, "b")
+        (tier_a | tier_b).write({"email": "buyer@example.com"})
+        mails = self.env["mail.mail"].search_count([])
+        plans, _messages = self.generate(self.seller)
+        self.env.flush_all()
+        by_partner = {line.partner_id: line for line in plans.line_ids}
+        for customer in tier_a:
+            event = by_partner[customer].event_id
+            self.assertEqual(
+                {attendee.partner_id: attendee.state for attendee in event.attendee_ids},
+                {self.seller.partner_id: "accepted", customer: "needsAction"},
+            )
+            self.assertEqual(event.duration, 1.0)
+            # the calendar's own followers and the meeting's activity on the customer
+            self.assertIn(customer, event.message_partner_ids)
+            self.assertEqual(
+                (event.activity_ids.res_id, event.activity_ids.user_id),
+                (customer.id, self.seller),
+            )
+        activity = by_partner[tier_b].activity_id
+        self.assertEqual((activity.res_model, activity.user_id), ("res.partner", self.seller))
+        self.assertIn(self.seller.partner_id, tier_b.message_partner_ids)
+        self.assertEqual(
+            self.env["mail.mail"].search_count([]), mails, "no invitation nor notice emailed"
+        )
+
+    def test_background_plans_are_filled_a_batch_at_a_time_and_once(self):
+        sellers = self.seller
+        for i in range(11):
+            seller = new_test_user(
+                self.env, f"batch_seller_{i}", groups="crm_sfa_ext.group_crm_sfa_ext_user"
+            )
+            self.env["resource.resource"].create(
+                {"name": seller.name, "user_id": seller.id, "calendar_id": self.calendar.id}
+            )
+            self.customers(1, "a", user=seller, prefix=f"Batch {i}")
+            sellers |= seller
+        self.customers(1, "a")
+        Plan = self.env["crm.visit.plan"]
+        plans, messages = Plan._generate(MONDAY, FRIDAY, self.rules, sellers, background=True)
+        self.assertEqual((len(plans), messages), (12, []))
+        self.assertEqual(set(plans.mapped("state")), {"queued"})
+        Plan._cron_fill_plans()
+        self.assertEqual(len(plans.filtered(lambda plan: plan.state == "done")), 10)
+        Plan._cron_fill_plans()
+        Plan._cron_fill_plans()
+        self.assertEqual(set(plans.mapped("state")), {"done"})
+        self.assertEqual(len(plans.line_ids), 12, "one visit each, none twice")
+        # asked again for the same days: refused, the plans are there
+        again, messages = Plan._generate(MONDAY, FRIDAY, self.rules, sellers, background=True)
+        self.assertFalse(again)
+        self.assertEqual(len(messages), 12)
 
     def test_colleagues_are_not_customers(self):
         colleague = self.other_seller.partner_id

@@ -37,12 +37,12 @@ class CrmVisitPlanGenerate(models.TransientModel):
     def action_generate(self):
         self.ensure_one()
         plans, messages = self.env["crm.visit.plan"]._generate(
-            self.date_from, self.date_to, self.rule_ids, self.user_ids or None
+            self.date_from, self.date_to, self.rule_ids, self.user_ids or None, background=True
         )
         summary = self.env._(
-            "%(plans)s plans, %(visits)s visits planned.",
+            "%(plans)s plans queued: their visits are being planned in the background. Open "
+            "the plans to follow them; each says what did not fit once it is planned.",
             plans=len(plans),
-            visits=sum(plans.mapped("planned_count")),
         )
         self.write({"plan_ids": [(6, 0, plans.ids)], "result": "\n".join([summary, *messages])})
         return {
