@@ -23,6 +23,7 @@
         "views/portal_templates.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "report/crm_loyalty_statement_report.xml",
     ],
     "demo": ["demo/crm_loyalty_demo.xml"],
     "assets": {

@@ -34,17 +34,22 @@ class AccountMove(models.Model):
         return self.line_ids.sale_line_ids.order_id
 
     def _crm_sync_loyalty_orders(self, check_refunds=False, document=None):
-        # credit notes first: they are what takes points back
-        moves = self.filtered(lambda m: m.move_type in CUSTOMER_MOVES).sorted(
-            lambda m: m.move_type != "out_refund"
-        )
+        """Book what these invoices and credit notes change on their orders' ledger cards
+        (credit notes first: they are what takes points back). Invoices of a company without
+        a ledger programme cost nothing; the others, one query to find the orders that
+        involve a ledger card."""
+        Program = self.env["loyalty.program"]
+        moves = self.filtered(
+            lambda m: m.move_type in CUSTOMER_MOVES and Program._crm_ledger_in_use(m.company_id.id)
+        ).sorted(lambda m: m.move_type != "out_refund")
         for move in moves:
-            orders = move._crm_sale_orders()
+            orders = move._crm_sale_orders()._crm_ledger_orders()
             if not orders:
                 continue
             if check_refunds and move.move_type == "out_refund":
                 move._crm_check_refund(orders)
-            orders._crm_sync_loyalty(document=document or move)
+            # an invoice does not change what its orders plan or redeem
+            orders._crm_sync_loyalty(document=document or move, changed=False)
 
     def _crm_check_refund(self, orders):
         """A credit note cannot credit a loyalty order for more than its invoices: the

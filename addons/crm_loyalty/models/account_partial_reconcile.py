@@ -23,7 +23,8 @@ class AccountPartialReconcile(models.Model):
     def _crm_pairs(self):
         """(customer invoice or credit note, the document that settles it) of each partial."""
         pairs = []
-        for partial in self:
+        Program = self.env["loyalty.program"]
+        for partial in self.filtered(lambda p: Program._crm_ledger_in_use(p.company_id.id)):
             moves = partial.debit_move_id.move_id | partial.credit_move_id.move_id
             customer = moves.filtered(lambda m: m.move_type in CUSTOMER_MOVES)
             if not customer:

@@ -1,9 +1,29 @@
+import logging
+from datetime import timedelta
+from uuid import uuid4
+
+import psycopg2.errors
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, formatLang
 
 from ..lib import ledger
+from .server_flags import LEDGER_WRITING, raised
 
+_logger = logging.getLogger(__name__)
+
+
+def _card_code():
+    """A card code for an offer's card or coupon: loyalty's own codes (28 random bits)
+    collide once an offer creates tens of thousands of cards at once; these keep its
+    prefix (the barcode nomenclature reads it) with 80 random bits."""
+    return "044" + uuid4().hex[:20]
+
+
+# customers an offer reaches per batch (one transaction, one ORM create of cards and one
+# of ledger lines each)
+OFFER_BATCH = 2_000
 OFFER_ACTIONS = [
     ("card", "Enrol in a loyalty programme"),
     ("points", "Give points"),
@@ -14,13 +34,15 @@ OFFER_ACTIONS = [
 class CrmLoyaltyOffer(models.Model):
     """An offer to every customer of some segments and value tiers (crm_identification's
     labels) at once: enrol them in a loyalty programme, give them points, or give them a
-    coupon. Issued set-based, with no cap on the number of customers, and safe to run
-    twice: a customer who already got the offer is skipped."""
+    coupon. Issued in the background, in batches through the ORM and the points ledger,
+    with no cap on the number of customers, and safe to run twice: a customer who already
+    got the offer is skipped."""
 
     _name = "crm.loyalty.offer"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Segment Offer"
     _order = "id desc"
+    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
     company_id = fields.Many2one(
@@ -43,27 +65,53 @@ class CrmLoyaltyOffer(models.Model):
     )
     reason = fields.Char(help="Kept on each ledger line, e.g. Win-back offer, spring 2026.")
     coupon_expiration_date = fields.Date(string="Coupons Valid Until")
-    segment_ids = fields.Many2many("crm.customer.segment", string="Segments")
+    segment_ids = fields.Many2many("crm.customer.segment", string="Segments", check_company=True)
     value_tier_a = fields.Boolean()
     value_tier_b = fields.Boolean()
     value_tier_c = fields.Boolean()
     state = fields.Selection(
-        [("draft", "Draft"), ("done", "Issued")], default="draft", required=True, tracking=True
+        [("draft", "Draft"), ("running", "Issuing"), ("done", "Issued")],
+        default="draft",
+        required=True,
+        tracking=True,
     )
     customer_count = fields.Integer(string="Customers", compute="_compute_customer_count")
     issued_count = fields.Integer(string="Issued", readonly=True, tracking=True)
     issued_on = fields.Datetime(readonly=True)
+    # the run in progress (or the last one): what the form shows while it is issued
+    issue_total = fields.Integer(
+        string="Customers to Reach", readonly=True, help="Counted when the offer was issued."
+    )
+    issue_done = fields.Integer(string="Customers Reached", readonly=True)
+    issue_progress = fields.Float(string="Progress", compute="_compute_issue_progress")
+    issue_user_id = fields.Many2one(
+        "res.users",
+        string="Issued By",
+        readonly=True,
+        help="The ledger lines of the offer are booked in their name.",
+    )
     card_ids = fields.One2many("loyalty.card", "crm_offer_id", string="Cards")
     line_ids = fields.One2many("loyalty.history", "crm_offer_id", string="Ledger Lines")
 
     @api.depends("segment_ids", "value_tier_a", "value_tier_b", "value_tier_c", "company_id")
     def _compute_customer_count(self):
+        self.env["res.partner"].flush_model()
         for offer in self:
             if not offer.company_id or not offer._targets_anyone():
                 offer.customer_count = 0
                 continue
             self.env.cr.execute(SQL("SELECT COUNT(*) FROM (%s) customers", offer._customers_sql()))
             offer.customer_count = self.env.cr.fetchone()[0]
+
+    @api.depends("issue_total", "issue_done", "state")
+    def _compute_issue_progress(self):
+        for offer in self:
+            if offer.state == "done":
+                offer.issue_progress = 100.0
+            elif offer.issue_total:
+                offer.issue_progress = min(100.0, 100.0 * offer.issue_done / offer.issue_total)
+            else:
+                offer.issue_progress = 0.0
 
     @api.constrains("action", "program_id", "points")
     def _check_offer(self):
@@ -122,16 +170,18 @@ class CrmLoyaltyOffer(models.Model):
         return SQL("SELECT p.id FROM res_partner p WHERE %s", SQL(" AND ").join(conditions))
 
     def action_issue(self):
-        """Issue the offer to every customer it targets who has not had it yet.
-
-        Steps (set-based, one statement each): create the missing cards (loyalty_card:
-        the customer's card in the loyalty programme, or a coupon of this offer); for
-        points, lock the customers' cards, write one ledger line each (loyalty_history, a
-        new lot) and add the points to the cards (loyalty_card). Returns the number of
-        customers who got something this time."""
+        """Issue the offer to every customer it targets who has not had it yet, in the
+        background: the offer is marked Issuing, with the number of customers to reach,
+        and the scheduled action _cron_issue_offers is triggered at once; it works in
+        batches and reports its progress on the offer."""
         self.ensure_one()
         if not self.env.user.has_group("crm_loyalty.group_crm_loyalty_manager"):
-            raise UserError(self.env._("Only a Loyalty Manager can issue an offer."))
+            raise AccessError(
+                self.env._(
+                    "Only a Loyalty Manager can issue an offer (CRM Suite > Loyalty in the "
+                    "user's access rights)."
+                )
+            )
         if not self._targets_anyone():
             raise UserError(
                 self.env._(
@@ -139,203 +189,243 @@ class CrmLoyaltyOffer(models.Model):
                     "customers of a segment."
                 )
             )
+        self._check_issuable()
+        self.env.flush_all()
+        self.env.cr.execute(SQL("SELECT COUNT(*) FROM (%s) missing", self._missing_sql()))
+        self.write(
+            {
+                "state": "running",
+                "issue_total": self.env.cr.fetchone()[0],
+                "issue_done": 0,
+                "issue_user_id": self.env.uid,
+            }
+        )
+        self.env.ref("crm_loyalty.ir_cron_crm_loyalty_issue_offers").sudo()._trigger()
+        return True
+
+    def _check_issuable(self):
         program = self.program_id
         if not program.active:
             raise UserError(
                 self.env._("%(program)s is archived: restore it first.", program=program.name)
             )
-        self.env.flush_all()
-        self._collect_customers()
-        if self.action == "coupon":
-            issued = self._issue_coupons()
+
+    @api.model
+    def _cron_issue_offers(self, limit=OFFER_BATCH):
+        """Issue the next batch of the first offer being issued (state Issuing), as the
+        manager who issued it, and report progress so that the scheduler runs again at
+        once until every offer is done. Each run commits its batch (the scheduler commits
+        between runs); a batch that fails leaves nothing behind and is tried again, so it
+        is safe to run twice or after a crash: what a customer already got is never issued
+        again."""
+        offers = self.search([("state", "=", "running")], order="id")
+        if not offers:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return 0
+        offer = offers[0]
+        user = offer.issue_user_id if offer.issue_user_id.active else self.env.user
+        done, left = offer.with_user(user).with_company(offer.company_id)._issue_batch(limit)
+        others = len(offers) - 1
+        self.env["ir.cron"]._notify_progress(done=done, remaining=left + others)
+        if not done and (left or others):
+            # a batch put off (its cards were busy): the next run comes soon, not tomorrow
+            self.env.ref("crm_loyalty.ir_cron_crm_loyalty_issue_offers").sudo()._trigger(
+                fields.Datetime.now() + timedelta(minutes=1)
+            )
+        return done
+
+    def _issue_now(self):
+        """Issue the offer to every customer in this transaction, batch after batch (the
+        demo data and the tests; the button runs it in the background)."""
+        self.ensure_one()
+        if self.state != "running":
+            self.action_issue()
+        while self.state == "running":
+            done, left = self._issue_batch()
+            if not done and left:
+                raise UserError(
+                    self.env._(
+                        "The cards of the offer %(offer)s are busy: issue it again later.",
+                        offer=self.name,
+                    )
+                )
+        return self.issue_done
+
+    def _missing_sql(self):
+        """SQL of the ids of the offer's customers who have not had it yet: no card of the
+        programme (card), no ledger line of this offer on their card (points), no coupon
+        of this offer (coupon). The customers who had it are read once into a hashed set
+        (NOT IN): the planner cannot tell how many customers a segment label selects, and
+        a correlated NOT EXISTS probed the ledger once per customer."""
+        self.ensure_one()
+        if self.action == "card":
+            had = SQL(
+                """SELECT partner_id FROM loyalty_card
+                    WHERE program_id = %s AND active AND partner_id IS NOT NULL""",
+                self.program_id.id,
+            )
+        elif self.action == "points":
+            had = SQL(
+                """SELECT lc.partner_id FROM loyalty_history h
+                     JOIN loyalty_card lc ON lc.id = h.card_id
+                    WHERE h.crm_offer_id = %s AND lc.partner_id IS NOT NULL""",
+                self.id,
+            )
         else:
-            issued = self._issue_cards()
-            if self.action == "points":
-                issued = self._issue_points()
-            elif self.points > 0:
-                # welcome points, for the cards this offer created
-                self._issue_points(own_cards=True)
-        self.write(
-            {
-                "state": "done",
-                "issued_count": self.issued_count + issued,
-                "issued_on": fields.Datetime.now(),
-            }
-        )
-        self.message_post(
-            body=self.env._(
-                "Issued to %(count)s customers (%(total)s in all).",
-                count=formatLang(self.env, issued, digits=0),
-                total=formatLang(self.env, self.issued_count, digits=0),
+            had = SQL(
+                """SELECT partner_id FROM loyalty_card
+                    WHERE crm_offer_id = %s AND partner_id IS NOT NULL""",
+                self.id,
             )
-        )
-        self.env["loyalty.card"].invalidate_model()
-        self.env["loyalty.history"].invalidate_model()
-        return issued
+        return SQL("SELECT p.id FROM (%s) p WHERE p.id NOT IN (%s)", self._customers_sql(), had)
 
-    def _collect_customers(self):
-        """The offer's customers, once, in a temporary table the next statements join (the
-        planner knows its size, where it cannot guess how many customers a segment label
-        selects)."""
-        self.env.cr.execute(SQL("DROP TABLE IF EXISTS crm_offer_customer"))
+    def _issue_batch(self, limit=OFFER_BATCH):
+        """Issue the offer to the next `limit` customers who have not had it; mark the
+        offer Issued once none is left. Returns (customers done, customers left).
+
+        Steps: lock the offer (crm_loyalty_offer; a second worker skips it); select the
+        next customers who have not had it (res_partner through _missing_sql); for cards
+        and points, read their active cards in the programme (loyalty_card) and create
+        the missing ones through the ORM in one create([...]) - a new member joins the
+        programme's entry tier, with the tier change's history, chatter note and email
+        like any other (crm.loyalty.tier.history._crm_record); for points (and welcome
+        points of new members), book one Offer line per card through the ledger
+        (loyalty.history._crm_book: lots, balances, tiers); for coupons, create them
+        through the ORM (the programme's emails follow); count the customers on the offer
+        (crm_loyalty_offer). A batch whose cards another transaction holds is put off
+        whole (nothing done) and tried again."""
+        self.ensure_one()
+        self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                "CREATE TEMPORARY TABLE crm_offer_customer ON COMMIT DROP AS %s",
-                self._customers_sql(),
+                "SELECT id FROM crm_loyalty_offer WHERE id = %s AND state = 'running' "
+                "FOR NO KEY UPDATE SKIP LOCKED",
+                self.id,
             )
         )
-        self.env.cr.execute(SQL("ANALYZE crm_offer_customer"))
-
-    def _audit_columns(self):
-        now = fields.Datetime.now()
-        return {"uid": self.env.uid, "now": now}
-
-    def _issue_cards(self):
-        """The customers' cards in the loyalty programme, created for those who have none;
-        a new member joins the programme's entry tier (the one reached from 0), with a line
-        of tier history. Returns the number of cards created."""
-        program = self.program_id
-        today = fields.Date.context_today(self)
-        audit = self._audit_columns()
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH entry AS (
-                    SELECT (SELECT id FROM crm_loyalty_tier
-                             WHERE program_id = %(program)s AND active AND qualify_from <= 0
-                             ORDER BY qualify_from DESC LIMIT 1) AS id
-                ), cards AS (
-                    INSERT INTO loyalty_card (
-                        program_id, company_id, partner_id, code, points, active, crm_enabled,
-                        crm_offer_id, crm_tier_id, crm_tier_since, crm_tier_qualified_on,
-                        crm_qualifying, create_uid, create_date, write_uid, write_date)
-                    SELECT %(program)s, %(company)s, c.id,
-                           '044' || substr(md5(random()::text || c.id::text), 1, 20),
-                           0, TRUE, TRUE, %(offer)s, entry.id,
-                           CASE WHEN entry.id IS NOT NULL THEN %(today)s::date END,
-                           CASE WHEN entry.id IS NOT NULL THEN %(today)s::date END,
-                           0, %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM crm_offer_customer c CROSS JOIN entry
-                     WHERE NOT EXISTS (
-                            SELECT 1 FROM loyalty_card lc
-                             WHERE lc.program_id = %(program)s AND lc.partner_id = c.id
-                               AND lc.active)
-                 RETURNING id, partner_id, crm_tier_id
-                ), joined AS (
-                    INSERT INTO crm_loyalty_tier_history (
-                        card_id, partner_id, program_id, company_id, date, new_tier_id,
-                        direction, qualifying, reason, create_uid, create_date, write_uid,
-                        write_date)
-                    SELECT id, partner_id, %(program)s, %(company)s, %(today)s, crm_tier_id,
-                           'up', 0, %(reason)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM cards
-                     WHERE crm_tier_id IS NOT NULL
+        if not self.env.cr.fetchone():
+            return 0, 0
+        self._check_issuable()
+        missing = self._missing_sql()
+        self.env.cr.execute(SQL("%s ORDER BY p.id LIMIT %s", missing, limit))
+        customers = self.env["res.partner"].browse([row[0] for row in self.env.cr.fetchall()])
+        try:
+            with self.env.cr.savepoint():
+                if self.action == "coupon":
+                    self._issue_coupons(customers)
+                else:
+                    self._issue_cards_and_points(customers)
+        except psycopg2.errors.LockNotAvailable:
+            self.env.invalidate_all()
+            _logger.info("Segment offer %s: cards busy, batch put off", self.id)
+            return 0, len(customers)
+        self.env.cr.execute(SQL("SELECT COUNT(*) FROM (%s) missing", missing))
+        left = self.env.cr.fetchone()[0]
+        vals = {
+            "issue_done": self.issue_done + len(customers),
+            "issued_count": self.issued_count + len(customers),
+        }
+        if not left:
+            vals.update(state="done", issued_on=fields.Datetime.now())
+        self.sudo().write(vals)
+        if not left:
+            self.message_post(
+                body=self.env._(
+                    "Issued to %(count)s customers (%(total)s in all).",
+                    count=formatLang(self.env, self.issue_done, digits=0),
+                    total=formatLang(self.env, self.issued_count, digits=0),
                 )
-                SELECT COUNT(*) FROM cards
-                """,
-                program=program.id,
-                company=program.company_id.id or None,
-                offer=self.id,
-                today=today,
-                reason=self.env._("Joined with the offer %(offer)s.", offer=self.name),
-                **audit,
             )
-        )
-        return self.env.cr.fetchone()[0]
+        return len(customers), left
 
-    def _issue_points(self, own_cards=False):
-        """Points on each targeted customer's card that has not had them from this offer
-        (`own_cards`: only on the cards this offer created): one ledger line each, a new
-        lot. Returns the number of cards."""
+    def _issue_cards_and_points(self, customers):
+        """The customers' cards in the loyalty programme (created for those who have
+        none, in the programme's entry tier) and, for a points offer or welcome points,
+        one ledger line each."""
         program = self.program_id
+        Card = self.env["loyalty.card"].sudo()
+        cards = Card.search(
+            [
+                ("partner_id", "in", customers.ids),
+                ("program_id", "=", program.id),
+                ("active", "=", True),
+            ],
+            order="id desc",
+        )
+        # a customer's first card when they have several
+        card_of = {card.partner_id.id: card for card in cards}
+        new_customers = customers.filtered(lambda p: p.id not in card_of)
+        new_cards = Card.browse()
+        if new_customers:
+            today = fields.Date.context_today(self)
+            entry = program._crm_tiers().filtered(lambda t: t.qualify_from <= 0)[-1:]
+            tier = (
+                {"crm_tier_id": entry.id, "crm_tier_since": today, "crm_tier_qualified_on": today}
+                if entry
+                else {}
+            )
+            with raised(self.env, LEDGER_WRITING):
+                new_cards = Card.with_context(
+                    tracking_disable=True, mail_create_nosubscribe=True
+                ).create(
+                    [
+                        {
+                            "program_id": program.id,
+                            "partner_id": partner.id,
+                            "code": _card_code(),
+                            "crm_offer_id": self.id,
+                            **tier,
+                        }
+                        for partner in new_customers
+                    ]
+                )
+            if entry:
+                self.env["crm.loyalty.tier.history"]._crm_record(
+                    [(card.id, False, entry.id, 0.0, False) for card in new_cards],
+                    today,
+                    offer=self,
+                )
+            card_of.update({card.partner_id.id: card for card in new_cards})
+        if self.action == "points":
+            targets = [card_of[partner.id] for partner in customers]
+        elif self.points > 0:
+            targets = list(new_cards)
+        else:
+            return
         points = ledger.round_points(self.points, program.crm_whole_points)
-        day = fields.Date.context_today(self)
-        audit = self._audit_columns()
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH targets AS (
-                    SELECT DISTINCT ON (lc.partner_id) lc.id, COALESCE(lc.points, 0) AS points
-                      FROM loyalty_card lc
-                      JOIN crm_offer_customer c ON c.id = lc.partner_id
-                     WHERE lc.program_id = %(program)s AND lc.active %(own)s
-                       AND lc.id NOT IN (SELECT card_id FROM loyalty_history
-                                          WHERE crm_offer_id = %(offer)s)
-                     ORDER BY lc.partner_id, lc.id
-                ), locked AS (
-                    SELECT lc.id, t.points FROM loyalty_card lc JOIN targets t ON t.id = lc.id
-                       FOR NO KEY UPDATE OF lc
-                ), lines AS (
-                    INSERT INTO loyalty_history (
-                        card_id, description, issued, used, crm_points, crm_kind, crm_balance,
-                        crm_date, crm_reason, crm_remaining, crm_expiry_date,
-                        crm_reminded, crm_offer_id, crm_source_model, crm_source_id,
-                        create_uid, create_date, write_uid, write_date)
-                    SELECT id, %(description)s, %(points)s, 0, %(points)s, 'offer',
-                           ROUND((points + %(points)s)::numeric, 2)::float8, %(now)s, %(reason)s,
-                           CASE WHEN points >= 0 THEN %(points)s
-                                ELSE GREATEST(0, ROUND((points + %(points)s)::numeric, 2)::float8)
-                           END,
-                           %(expiry)s, FALSE, %(offer)s, %(model)s, %(offer)s,
-                           %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM locked
-                )
-                UPDATE loyalty_card lc
-                   SET points = ROUND((lc.points + %(points)s)::numeric, 2)::float8,
-                       write_uid = %(uid)s, write_date = %(now)s
-                  FROM locked WHERE lc.id = locked.id
-                """,
-                program=program.id,
-                own=SQL("AND lc.crm_offer_id = %s", self.id) if own_cards else SQL(),
-                offer=self.id,
-                description=self.name,
-                points=points,
-                reason=self.reason or self.name,
-                expiry=program._crm_expiry_date(day) or None,
-                model=self._name,
-                **audit,
-            )
+        self.env["loyalty.history"]._crm_book(
+            [
+                {
+                    "card": card,
+                    "kind": "offer",
+                    "points": points,
+                    "description": self.name,
+                    "reason": self.reason or self.name,
+                    "source": self,
+                    "offer": self,
+                }
+                for card in targets
+            ]
         )
-        return self.env.cr.rowcount
 
-    def _issue_coupons(self):
-        """A coupon of the programme for each targeted customer who has none from this
-        offer, with Odoo's history line of what it holds. Returns the number created."""
-        audit = self._audit_columns()
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH cards AS (
-                    INSERT INTO loyalty_card (
-                        program_id, company_id, partner_id, code, points, expiration_date,
-                        active, crm_enabled, crm_offer_id, create_uid, create_date, write_uid,
-                        write_date)
-                    SELECT %(program)s, %(company)s, c.id,
-                           '044' || substr(md5(random()::text || c.id::text), 1, 20),
-                           %(points)s, %(expiry)s, TRUE, FALSE, %(offer)s,
-                           %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM crm_offer_customer c
-                     WHERE c.id NOT IN (SELECT partner_id FROM loyalty_card
-                                         WHERE crm_offer_id = %(offer)s)
-                 RETURNING id
-                )
-                INSERT INTO loyalty_history (
-                    card_id, description, issued, used, crm_date, create_uid, create_date,
-                    write_uid, write_date)
-                SELECT id, %(description)s, %(points)s, 0, %(now)s, %(uid)s, %(now)s, %(uid)s,
-                       %(now)s
-                  FROM cards
-                """,
-                program=self.program_id.id,
-                company=self.program_id.company_id.id or None,
-                points=self.points or 1.0,
-                expiry=self.coupon_expiration_date or None,
-                offer=self.id,
-                description=self.name,
-                **audit,
+    def _issue_coupons(self, customers):
+        """A coupon of the programme for each customer, created through the ORM with the
+        offer's points (the programme's communication plan sends the coupon)."""
+        Card = self.env["loyalty.card"].sudo()
+        with raised(self.env, LEDGER_WRITING):
+            Card.with_context(tracking_disable=True, mail_create_nosubscribe=True).create(
+                [
+                    {
+                        "program_id": self.program_id.id,
+                        "partner_id": partner.id,
+                        "code": _card_code(),
+                        "points": self.points or 1.0,
+                        "expiration_date": self.coupon_expiration_date or False,
+                        "crm_offer_id": self.id,
+                    }
+                    for partner in customers
+                ]
             )
-        )
-        return self.env.cr.rowcount
 
     def action_open_cards(self):
         self.ensure_one()

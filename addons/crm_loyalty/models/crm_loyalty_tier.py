@@ -11,6 +11,7 @@ class CrmLoyaltyTier(models.Model):
     _name = "crm.loyalty.tier"
     _description = "Loyalty Tier"
     _order = "program_id, qualify_from, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     program_id = fields.Many2one(

@@ -13,7 +13,9 @@ class CrmLoyaltyTierHistory(models.Model):
     _name = "crm.loyalty.tier.history"
     _description = "Loyalty Tier Change"
     _order = "date desc, id desc"
+    _check_company_auto = True
 
+    # (the company is the card's: only the tiers are checked against it)
     card_id = fields.Many2one("loyalty.card", required=True, ondelete="cascade", index=True)
     partner_id = fields.Many2one(
         "res.partner", string="Member", related="card_id.partner_id", store=True, index=True
@@ -23,18 +25,22 @@ class CrmLoyaltyTierHistory(models.Model):
     )
     company_id = fields.Many2one(related="card_id.company_id", store=True)
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
-    old_tier_id = fields.Many2one("crm.loyalty.tier", string="From Tier", ondelete="set null")
-    new_tier_id = fields.Many2one("crm.loyalty.tier", string="To Tier", ondelete="set null")
+    old_tier_id = fields.Many2one(
+        "crm.loyalty.tier", string="From Tier", ondelete="set null", check_company=True
+    )
+    new_tier_id = fields.Many2one(
+        "crm.loyalty.tier", string="To Tier", ondelete="set null", check_company=True
+    )
     direction = fields.Selection(DIRECTIONS, required=True)
     qualifying = fields.Float(string="Qualifying Value")
     reason = fields.Char()
 
     @api.model
-    def _crm_record(self, changes, today):
+    def _crm_record(self, changes, today, offer=None):
         """Write the tier history of `changes`, (card id, old tier id, new tier id,
         qualifying value, day last qualified), and tell the members: a note in each card's
         chatter (logged in one batch) and, when the programme has one, the tier change
-        email."""
+        email. `offer`: the segment offer that enrolled these members."""
         if not changes:
             return
         # the customers' tiers (eligibility, contact, order) are read again
@@ -47,10 +53,15 @@ class CrmLoyaltyTierHistory(models.Model):
         history = []
         bodies = {}
         by_template = defaultdict(list)
+        # the same change in one programme reads the same (an offer enrols thousands)
+        messages = {}
         for card_id, old_id, new_id, value, last in changes:
             card, old, new = Card.browse(card_id), Tier.browse(old_id), Tier.browse(new_id)
             up = bool(new) and (not old or new.qualify_from > old.qualify_from)
-            message = card._crm_tier_message(old, new, value, last)
+            key = (card.program_id.id, old_id, new_id, value, last)
+            if key not in messages:
+                messages[key] = card._crm_tier_message(old, new, value, last, offer=offer)
+            message = messages[key]
             bodies[card_id] = message
             history.append(
                 {

@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, create_index, format_date
 
 from ..lib import ledger
+from .server_flags import LEDGER_WRITING, ORDER_SYNC, is_raised, raised
 
 _logger = logging.getLogger(__name__)
 
@@ -23,13 +24,32 @@ LEDGER_KINDS = [
     ("transfer", "Transfer"),
     ("compensation", "Compensation"),
     ("offer", "Offer"),
+    ("opening", "Opening balance"),
 ]
-# context keys: the ledger itself is writing (points, lines, lots) ...
-CTX_BOOKING = "crm_loyalty_booking"
-# ... or a sale_loyalty flow is running whose points changes the order sync books
-CTX_ORDER_SYNC = "crm_loyalty_order_sync"
-# the ledger's own bookkeeping of a line, written after it is created
-BOOKKEEPING_FIELDS = {"crm_remaining", "crm_reminded"}
+# what only the ledger writes on a line (LEDGER_WRITING, see server_flags): the crm_ fields
+# make a line a ledger line whatever its card, the others are what a ledger line says
+LEDGER_ONLY_FIELDS = {
+    "crm_kind",
+    "crm_points",
+    "crm_balance",
+    "crm_date",
+    "crm_reason",
+    "crm_source_model",
+    "crm_source_id",
+    "crm_lot_id",
+    "crm_remaining",
+    "crm_expiry_date",
+    "crm_reminded",
+    "crm_offer_id",
+}
+LEDGER_LINE_FIELDS = LEDGER_ONLY_FIELDS | {
+    "card_id",
+    "issued",
+    "used",
+    "description",
+    "order_id",
+    "order_model",
+}
 # moves that may take a card below zero: the points an order earned are taken back even
 # when they were spent already (the next points earned pay the debt first)
 DEBT_KINDS = {"clawback"}
@@ -70,20 +90,30 @@ class LoyaltyHistory(models.Model):
     crm_date = fields.Datetime(
         string="Date", readonly=True, default=fields.Datetime.now, required=True
     )
-    crm_reason = fields.Char(string="Reason", readonly=True)
-    crm_source_model = fields.Char(string="Document Model", readonly=True)
+    # the staff's side of a line (why, which document, which lot, which offer): members read
+    # their lines over RPC, so these are for internal users only; the portal shows a
+    # member the documents they may open themselves (_crm_member_document)
+    crm_reason = fields.Char(string="Reason", readonly=True, groups="base.group_user")
+    crm_source_model = fields.Char(
+        string="Document Model", readonly=True, groups="base.group_user"
+    )
     crm_source_id = fields.Many2oneReference(
-        string="Document ID", model_field="crm_source_model", readonly=True
+        string="Document ID",
+        model_field="crm_source_model",
+        readonly=True,
+        groups="base.group_user",
     )
     crm_source_ref = fields.Reference(
         selection="_selection_crm_source_ref",
         string="Document",
         compute="_compute_crm_source_ref",
+        groups="base.group_user",
     )
     crm_lot_id = fields.Many2one(
         "loyalty.history",
         string="Lot",
         readonly=True,
+        groups="base.group_user",
         ondelete="set null",
         # deleting a line (a card's, by cascade) looks up the lines taken from it
         index="btree_not_null",
@@ -96,11 +126,14 @@ class LoyaltyHistory(models.Model):
         "expired yet.",
     )
     crm_expiry_date = fields.Date(string="Expires On", readonly=True)
-    crm_reminded = fields.Boolean(string="Expiry Reminder Sent", readonly=True)
+    crm_reminded = fields.Boolean(
+        string="Expiry Reminder Sent", readonly=True, groups="base.group_user"
+    )
     crm_offer_id = fields.Many2one(
         "crm.loyalty.offer",
         string="Segment Offer",
         readonly=True,
+        groups="base.group_user",
         ondelete="set null",
         index="btree_not_null",
     )
@@ -153,34 +186,37 @@ class LoyaltyHistory(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if self.env.context.get(CTX_BOOKING):
+        if is_raised(self.env, LEDGER_WRITING):
             return super().create(vals_list)
         ledger_cards = self._crm_ledger_card_ids(vals.get("card_id") for vals in vals_list)
-        if ledger_cards:
-            if not self.env.context.get(CTX_ORDER_SYNC):
-                raise UserError(
-                    self.env._(
-                        "The points ledger of a loyalty programme with tiers writes its own "
-                        "lines: change the card's points with Adjust Points instead."
-                    )
-                )
+        if ledger_cards and is_raised(self.env, ORDER_SYNC):
             # sale_loyalty's history of an order: the order sync books these cards
             vals_list = [vals for vals in vals_list if vals.get("card_id") not in ledger_cards]
+            ledger_cards = set()
+        if ledger_cards or any(LEDGER_ONLY_FIELDS.intersection(vals) for vals in vals_list):
+            raise UserError(
+                self.env._(
+                    "The points ledger of a loyalty programme with tiers writes its own "
+                    "lines: change the card's points with Adjust Points instead."
+                )
+            )
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.context.get(CTX_BOOKING) and set(vals) - BOOKKEEPING_FIELDS:
-            if self._crm_ledger_lines():
-                raise UserError(
-                    self.env._(
-                        "A line of the points ledger cannot be changed: book a correcting "
-                        "adjustment on the card instead."
-                    )
+        if not is_raised(self.env, LEDGER_WRITING) and (
+            LEDGER_ONLY_FIELDS.intersection(vals)
+            or (LEDGER_LINE_FIELDS.intersection(vals) and self._crm_ledger_lines())
+        ):
+            raise UserError(
+                self.env._(
+                    "A line of the points ledger cannot be changed: book a correcting "
+                    "adjustment on the card instead."
                 )
+            )
         return super().write(vals)
 
     def unlink(self):
-        if self.env.context.get(CTX_ORDER_SYNC) and not self.env.context.get(CTX_BOOKING):
+        if is_raised(self.env, ORDER_SYNC):
             # sale_loyalty deletes a cancelled order's history: the ledger keeps its lines
             # and the order sync books the clawback
             return super(LoyaltyHistory, self - self._crm_ledger_lines()).unlink()
@@ -188,7 +224,7 @@ class LoyaltyHistory(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_ledger_line(self):
-        if not self.env.context.get(CTX_BOOKING) and self._crm_ledger_lines():
+        if self._crm_ledger_lines():
             raise UserError(
                 self.env._(
                     "A line of the points ledger cannot be deleted: book a correcting "
@@ -207,14 +243,20 @@ class LoyaltyHistory(models.Model):
         cards = self.env["loyalty.card"].sudo().browse(card_ids)
         return set(cards.filtered(lambda c: c.program_id.crm_enabled).ids)
 
-    def _crm_source_display(self):
-        """The document behind the line, as the member reads it."""
+    def _crm_member_document(self):
+        """The document behind the line as the reader (a member on the portal) sees it:
+        (name, portal url or False) when they may open it themselves - their order, their
+        invoice, their complaint - else ("", False): never another member's card of a
+        transfer, nor a segment offer."""
         self.ensure_one()
-        if self.crm_source_ref:
-            return self.crm_source_ref.sudo().display_name
-        if self.order_model and self.order_id and self.order_model in self.env:
-            return self.env[self.order_model].sudo().browse(self.order_id).display_name
-        return ""
+        line = self.sudo()
+        source = line.crm_source_ref
+        if not source and line.order_model in self.env and line.order_id:
+            source = self.env[line.order_model].sudo().browse(line.order_id)
+        if not source or not source.exists() or not source.with_env(self.env).has_access("read"):
+            return "", False
+        url = source.get_portal_url() if hasattr(source, "get_portal_url") else False
+        return source.display_name, url
 
     @api.model
     def _crm_lock_cards(self, card_ids):
@@ -241,8 +283,13 @@ class LoyaltyHistory(models.Model):
 
         Each move is a dict: card, kind (see LEDGER_KINDS), points (signed), description,
         and optionally reason, source (the document behind it), order (the sale order,
-        kept in Odoo's order fields), lots (earning lots to take points from first),
-        expiry_date (of points coming in; default: the programme's), date.
+        kept in Odoo's order fields), offer (the segment offer behind it), lots (earning
+        lots to take points from first), expiry_date (of points coming in; default: the
+        programme's), date.
+
+        The lines and cards are written while LEDGER_WRITING is raised (see server_flags):
+        the only way past the guards of loyalty.history and loyalty.card. The lines are
+        returned in the caller's environment.
 
         Steps: lock the cards' rows (loyalty_card; a concurrent transaction fails at once
         and is retried); read their balances and open lots (loyalty_history); write the
@@ -252,9 +299,17 @@ class LoyaltyHistory(models.Model):
         lots' unspent points (loyalty_history) and the cards' points (loyalty_card)."""
         moves = [dict(move, points=ledger.round_points(move["points"])) for move in moves]
         moves = [move for move in moves if not ledger.is_zero(move["points"])]
-        History = self.env["loyalty.history"].sudo().with_context(**{CTX_BOOKING: True})
         if not moves:
-            return History.browse()
+            return self.browse()
+        with raised(self.env, LEDGER_WRITING):
+            lines = self._crm_book_moves(moves)
+        # the caller gets the lines in its own environment, never the ledger's superuser one
+        return lines.with_env(self.env)
+
+    @api.model
+    def _crm_book_moves(self, moves):
+        """_crm_book's steps, run while the ledger writes (LEDGER_WRITING)."""
+        History = self.env["loyalty.history"].sudo()
         cards = self.env["loyalty.card"].sudo().browse({move["card"].id for move in moves})
         cards.program_id._crm_check_usable()
         for move in moves:
@@ -286,6 +341,7 @@ class LoyaltyHistory(models.Model):
                 "crm_source_id": source.id if source else False,
                 "order_model": order._name if order else False,
                 "order_id": order.id if order else False,
+                "crm_offer_id": move["offer"].id if move.get("offer") else False,
             }
 
         # points in: one lot each; a lot not written yet is known by its place in incoming
@@ -388,7 +444,8 @@ class LoyaltyHistory(models.Model):
                 )
                 vals.update(tier_vals)
                 changes += [change] if change else []
-            card.with_context(**{CTX_BOOKING: True, "mail_notrack": True}).write(vals)
+            # the ledger line is the record of the change: no tracking message besides it
+            card.with_context(tracking_disable=True).write(vals)
         self.env["crm.loyalty.tier.history"]._crm_record(changes, today)
         return lines
 

@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL, formatLang, ormcache
 
 from ..lib import ledger
+from .server_flags import LEDGER_WRITING, raised
 
 EARN_TIMINGS = [
     ("confirm", "On order confirmation"),
@@ -19,6 +20,10 @@ ELIGIBILITY_FIELDS = {
     "crm_value_tier_c",
     "crm_tier_filter_ids",
 }
+# opening lines created per ORM call when the ledger is turned on for a programme
+OPENING_BATCH = 5_000
+# the fields that the ormcached answers below read
+CACHED_FIELDS = ELIGIBILITY_FIELDS | {"crm_enabled", "company_id", "active"}
 QUALIFY_ON = [
     ("points", "Points earned"),
     ("amount", "Amount spent"),
@@ -51,6 +56,12 @@ class LoyaltyProgram(models.Model):
         string="Expiry Reminder (Days Before)",
         default=30,
         help="Members get an email this many days before points expire. 0: no reminder.",
+    )
+    crm_opening_expiry_date = fields.Date(
+        string="Opening Points Expire On",
+        help="When the ledger is turned on for a programme whose cards already hold points, "
+        "each card's balance becomes one opening lot that expires on this day (empty: the "
+        "expiry months above, counted from that day; never when points never expire).",
     )
     crm_whole_points = fields.Boolean(
         string="Whole Points Only",
@@ -115,6 +126,7 @@ class LoyaltyProgram(models.Model):
     crm_segment_ids = fields.Many2many(
         "crm.customer.segment",
         string="For Segments",
+        check_company=True,
         help="Only customers in one of these segments (empty: everyone).",
     )
     crm_value_tier_a = fields.Boolean(string="Value Tier A")
@@ -126,6 +138,7 @@ class LoyaltyProgram(models.Model):
         "program_id",
         "tier_id",
         string="For Loyalty Tiers",
+        check_company=True,
         help="Only members in one of these tiers (empty: everyone): a tier discount is a "
         "promotion limited to a tier, which sale_loyalty applies on quotations.",
     )
@@ -286,6 +299,11 @@ class LoyaltyProgram(models.Model):
                     )
                 )
 
+    @api.constrains("crm_segment_ids", "crm_tier_filter_ids", "company_id")
+    def _check_crm_company(self):
+        # loyalty.program does not check its companies itself (_check_company_auto)
+        self._check_company(["crm_segment_ids", "crm_tier_filter_ids"])
+
     @api.constrains(
         "crm_expiry_months",
         "crm_reminder_days",
@@ -316,23 +334,49 @@ class LoyaltyProgram(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if any(ELIGIBILITY_FIELDS & set(vals) for vals in vals_list):
+        if any(CACHED_FIELDS.intersection(vals) for vals in vals_list):
             self.env.registry.clear_cache()
         return super().create(vals_list)
 
     def write(self, vals):
-        if ELIGIBILITY_FIELDS & set(vals):
+        if CACHED_FIELDS.intersection(vals):
             self.env.registry.clear_cache()
-        return super().write(vals)
+        turned_on = self.browse()
+        if vals.get("crm_enabled"):
+            turned_on = self.filtered(lambda p: not p.crm_enabled)
+        res = super().write(vals)
+        if turned_on:
+            turned_on._crm_open_ledger()
+        return res
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
+    @api.model
+    @ormcache("company_id")
+    def _crm_ledger_in_use(self, company_id):
+        """Whether a programme of company `company_id` (or of every company) runs with the
+        points ledger, archived or not: orders and invoices of a company without one skip
+        the order sync altogether."""
+        return bool(
+            self.sudo()
+            .with_context(active_test=False)
+            .search_count(
+                [("crm_enabled", "=", True), ("company_id", "in", [company_id, False])],
+                limit=1,
+            )
+        )
 
     @api.model
     @ormcache()
     def _crm_eligibility_in_use(self):
-        """Whether any programme is limited to segments, value tiers or loyalty tiers: when
-        none is, orders skip the eligibility conditions altogether."""
+        """Whether any active programme is limited to segments, value tiers or loyalty
+        tiers: when none is, orders skip the eligibility conditions altogether (an archived
+        programme applies to no order)."""
         return bool(
             self.sudo()
-            .with_context(active_test=False)
+            .with_context(active_test=True)
             .search_count(
                 [
                     "|",
@@ -396,6 +440,79 @@ class LoyaltyProgram(models.Model):
             "tag": "display_notification",
             "params": {"message": message, "type": kind, "sticky": bool(broken)},
         }
+
+    def _crm_open_ledger(self):
+        """Open the ledger of these programmes, just turned on: the points their cards
+        already hold become the cards' first ledger lines, one opening lot each, dated
+        today and expiring on the programme's Opening Points Expire On (default: its
+        expiry months from today; never when points never expire).
+
+        Steps: lock and read in one query every card of the programmes with points and no
+        ledger line yet (loyalty_card, loyalty_history, res_partner for the member's
+        language); create their Opening balance lines through the ORM in batches of
+        OPENING_BATCH (loyalty_history), the whole balance of the card as one lot (a
+        negative balance, a debt, opens no lot). Odoo's history of the card from before
+        stays as it was, outside the ledger. Cards that already have ledger lines (a
+        programme turned off and on again) are left as they are: the scheduled ledger
+        check tells the managers of those that no longer add up. Returns the number of
+        cards opened."""
+        if not self:
+            return 0
+        self.env.flush_all()
+        today = fields.Date.context_today(self)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT c.id, c.program_id, c.points, rp.lang
+                  FROM loyalty_card c
+             LEFT JOIN res_partner rp ON rp.id = c.partner_id
+                 WHERE c.program_id = ANY(%s) AND ABS(COALESCE(c.points, 0)) >= %s
+                   AND NOT EXISTS (SELECT 1 FROM loyalty_history h
+                                    WHERE h.card_id = c.id AND h.crm_kind IS NOT NULL)
+                 ORDER BY c.id
+                   FOR NO KEY UPDATE OF c
+                """,
+                self.ids,
+                ledger.EPSILON,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return 0
+        expiry = {
+            program.id: program.crm_opening_expiry_date or program._crm_expiry_date(today)
+            for program in self
+        }
+        descriptions = {}
+        for lang in {row[3] for row in rows}:
+            member = self.with_context(lang=lang or self.env.lang).env
+            descriptions[lang] = member._("Opening balance")
+        reason = self.env._("Balance held when the points ledger was turned on")
+        now = fields.Datetime.now()
+        History = self.env["loyalty.history"].sudo()
+        with raised(self.env, LEDGER_WRITING):
+            for start in range(0, len(rows), OPENING_BATCH):
+                History.create(
+                    [
+                        {
+                            "card_id": card_id,
+                            "crm_kind": "opening",
+                            "description": descriptions[lang],
+                            "crm_reason": reason,
+                            "issued": max(points, 0.0),
+                            "used": max(-points, 0.0),
+                            "crm_balance": points,
+                            "crm_date": now,
+                            "crm_remaining": max(points, 0.0),
+                            "crm_expiry_date": expiry[program_id] if points > 0 else False,
+                        }
+                        for card_id, program_id, points, lang in rows[
+                            start : start + OPENING_BATCH
+                        ]
+                    ]
+                )
+                History.invalidate_model()
+        return len(rows)
 
     def _crm_expiry_date(self, day):
         """The day points earned on `day` expire, or False when they never do."""

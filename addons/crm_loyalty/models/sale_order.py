@@ -5,9 +5,8 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..lib import ledger
-from .loyalty_history import CTX_ORDER_SYNC
+from .server_flags import ORDER_SYNC, raised
 
-SYNC = {CTX_ORDER_SYNC: True}
 ORDER_KINDS = ("earn", "clawback", "redeem", "giveback")
 
 
@@ -28,29 +27,32 @@ class SaleOrder(models.Model):
                 order.company_id
             ).crm_loyalty_tier_ids
 
-    # sale_loyalty's flows that move points run with CTX_ORDER_SYNC: their own arithmetic on
-    # the points of ledger cards is left out, and the order sync books what the order has
-    # earned and redeemed instead, each as its own ledger line
+    # sale_loyalty's flows that move points run with the ORDER_SYNC flag raised (see
+    # server_flags): their own arithmetic on the points of ledger cards is left out, and the
+    # order sync books what the order has earned and redeemed instead, each as its own line
     def action_confirm(self):
-        res = super(SaleOrder, self.with_context(**SYNC)).action_confirm()
-        self._crm_sync_loyalty()
+        with raised(self.env, ORDER_SYNC):
+            res = super().action_confirm()
+        self._crm_sync_loyalty(changed=False)
         return res
 
     def _action_cancel(self):
-        res = super(SaleOrder, self.with_context(**SYNC))._action_cancel()
+        with raised(self.env, ORDER_SYNC):
+            res = super()._action_cancel()
         self._crm_sync_loyalty()
         return res
 
     def _update_programs_and_rewards(self):
-        res = super(SaleOrder, self.with_context(**SYNC))._update_programs_and_rewards()
+        with raised(self.env, ORDER_SYNC):
+            res = super()._update_programs_and_rewards()
         if self.state == "sale":
             # a confirmed order changed (more lines, a new programme): its points follow
             self._crm_sync_loyalty()
         return res
 
     def _add_points_for_coupon(self, coupon_points):
-        coupon_points = {coupon.with_context(**SYNC): pts for coupon, pts in coupon_points.items()}
-        res = super(SaleOrder, self.with_context(**SYNC))._add_points_for_coupon(coupon_points)
+        with raised(self.env, ORDER_SYNC):
+            res = super()._add_points_for_coupon(coupon_points)
         if self.state == "sale":
             self._crm_sync_loyalty()
         return res
@@ -117,8 +119,9 @@ class SaleOrder(models.Model):
         """Members earn their tier's multiple of a ledger programme's points (whole
         points when the programme counts whole points only)."""
         result = super()._program_check_compute_points(programs)
+        # (no points, nothing to multiply: the card is not looked up)
         ledger_programs = programs.filtered(
-            lambda p: p.crm_enabled and "points" in result.get(p, {})
+            lambda p: p.crm_enabled and any(result.get(p, {}).get("points", ()))
         )
         if ledger_programs:
             # the member's cards are usually on the order already (sale_loyalty loads them)
@@ -178,7 +181,46 @@ class SaleOrder(models.Model):
 
     # ------------------------------------------------------------------ order sync
 
-    def _crm_sync_loyalty(self, document=None):
+    def _crm_ledger_orders(self):
+        """The orders among these that plan points for a ledger card or have a reward line
+        paid with one: one query (the invoices of other orders skip the order sync)."""
+        if not self:
+            return self
+        self.env["sale.order.coupon.points"].flush_model(["order_id", "coupon_id"])
+        self.env["sale.order.line"].flush_model(["order_id", "coupon_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT x.order_id
+                  FROM (SELECT order_id, coupon_id FROM sale_order_coupon_points
+                         WHERE order_id = ANY(%(orders)s)
+                         UNION
+                        SELECT order_id, coupon_id FROM sale_order_line
+                         WHERE order_id = ANY(%(orders)s) AND coupon_id IS NOT NULL) x
+                  JOIN loyalty_card c ON c.id = x.coupon_id
+                  JOIN loyalty_program p ON p.id = c.program_id AND p.crm_enabled
+                """,
+                orders=self.ids,
+            )
+        )
+        return self.browse({row[0] for row in self.env.cr.fetchall()})
+
+    def _crm_points_plan(self):
+        """What these orders plan to give ledger cards and what their reward lines cost
+        in points: ({(order id, card id): points}, {(order id, card id): points}), read
+        from sale_loyalty's sale_order_coupon_points and the order lines (usually in the
+        cache already: sale_loyalty's flows read them)."""
+        planned = defaultdict(float)
+        cost = defaultdict(float)
+        for entry in self.sudo().coupon_point_ids:
+            if entry.coupon_id.program_id.crm_enabled:
+                planned[entry.order_id.id, entry.coupon_id.id] += entry.points
+        for line in self.order_line:
+            if line.coupon_id and line.coupon_id.program_id.crm_enabled:
+                cost[line.order_id.id, line.coupon_id.id] += line.points_cost
+        return planned, cost
+
+    def _crm_sync_loyalty(self, document=None, changed=True):
         """Book on each ledger card what these orders have earned and redeemed by now.
 
         Steps: read what each order plans to give each ledger card (sale_loyalty's
@@ -191,18 +233,23 @@ class SaleOrder(models.Model):
         redemption that its credit notes leave; book the differences: earned, clawed back
         (the order's own lots first), redeemed or given back. Safe to run twice: a second
         run finds nothing left to book. `document` (a credit note, an invoice) is named as
-        the document behind the lines it causes."""
-        orders = self.filtered("id").with_context(**{CTX_ORDER_SYNC: False})
+        the document behind the lines it causes.
+
+        Orders of a company without any ledger programme cost nothing. `changed` is False
+        when the caller cannot have changed what the orders plan or redeem (a confirmation,
+        an invoice posted, paid or reset): an order that plans no points and redeems none
+        then has nothing booked either (every change of its plan ran this sync with
+        `changed`, which left its lines at their target) and is skipped without a query."""
+        Program = self.env["loyalty.program"]
+        orders = self.filtered(lambda o: o.id and Program._crm_ledger_in_use(o.company_id.id))
         if not orders:
             return
-        planned = defaultdict(float)
-        cost = defaultdict(float)
-        for entry in orders.sudo().coupon_point_ids:
-            if entry.coupon_id.program_id.crm_enabled:
-                planned[entry.order_id.id, entry.coupon_id.id] += entry.points
-        for line in orders.order_line:
-            if line.coupon_id and line.coupon_id.program_id.crm_enabled:
-                cost[line.order_id.id, line.coupon_id.id] += line.points_cost
+        planned, cost = orders._crm_points_plan()
+        if not changed:
+            with_plan = {order_id for order_id, _card_id in set(planned) | set(cost)}
+            orders = orders.filtered(lambda o: o.id in with_plan)
+            if not orders:
+                return
         # what the ledger booked for the orders, and their invoices: one query
         self.env["loyalty.history"].flush_model(
             ["order_model", "order_id", "card_id", "crm_kind", "issued", "used"]

@@ -1,1 +1,1 @@
-from . import crm_loyalty_ledger_report, crm_loyalty_retention_report
+from . import crm_loyalty_ledger_report, crm_loyalty_retention_report, crm_loyalty_statement

@@ -1,9 +1,11 @@
 from . import (
+    test_adversarial,
     test_compensation_api,
     test_concurrency,
     test_expiry,
     test_i18n,
     test_ledger,
+    test_opening,
     test_performance,
     test_portal,
     test_reports,

@@ -103,3 +103,18 @@ class TestCompensationApi(LoyaltyCase):
             self.grant(self.customer, 5, "Sorry", program=foreign)
         self.assertEqual(Card.search([("partner_id", "=", self.customer.id)]), cards)
         self.assertFalse(cards.history_ids, "no points were granted")
+
+    def test_lines_come_back_in_the_callers_environment(self):
+        """The ledger writes as the superuser behind its own guards; its callers get the
+        line in their own environment: no superuser, nothing that lets them rewrite it."""
+        line = self.grant(self.customer, 10, "Sorry", user=self.manager)
+        self.assertFalse(line.env.su)
+        self.assertEqual(line.env.uid, self.manager.id)
+        with self.assertRaisesText(UserError, "cannot be changed"):
+            line.write({"issued": 10**6})
+        with self.assertRaisesText(UserError, "cannot be changed"):
+            line.sudo().write({"crm_remaining": 10**6})
+        # the card it made is the caller's too
+        with self.assertRaises(AccessError):
+            line.card_id.with_user(self.user).write({"points": 10**6})
+        self.assertEqual(line.card_id.points, 10)

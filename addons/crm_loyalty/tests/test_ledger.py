@@ -102,3 +102,63 @@ class TestLedger(LoyaltyCase):
             {"card_id": card.id, "description": "Odoo's own", "issued": 5}
         )
         line.unlink()
+
+    def test_no_context_key_switches_a_guard_off(self):
+        """The client controls the context: with every key this addon ever read, the
+        lowest loyalty group (a salesperson, who may write cards and history in
+        sale_loyalty) and even a manager change nothing around the ledger."""
+        forged = {
+            "crm_loyalty_booking": True,
+            "crm_loyalty_order_sync": True,
+            "crm_loyalty_reason": "Forged",
+        }
+        card = self.give(100)
+        line = self.lines(card)
+        tier = self.env["crm.loyalty.tier"].create(
+            {"name": "Forged Gold", "program_id": self.program.id, "qualify_from": 10**6}
+        )
+        user_card = card.with_user(self.user).with_context(**forged)
+        with self.assertRaises(AccessError):
+            user_card.write({"points": 10**6})
+        with self.assertRaises(AccessError):
+            user_card.write({"partner_id": self.manager.partner_id.id})
+        for vals in ({"crm_tier_id": tier.id}, {"crm_qualifying": 10**7}):
+            with self.assertRaisesText(UserError, "written by the points ledger only"):
+                card.with_user(self.manager).with_context(**forged).write(vals)
+        History = self.env["loyalty.history"].with_context(**forged)
+        for user in (self.user, self.manager):
+            with self.assertRaisesText(UserError, "writes its own lines"):
+                History.with_user(user).create(
+                    {"card_id": card.id, "description": "Forged", "issued": 10**6}
+                )
+            for vals in ({"issued": 10**6}, {"crm_remaining": 10**6}, {"description": "x"}):
+                with self.assertRaisesText(UserError, "cannot be changed"):
+                    line.with_user(user).with_context(**forged).write(vals)
+            with self.assertRaises(UserError):
+                line.with_user(user).with_context(**forged).unlink()
+        wizard = (
+            self.env["loyalty.card.update.balance"]
+            .with_user(self.user)
+            .with_context(**forged)
+            .create({"card_id": card.id, "new_balance": 10**6, "description": "Forged"})
+        )
+        with self.assertRaises(AccessError):
+            wizard.action_update_card_point()
+        # a plain programme's line cannot be dressed up as a ledger lot either
+        plain = self.program.copy({"name": "Plain Club", "crm_enabled": False})
+        plain_card = self.env["loyalty.card"].create(
+            {"program_id": plain.id, "partner_id": self.partner.id}
+        )
+        with self.assertRaisesText(UserError, "writes its own lines"):
+            History.with_user(self.user).create(
+                {"card_id": plain_card.id, "description": "x", "crm_remaining": 500}
+            )
+        # nor can a card move into the ledger with points the ledger never booked
+        with self.assertRaisesText(UserError, "cannot move into or out of"):
+            plain_card.with_user(self.manager).write({"program_id": self.program.id})
+        self.env.invalidate_all()
+        self.assertEqual(card.points, 100)
+        self.assertEqual(self.lines(card), line)
+        self.assertEqual((line.issued, line.crm_remaining), (100, 100))
+        self.assertFalse(card.crm_tier_id)
+        self.assertLedgerConsistent(card)

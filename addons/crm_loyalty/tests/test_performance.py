@@ -1,3 +1,9 @@
+import functools
+import inspect
+import logging
+from contextlib import ExitStack
+from unittest.mock import patch
+
 from odoo.fields import Command
 from odoo.tests import tagged
 
@@ -7,6 +13,12 @@ from .common import LoyaltyCase
 # (the lock and the balances, the lots and qualifying points, what the order booked and its
 # invoices, the lines, the lots and the card), whatever the order's lines or the card's ledger
 EXTRA_QUERIES = 10
+# what posting the invoice of an order without loyalty costs more than with Odoo alone, in a
+# company that runs a ledger programme: the one query that finds the invoice's orders that
+# involve a ledger card
+POST_EXTRA_QUERIES = 1
+
+_logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install", "is_query_count")
@@ -122,3 +134,106 @@ class TestConfirmationQueries(LoyaltyCase):
         with self.assertQueryCount(plain + EXTRA_QUERIES):
             order.action_confirm()
         self.assertLedgerConsistent()
+
+
+def odoo_alone(env, models):
+    """A patcher that turns every override this addon defines on `models` into a plain
+    call of the method it overrides: the same flow as with Odoo's own code alone, in the
+    same database (the baseline of the query counts below)."""
+    patchers = []
+    for model in models:
+        mro = type(env[model]).__mro__
+        for index, klass in enumerate(mro):
+            if not klass.__module__.startswith("odoo.addons.crm_loyalty."):
+                continue
+            for name, member in vars(klass).items():
+                if not inspect.isfunction(member) or not any(
+                    name in vars(parent) for parent in mro[index + 1 :]
+                ):
+                    continue
+
+                @functools.wraps(member)
+                def passthrough(self, *args, __klass=klass, __name=name, **kwargs):
+                    return getattr(super(__klass, self), __name)(*args, **kwargs)
+
+                patchers.append(patch.object(klass, name, passthrough))
+    return patchers
+
+
+@tagged("post_install", "-at_install", "is_query_count")
+class TestNoLoyaltyQueries(LoyaltyCase):
+    """An order no loyalty programme applies to is confirmed and invoiced for the same
+    number of queries as with Odoo alone: the order sync costs nothing when the order plans
+    no points and redeems none, even when the company runs a ledger programme."""
+
+    FLOW_MODELS = (
+        "sale.order",
+        "sale.order.line",
+        "account.move",
+        "account.partial.reconcile",
+        "loyalty.card",
+        "loyalty.history",
+        "loyalty.program",
+    )
+
+    def flow_queries(self):
+        """Queries of confirming an order of three lines and of posting its invoice."""
+        order = self.order(amount=40, qty=3, confirm=False)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        count = self.cr.sql_log_count
+        order.action_confirm()
+        self.env.flush_all()
+        confirm = self.cr.sql_log_count - count
+        invoice = order._create_invoices()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        count = self.cr.sql_log_count
+        invoice.action_post()
+        self.env.flush_all()
+        post = self.cr.sql_log_count - count
+        self.assertFalse(order.coupon_point_ids, "no programme applies to the order")
+        return confirm, post
+
+    def compare(self):
+        """(queries with the suite, queries with Odoo alone) of each flow, after a warm-up
+        of each (ormcaches, first reads of the configuration)."""
+        self.flow_queries()
+        suite = self.flow_queries()
+        with ExitStack() as stack:
+            for patcher in odoo_alone(self.env, self.FLOW_MODELS):
+                stack.enter_context(patcher)
+            self.flow_queries()
+            alone = self.flow_queries()
+        return suite, alone
+
+    def test_no_ledger_programme_in_the_company(self):
+        self.env["loyalty.program"].with_context(active_test=False).search(
+            [("crm_enabled", "=", True)]
+        ).write({"crm_enabled": False})
+        self.program.active = False
+        (confirm, post), (confirm_alone, post_alone) = self.compare()
+        _logger.info(
+            "no ledger programme: confirm %s queries (Odoo alone %s), post %s (alone %s)",
+            confirm,
+            confirm_alone,
+            post,
+            post_alone,
+        )
+        self.assertEqual(confirm, confirm_alone)
+        self.assertEqual(post, post_alone)
+
+    def test_order_without_loyalty_in_a_ledger_company(self):
+        # the company's ledger programme does not apply to this customer's orders
+        self.program.rule_ids.minimum_amount = 10**6
+        (confirm, post), (confirm_alone, post_alone) = self.compare()
+        _logger.info(
+            "ledger programme, order without loyalty: confirm %s queries (Odoo alone %s), "
+            "post %s (alone %s)",
+            confirm,
+            confirm_alone,
+            post,
+            post_alone,
+        )
+        self.assertEqual(confirm, confirm_alone)
+        self.assertLessEqual(post, post_alone + POST_EXTRA_QUERIES)

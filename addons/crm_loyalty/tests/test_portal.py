@@ -81,6 +81,51 @@ class TestPortal(HttpCase, LoyaltyCase):
             self.call_kw("loyalty.card", "_crm_grant_points", [[], self.partner_a.id, 100, "Free"])
         self.assertEqual(self.card_a.points, 600)
 
+    def test_transfer_receiver_sees_a_neutral_line_only(self):
+        """After a transfer the receiver reads that points came in, never the giver's card
+        nor the manager's reason; the staff's side of a line stays out of RPC reads."""
+        self.env["crm.loyalty.transfer"].with_user(self.manager).create(
+            {
+                "card_id": self.card_a.id,
+                "target_card_id": self.card_b.id,
+                "points": 100,
+                "reason": "Family gift approved by the manager",
+            }
+        ).action_confirm()
+        secrets = [self.card_a.code, self.card_a.display_name, "Family gift approved"]
+        self.authenticate("member_b", "member_b")
+        for url in (
+            "/my/loyalty",
+            f"/my/loyalty/{self.card_b.id}",
+            f"/my/loyalty_card/{self.card_b.id}/history",
+        ):
+            page = self.url_open(url)
+            self.assertEqual(page.status_code, 200, url)
+            for secret in secrets:
+                self.assertNotIn(secret, page.text, url)
+        self.assertIn("Points received by transfer", self.url_open("/my/loyalty").text)
+        values = self.make_jsonrpc_request(f"/my/loyalty_card/{self.card_b.id}/values", {})
+        for secret in secrets:
+            self.assertNotIn(secret, str(values))
+        lines = self.call_kw("loyalty.history", "search_read", [[]])
+        self.assertTrue(lines)
+        for secret in secrets:
+            self.assertNotIn(secret, str(lines))
+        for field in ("crm_reason", "crm_source_ref", "crm_source_id", "crm_offer_id"):
+            self.assertNotIn(field, lines[0])
+            with self.assertRaisesRegex(Exception, "AccessError"):
+                self.call_kw("loyalty.history", "read", [[lines[0]["id"]]], fields=[field])
+        with self.assertRaisesRegex(Exception, "AccessError"):
+            self.call_kw("loyalty.card", "read", [self.card_b.ids], fields=["crm_offer_id"])
+        # the giver reads a neutral line too; the staff keep the whole story
+        self.authenticate("member_a", "member_a")
+        page = self.url_open(f"/my/loyalty/{self.card_a.id}")
+        self.assertIn("Points transferred to another card", page.text)
+        self.assertNotIn(self.card_b.code, page.text)
+        received = self.lines(self.card_b, "transfer")
+        self.assertEqual(received.crm_reason, "Family gift approved by the manager")
+        self.assertEqual(received.crm_source_ref, self.card_a)
+
     def test_visitors_are_sent_to_log_in(self):
         response = self.url_open("/my/loyalty", allow_redirects=False)
         self.assertEqual(response.status_code, 303)

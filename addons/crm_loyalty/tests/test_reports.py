@@ -127,3 +127,42 @@ class TestReports(LoyaltyCase):
                     ],
                 }
             )
+
+    def test_points_statement_prints_as_pdf(self):
+        """A member's points statement from the card's Print menu: balance, tier and the
+        ledger lines of the period, in the member's language, as a real PDF."""
+        with freeze_time("2024-12-31 10:00:00"):
+            self.order(amount=70)
+        with freeze_time("2025-02-28 10:00:00"):
+            self.order(amount=150)
+            card = self.card()
+            Report = self.env["ir.actions.report"].with_user(self.user)
+            report = self.env.ref("crm_loyalty.action_report_loyalty_statement")
+            self.assertEqual(report.binding_model_id.model, "loyalty.card", "in the Print menu")
+            name = "crm_loyalty.report_loyalty_statement"
+            html = Report._render_qweb_html(
+                name, card.ids, data={"date_from": "2025-01-01", "date_to": "2025-02-28"}
+            )[0].decode()
+            self.assertIn("Points Statement", html)
+            self.assertIn("Report Silver", html)
+            self.assertIn(self.lines(card, "earn")[-1].description, html)
+            self.assertNotIn(self.lines(card, "earn")[0].description, html, "before the period")
+            self.assertIn(card._format_points(70), html, "the balance at the start")
+            self.assertIn(card._format_points(220), html, "the balance at the end")
+            pdf, kind = Report.with_context(force_report_rendering=True)._render_qweb_pdf(
+                name, card.ids
+            )
+            self.assertEqual(kind, "pdf")
+            self.assertTrue(pdf.startswith(b"%PDF"))
+            # in the member's language
+            self.env["res.lang"]._activate_lang("fa_IR")
+            self.env["ir.module.module"]._load_module_terms(
+                ["crm_loyalty"], ["fa_IR"], overwrite=True
+            )
+            self.partner.lang = "fa_IR"
+            html = Report._render_qweb_html(name, card.ids)[0].decode()
+            self.assertIn("صورت‌حساب امتیاز", html)
+        # a portal member cannot print another member's statement
+        portal = new_test_user(self.env, "statement_portal", groups="base.group_portal")
+        with self.assertRaises(AccessError):
+            self.env["ir.actions.report"].with_user(portal)._render_qweb_html(name, card.ids)

@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
@@ -90,3 +90,61 @@ class TestSecurity(LoyaltyCase):
         outsider = new_test_user(self.env, "loyalty_outsider", groups="base.group_user")
         with self.assertRaises(AccessError):
             self.env["crm.loyalty.tier.history"].with_user(outsider).search([])
+
+    def test_company_bound_links_stay_in_their_company(self):
+        """A record of one company cannot point at another company's tiers, cards,
+        segments or programmes."""
+        foreign_segment = self.env["crm.customer.segment"].create(
+            {"name": "Foreign segment", "company_id": self.other_company.id}
+        )
+        card = self.give(10)
+        cases = [
+            (
+                "tier history",
+                lambda: self.env["crm.loyalty.tier.history"].create(
+                    {
+                        "card_id": card.id,
+                        "new_tier_id": self.foreign_tier.id,
+                        "direction": "up",
+                    }
+                ),
+            ),
+            (
+                "offer",
+                lambda: self.env["crm.loyalty.offer"].create(
+                    {
+                        "name": "Mixed offer",
+                        "program_id": self.program.id,
+                        "points": 5,
+                        "segment_ids": [Command.set(foreign_segment.ids)],
+                    }
+                ),
+            ),
+            (
+                "programme",
+                lambda: self.program.write(
+                    {"crm_segment_ids": [Command.set(foreign_segment.ids)]}
+                ),
+            ),
+            (
+                "programme tiers",
+                lambda: self.program.write(
+                    {"crm_tier_filter_ids": [Command.set(self.foreign_tier.ids)]}
+                ),
+            ),
+            (
+                "reward",
+                lambda: self.reward.write({"crm_tier_ids": [Command.set(self.foreign_tier.ids)]}),
+            ),
+            (
+                "compensation programme",
+                lambda: self.company.write(
+                    {"crm_loyalty_compensation_program_id": self.foreign_program.id}
+                ),
+            ),
+        ]
+        for name, attempt in cases:
+            with self.subTest(name), self.assertRaises(UserError):
+                attempt()
+        self.assertFalse(self.program.crm_segment_ids)
+        self.assertFalse(self.reward.crm_tier_ids)

@@ -55,6 +55,19 @@ class TestTargeting(LoyaltyCase):
             )
         )
 
+    def issue(self, offer, limit=None):
+        """Press Issue the Offer, then run the background job until the offer is issued:
+        the number of customers it reached."""
+        offer.action_issue()
+        self.assertEqual(offer.state, "running")
+        Offer = self.env["crm.loyalty.offer"]
+        for __ in range(100):
+            if offer.state != "running":
+                break
+            Offer._cron_issue_offers(**({"limit": limit} if limit else {}))
+        self.assertEqual(offer.state, "done")
+        return offer.issue_done
+
     def test_win_back_promotion_only_for_its_segments(self):
         promotion = self.env["loyalty.program"].create(
             {
@@ -86,7 +99,7 @@ class TestTargeting(LoyaltyCase):
     def test_points_offer_to_a_segment_is_safe_to_run_twice(self):
         offer = self.offer()
         self.assertEqual(offer.customer_count, 2)
-        self.assertEqual(offer.action_issue(), 2)
+        self.assertEqual(self.issue(offer), 2)
         for partner in (self.risky, self.precious):
             card = self.card(partner)
             self.assertTrue(card.crm_enabled, "a member card the members' views list")
@@ -97,13 +110,13 @@ class TestTargeting(LoyaltyCase):
             )
             self.assertEqual(line.crm_source_ref, offer)
         self.assertFalse(self.card(self.champion))
-        self.assertEqual(offer.action_issue(), 0, "nobody gets it twice")
+        self.assertEqual(self.issue(offer), 0, "nobody gets it twice")
         self.assertEqual(self.card(self.risky).points, 200)
         # a customer who joins the segment later gets it on the next run
         latecomer = self.env["res.partner"].create({"name": "Latecomer"})
         self.label(latecomer, self.at_risk, "c")
         self.order(latecomer, amount=30)
-        self.assertEqual(offer.action_issue(), 1)
+        self.assertEqual(self.issue(offer), 1)
         self.assertEqual(self.card(latecomer).points, 230)
         self.assertEqual(offer.issued_count, 3)
         self.assertLedgerConsistent()
@@ -113,14 +126,24 @@ class TestTargeting(LoyaltyCase):
             {"name": "Entry", "program_id": self.program.id, "qualify_from": 0}
         )
         self.order(self.risky, amount=40)  # already a member
+        self.program.crm_tier_template_id = self.env.ref("crm_loyalty.mail_template_tier_change")
+        self.precious.email = "precious@example.com"
         offer = self.offer(action="card", points=25, name="Join the club")
-        self.assertEqual(offer.action_issue(), 1, "one new member")
+        self.assertEqual(self.issue(offer), 1, "one new member")
         self.assertEqual(self.card(self.precious).points, 25)
         self.assertEqual(self.card(self.risky).points, 40, "members already enrolled keep theirs")
         card = self.card(self.precious)
         self.assertEqual(card.crm_offer_id, offer)
         self.assertEqual(card.crm_tier_id, entry, "new members join the entry tier")
-        self.assertIn("Joined with the offer", card.crm_tier_history_ids.reason)
+        # the same note and email as any other tier change
+        note = "Joined the Entry tier with the offer Join the club."
+        self.assertEqual(card.crm_tier_history_ids.reason, note)
+        self.assertTrue(any(note in body for body in card.message_ids.mapped("body")))
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "loyalty.card"), ("res_id", "=", card.id)]
+        )
+        self.assertEqual(len(mail), 1)
+        self.assertIn("Entry", mail.subject)
         self.assertLedgerConsistent()
 
     def test_coupon_offer(self):
@@ -138,8 +161,8 @@ class TestTargeting(LoyaltyCase):
             }
         )
         offer = self.offer(action="coupon", program_id=coupons.id, points=1, name="Come back")
-        self.assertEqual(offer.action_issue(), 2)
-        self.assertEqual(offer.action_issue(), 0)
+        self.assertEqual(self.issue(offer), 2)
+        self.assertEqual(self.issue(offer), 0)
         coupon = self.env["loyalty.card"].search(
             [("crm_offer_id", "=", offer.id), ("partner_id", "=", self.risky.id)]
         )
@@ -159,3 +182,39 @@ class TestTargeting(LoyaltyCase):
             self.offer(program_id=plain.id)
         with self.assertRaisesText(UserError, "cannot be negative"):
             self.offer(points=-5)
+
+    def test_offer_runs_in_the_background_in_batches(self):
+        """The button queues the offer; the scheduled job issues it batch by batch through
+        the ORM and the ledger, shows its progress on the offer, and a run too many does
+        nothing."""
+        self.env["crm.loyalty.tier"].create(
+            {"name": "Entry", "program_id": self.program.id, "qualify_from": 0}
+        )
+        Partner = self.env["res.partner"]
+        for index in range(3):
+            self.label(Partner.create({"name": f"Batch customer {index}"}), self.at_risk, "c")
+        offer = self.offer()
+        self.assertEqual(offer.customer_count, 5)
+        offer.action_issue()
+        self.assertEqual((offer.state, offer.issue_total, offer.issue_done), ("running", 5, 0))
+        self.assertFalse(self.card(self.risky), "nothing is issued by the button itself")
+        Offer = self.env["crm.loyalty.offer"]
+        self.assertEqual(Offer._cron_issue_offers(limit=2), 2)
+        self.assertEqual((offer.state, offer.issue_done), ("running", 2))
+        self.assertAlmostEqual(offer.issue_progress, 40)
+        self.assertEqual(Offer._cron_issue_offers(limit=2), 2)
+        self.assertEqual(Offer._cron_issue_offers(limit=2), 1)
+        self.assertEqual((offer.state, offer.issue_done, offer.issued_count), ("done", 5, 5))
+        self.assertEqual(offer.issue_progress, 100)
+        self.assertEqual(Offer._cron_issue_offers(limit=2), 0, "safe to run twice")
+        lines = self.env["loyalty.history"].search([("crm_offer_id", "=", offer.id)])
+        self.assertEqual(len(lines), 5)
+        # booked by the ledger in the manager's name: lots, balances and tiers right
+        self.assertEqual(lines.create_uid, self.manager)
+        self.assertEqual(set(lines.mapped("crm_remaining")), {200})
+        cards = lines.card_id
+        self.assertEqual(set(cards.mapped("points")), {200})
+        self.assertEqual(cards.crm_tier_id.name, "Entry")
+        self.assertEqual(len(cards.crm_tier_history_ids), 5)
+        self.assertIn("Issued to 5 customers", offer.message_ids[0].body)
+        self.assertLedgerConsistent(cards)
