@@ -6,7 +6,7 @@ from odoo import api, models
 from odoo.tools import SQL
 
 from ..lib import rfm
-from .refresh_tools import INCREMENTAL_MAX_CUSTOMERS, INDEXED, local_settings
+from .refresh_tools import FIGURES_DAY_KEY, INCREMENTAL_MAX_CUSTOMERS, INDEXED, local_settings
 
 # what crm_fig carries of each customer's stored row, as old_<column>, for the write step
 # (segment history, labels to copy) without another join of every stored row
@@ -53,11 +53,11 @@ class CrmCustomerFigures(models.AbstractModel):
     Writes the temporary table crm_fig, one row per customer (active commercial partner
     with a sale): partner_id, first_day and last_day of purchase, purchase_days (days
     with a purchase), order_count and total_value of all time, frequency and monetary in
-    the window, first_value (the first day's sales), recency_days, in_window (orders in
-    the window), spent (value in the window), user_id (salesperson), fresh (the figures
-    may differ from the stored row's: computed from the sales, or sales left the window)
-    and the stored row's `_stored_columns` as old_<column> (NULL for a new customer).
-    Amounts are exact numerics.
+    the window, first_value (the first day's orders: the first purchase), recency_days,
+    in_window (orders in the window), spent (value in the window), user_id (salesperson),
+    fresh (the figures may differ from the stored row's: computed from the sales, or sales
+    left the window) and the stored row's `_stored_columns` as old_<column> (NULL for a
+    new customer). Amounts are exact numerics.
 
     Then the temporary view crm_new over it: the figures under crm_customer_score's column
     names with the R/F/M scores, the A/B/C tier, the churn status and lost date, the old_
@@ -73,13 +73,12 @@ class CrmCustomerFigures(models.AbstractModel):
     _description = "Customer Figures (refresh step)"
 
     def _sales_source_sql(self, company, last_day, first_day=None, touched=False):
-        """(partner, day, stamp, amount, is_sale) of every sale dated up to last_day (and from
+        """(partner, day, amount, is_sale) of every sale dated up to last_day (and from
         first_day, if given), zero-amount sales left out, refunds as negative amounts.
         Amounts are in millionths of the company currency, as int8: each sale is rounded
         once, and sums of integers are exact whatever their order, so that figures kept
         from the stored rows (less the sales leaving the window) equal figures summed
-        anew to the last digit. `stamp` orders the sales of a day (seconds since 1970).
-        With touched, only the sales of the customers in crm_touched."""
+        anew to the last digit. With touched, only the sales of the customers in crm_touched."""
 
         def only(day, customer):
             """The conditions of first_day and touched on these columns."""
@@ -96,7 +95,6 @@ class CrmCustomerFigures(models.AbstractModel):
             return SQL(
                 """
                 SELECT m.commercial_partner_id AS partner_id, m.invoice_date AS day,
-                       date_part('epoch', m.invoice_date::timestamp) AS stamp,
                        %(micros)s AS amount,
                        m.move_type = 'out_invoice' AS is_sale
                   FROM account_move m
@@ -116,16 +114,14 @@ class CrmCustomerFigures(models.AbstractModel):
         return SQL(
             """
             SELECT p.commercial_partner_id AS partner_id, o.date_order::date AS day,
-                   date_part('epoch', o.date_order) AS stamp, %(amount)s AS amount,
-                   TRUE AS is_sale
+                   %(amount)s AS amount, TRUE AS is_sale
               FROM sale_order o
               JOIN res_partner p ON p.id = o.partner_id
              WHERE o.company_id = %(company)s AND o.state = 'sale'
                AND o.date_order < %(next_day)s AND o.amount_untaxed <> 0
                AND %(orders_only)s
             UNION ALL
-            SELECT m.commercial_partner_id, m.invoice_date,
-                   date_part('epoch', m.invoice_date::timestamp), %(refund)s, FALSE
+            SELECT m.commercial_partner_id, m.invoice_date, %(refund)s, FALSE
               FROM account_move m
              WHERE m.company_id = %(company)s AND m.state = 'posted'
                AND m.move_type = 'out_refund' AND m.invoice_date <= %(last_day)s
@@ -232,9 +228,9 @@ class CrmCustomerFigures(models.AbstractModel):
         the figures in the context), checked: each name must be a stored field of
         crm.customer.score, given once."""
         Score = self.env["crm.customer.score"]
-        queries = Score.with_context(crm_figures_as_of={company.id: window.as_of})._extra_figures(
-            company
-        )
+        queries = Score.with_context(
+            **{FIGURES_DAY_KEY: {company.id: window.as_of}}
+        )._extra_figures(company)
         names = [name for _query, fields in queries for name in fields]
         for name in names:
             if name == "churn_signal":
@@ -418,28 +414,37 @@ class CrmCustomerFigures(models.AbstractModel):
 
     def _fresh_sql(self, company, window, extra, touched=False):
         """SELECT of the crm_fig rows of every customer (with touched, of the customers in
-        crm_touched) from their sales, in one aggregate pass. Amounts come in millionths
-        (int8, see `_sales_source_sql`) and leave as exact numerics; the first purchase's
-        value is the first order's (the lifetime-value model leaves it out of the spend per
-        purchase), found as the smallest (stamp, amount) pair: one array per sale instead of
-        a second pass."""
+        crm_touched) from their sales. Amounts come in millionths (int8, see
+        `_sales_source_sql`) and leave as exact numerics. The sales are summed per customer
+        and day first: the days with an order are the customer's purchases (several orders
+        of a day are one purchase of the lifetime-value model, as in BG/NBD's published
+        convention), and the first purchase's value is the first day's orders' (the model
+        leaves it out of the spend per purchase), found as the smallest (day, sales) pair:
+        one array per day instead of a third pass."""
         return SQL(
             """
             WITH tx AS (%(source)s),
+            daily AS (
+                SELECT partner_id, day, COUNT(*) FILTER (WHERE is_sale) AS orders,
+                       SUM(amount) AS amount, SUM(amount) FILTER (WHERE is_sale) AS sales
+                  FROM tx
+                 GROUP BY partner_id, day
+            ),
             agg AS (
-                SELECT tx.partner_id,
-                       MIN(day) FILTER (WHERE is_sale) AS first_day,
-                       MAX(day) FILTER (WHERE is_sale) AS last_day,
-                       COUNT(DISTINCT day) FILTER (WHERE is_sale) AS purchase_days,
-                       COUNT(*) FILTER (WHERE is_sale) AS order_count,
+                SELECT partner_id,
+                       MIN(day) FILTER (WHERE orders > 0) AS first_day,
+                       MAX(day) FILTER (WHERE orders > 0) AS last_day,
+                       COUNT(*) FILTER (WHERE orders > 0) AS purchase_days,
+                       SUM(orders)::int8 AS order_count,
                        SUM(amount) / 1000000.0 AS total_value,
-                       COUNT(*) FILTER (WHERE is_sale AND day >= %(window_start)s) AS frequency,
+                       COALESCE(SUM(orders) FILTER (WHERE day >= %(window_start)s), 0)::int8
+                           AS frequency,
                        COALESCE(SUM(amount) FILTER (WHERE day >= %(window_start)s), 0)
                            / 1000000.0 AS monetary,
-                       (MIN(ARRAY[stamp, amount::float8]) FILTER (WHERE is_sale))[2]
+                       (MIN(ARRAY[day - DATE '1970-01-01', sales]) FILTER (WHERE orders > 0))[2]
                            / 1000000.0 AS first_value
-                  FROM tx
-                 GROUP BY tx.partner_id
+                  FROM daily
+                 GROUP BY partner_id
             )
             SELECT a.partner_id, a.first_day, a.last_day, a.purchase_days, a.order_count,
                    a.total_value, a.frequency, a.monetary, a.first_value,
