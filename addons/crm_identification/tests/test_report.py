@@ -58,6 +58,7 @@ class TestInsightReport(InsightCase):
     def test_a_salesperson_prints_their_own_customers_only(self):
         self.sheet.partner_id.user_id = self.manager
         self.env.flush_all()
+        self.env.invalidate_all()  # what the salesperson reads comes from the database
         # QWeb hands the access error on as the cause of its own
         with self.assertRaises(Exception) as caught:
             self.env["ir.actions.report"].with_user(self.salesman)._render_qweb_html(
