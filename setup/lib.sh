@@ -6,7 +6,8 @@
 # environment, Odoo's data directory and the logs.
 #
 # Settings (environment variables):
-#   ODOO_SRC          folder holding Odoo 18.0's source (the one with odoo-bin);
+#   ODOO_SRC          folder holding Odoo 18.0's source (the one with odoo-bin); remembered
+#                     in $CRM_SUITE_HOME/odoo-src for the next command run without it;
 #                     default: $CRM_SUITE_HOME/odoo-18.0, cloned there when empty
 #   ODOO_REPO_URL     where to clone Odoo 18.0 from (default: Odoo's official repository)
 #   CRM_SUITE_HOME    where the setup keeps its state (default: ~/.crm-suite)
@@ -15,6 +16,9 @@
 #   PGHOST, PGPORT, PGUSER, PGPASSWORD
 #                     a PostgreSQL server to use; when neither PGHOST nor PGPORT is set,
 #                     the local server is used, and started (or installed) when we can
+#   CRM_SUITE_TODAY   YYYY-MM-DD: run Odoo (and the browser it drives) with the clock set to
+#                     10:00 UTC that day, against a PostgreSQL cluster of our own whose clock
+#                     is set alike (crm_today_postgres); to prove nothing hangs on the real date
 
 SUITE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CRM_SUITE_HOME=${CRM_SUITE_HOME:-$HOME/.crm-suite}
@@ -63,10 +67,24 @@ crm_is_odoo18() {
 }
 
 crm_find_odoo() {
-    if [ -n "${ODOO_SRC:-}" ]; then
+    # ODOO_SRC when set (and remembered for the next command), else the one remembered from
+    # an earlier command, else the default folder, cloned when empty.
+    local remembered=$CRM_SUITE_HOME/odoo-src
+    if [ -z "${ODOO_SRC:-}" ] && [ -s "$remembered" ]; then
+        ODOO_SRC=$(cat "$remembered")
+        crm_is_odoo18 "$ODOO_SRC" || crm_die "The Odoo source remembered from an earlier command, $ODOO_SRC, is gone or is not Odoo 18.0." \
+            "Fix: set ODOO_SRC to the folder that contains Odoo 18.0's odoo-bin, or remove $remembered" \
+            "to use $ODOO_DEFAULT_SRC."
+    elif [ -n "${ODOO_SRC:-}" ]; then
         crm_is_odoo18 "$ODOO_SRC" || crm_die "ODOO_SRC=$ODOO_SRC does not hold the Odoo 18.0 source." \
             "It must be the folder that contains odoo-bin, from Odoo's 18.0 branch." \
             "Fix: point ODOO_SRC at such a folder, or unset it to use $ODOO_DEFAULT_SRC."
+        ODOO_SRC=$(cd "$ODOO_SRC" && pwd)
+        if [ "$ODOO_SRC" != "$ODOO_DEFAULT_SRC" ] && [ "$(cat "$remembered" 2>/dev/null)" != "$ODOO_SRC" ]; then
+            mkdir -p "$CRM_SUITE_HOME"
+            printf '%s\n' "$ODOO_SRC" >"$remembered"
+            crm_say "Remembering ODOO_SRC=$ODOO_SRC for the next commands (in $remembered)"
+        fi
     elif crm_is_odoo18 "$ODOO_DEFAULT_SRC"; then
         ODOO_SRC=$ODOO_DEFAULT_SRC
     else
@@ -262,12 +280,16 @@ crm_ensure_rtlcss() {
 
 crm_odoo() {
     # Odoo with the suite's addons path and data dir; extra arguments go through, and a
-    # first argument naming a subcommand (shell, ...) stays first.
+    # first argument naming a subcommand (shell, ...) stays first. CRM_ODOO_ENTRY may name
+    # a script that runs odoo-bin in its stead (tests/scripts/odoo_tests_installed.py).
     local command=()
     case "${1:-}" in -*|"") ;; *) command=("$1"); shift ;; esac
     mkdir -p "$CRM_SUITE_HOME/data"
+    local clock=()
+    # shellcheck disable=SC2207  # crm_today_env prints NAME=value words without spaces
+    [ -z "${CRM_SUITE_TODAY:-}" ] || clock=(env $(crm_today_env))
     PATH="$CRM_SUITE_HOME/node/node_modules/.bin:$PATH" \
-        "$VENV_PY" "$ODOO_SRC/odoo-bin" "${command[@]}" --addons-path="$ODOO_ADDONS_PATH" \
+        "${clock[@]}" "$VENV_PY" "${CRM_ODOO_ENTRY:-$ODOO_SRC/odoo-bin}" "${command[@]}" --addons-path="$ODOO_ADDONS_PATH" \
         --data-dir="$CRM_SUITE_HOME/data" "$@"
 }
 
@@ -299,7 +321,14 @@ crm_template_ready() {
 crm_ensure_template() {
     # A database with Odoo's own modules (and their demo data) that the suite depends on,
     # built once and copied (createdb -T) for every demo or test database. Its name follows
-    # the modules and the Odoo source, so either changing builds a new one.
+    # the modules and the Odoo source, so either changing builds a new one. With
+    # CRM_SUITE_TODAY, it is built on the real server, copied into the faked-clock cluster,
+    # and every later step of the command works on that cluster.
+    if [ -n "${CRM_TODAY_PGHOST:-}" ] && [ "${PGHOST:-}" = "$CRM_TODAY_PGHOST" ]; then
+        PGHOST=${CRM_REAL_PGHOST:-} PGPORT=${CRM_REAL_PGPORT:-} crm_ensure_template
+        crm_today_template
+        return 0
+    fi
     local deps key
     deps=$(crm_external_depends)
     key=$( (echo "$deps"; crm_odoo_source_key) | sha256sum | cut -c1-10)
@@ -325,6 +354,24 @@ crm_ensure_template() {
     crm_unlock
 }
 
+crm_use_today_postgres() {
+    # From here on, psql, createdb and Odoo work on the CRM_SUITE_TODAY cluster.
+    [ -n "${CRM_TODAY_PGHOST:-}" ] || return 0
+    crm_ensure_template
+    crm_today_template
+    export CRM_REAL_PGHOST=${PGHOST:-} CRM_REAL_PGPORT=${PGPORT:-}
+    export PGHOST=$CRM_TODAY_PGHOST PGPORT=$CRM_TODAY_PGPORT
+}
+
+crm_ensure_wkhtmltopdf() {
+    # Odoo prints every PDF (quotations, invoices, the suite's reports) with wkhtmltopdf;
+    # without it printing fails with an error in the browser.
+    command -v wkhtmltopdf >/dev/null && return 0
+    crm_apt_install wkhtmltopdf ||
+        crm_say "WARNING: wkhtmltopdf is not installed: Odoo cannot print PDFs (quotations, invoices," \
+            "the suite's reports). Fix: sudo apt-get install wkhtmltopdf"
+}
+
 crm_ensure_chromium() {
     # Odoo's browser tests (tours) drive Chromium; without it they are skipped, not run.
     command -v chromium >/dev/null || command -v chromium-browser >/dev/null ||
@@ -340,4 +387,80 @@ crm_prepare() {
     crm_ensure_venv
     crm_ensure_postgres
     crm_ensure_rtlcss
+    crm_ensure_wkhtmltopdf
+    [ -z "${CRM_SUITE_TODAY:-}" ] || crm_today_postgres
+}
+
+# --- Another day (CRM_SUITE_TODAY) ------------------------------------------------------------
+
+crm_faketime_lib() {
+    # The multi-threaded libfaketime (Odoo serves HTTP from threads), installed when missing.
+    local lib
+    lib=$(find /usr/lib /usr/local/lib -name libfaketimeMT.so.1 2>/dev/null | head -1)
+    if [ -z "$lib" ]; then
+        crm_apt_install faketime >/dev/null || true
+        lib=$(find /usr/lib /usr/local/lib -name libfaketimeMT.so.1 2>/dev/null | head -1)
+    fi
+    [ -n "$lib" ] || crm_die "CRM_SUITE_TODAY needs libfaketime, which is not installed." \
+        "Fix: sudo apt-get install faketime   (or unset CRM_SUITE_TODAY)"
+    printf '%s\n' "$lib"
+}
+
+crm_today_env() {
+    # The environment that sets a process's clock to CRM_SUITE_TODAY 10:00 UTC, ticking from
+    # there; monotonic clocks stay real (timeouts, the browser's event loop).
+    printf 'LD_PRELOAD=%s FAKETIME_FMT=%%s FAKETIME=@%s FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME_DONT_RESET=1' \
+        "$(crm_faketime_lib)" "$(date -u -d "$CRM_SUITE_TODAY 10:00:00" +%s)"
+}
+
+crm_today_postgres() {
+    # PostgreSQL's now() and CURRENT_DATE must agree with Odoo's faked clock, so that
+    # create_date, SQL reports and Python see the same day: a cluster of our own in the
+    # postgres user's home (it cannot enter root's; kept between runs), started with the faked clock on a socket
+    # of its own, the template database copied into it from the real server the first time.
+    # PGHOST/PGPORT point at it for the rest of the command; it stops when the command ends.
+    if ! [[ $CRM_SUITE_TODAY =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] || ! date -u -d "$CRM_SUITE_TODAY" >/dev/null 2>&1; then
+        crm_die "CRM_SUITE_TODAY=$CRM_SUITE_TODAY is not a day." "Fix: give it as YYYY-MM-DD, e.g. CRM_SUITE_TODAY=2028-02-29"
+    fi
+    [ -n "${CRM_TODAY_PGHOST:-}" ] && return 0  # an outer command started it
+    crm_is_root || crm_die "CRM_SUITE_TODAY starts a PostgreSQL cluster of its own and needs root for it." \
+        "Fix: run as root (CI does), or unset CRM_SUITE_TODAY."
+    local bin dir sock port env
+    bin=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -1)
+    [ -x "$bin/initdb" ] || crm_die "CRM_SUITE_TODAY needs PostgreSQL's server programs (initdb)." \
+        "Fix: sudo apt-get install postgresql"
+    dir=$(getent passwd postgres | cut -d: -f6)/crm-suite-today
+    sock=$(mktemp -d /tmp/crm-suite-pg-today.XXXXXX)
+    chmod 755 "$sock"
+    chown postgres "$sock"
+    port=$("$VENV_PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    if [ ! -f "$dir/PG_VERSION" ]; then
+        mkdir -p "$dir"
+        chown postgres "$dir"
+        su postgres -c "'$bin/initdb' -D '$dir' -A trust -E UTF8 --locale=C.UTF-8" >/dev/null ||
+            crm_die "Could not create the PostgreSQL cluster $dir for CRM_SUITE_TODAY."
+    fi
+    env=$(crm_today_env)
+    crm_say "Starting a PostgreSQL with its clock at $CRM_SUITE_TODAY (cluster $dir, socket $sock)"
+    su postgres -c "env $env '$bin/pg_ctl' -D '$dir' -w -l '$dir/server.log' \
+        -o '-k $sock -p $port -c listen_addresses= -c fsync=off' start" >/dev/null ||
+        crm_die "Could not start the PostgreSQL cluster $dir for CRM_SUITE_TODAY." "See $dir/server.log"
+    export CRM_TODAY_PGHOST=$sock CRM_TODAY_PGPORT=$port CRM_TODAY_PGBIN=$bin CRM_TODAY_PGDATA=$dir
+    # shellcheck disable=SC2064  # the values are fixed now
+    trap "su postgres -c \"'$bin/pg_ctl' -D '$dir' -m fast stop\" >/dev/null 2>&1; rm -rf '$sock'" EXIT
+    PGHOST=$sock PGPORT=$port createuser -U postgres -s "${PGUSER:-$(id -un)}" 2>/dev/null || true
+}
+
+crm_today_template() {
+    # Copies the template database from the real server into the CRM_SUITE_TODAY cluster
+    # (once per template), so that test databases there are copied from it as usual.
+    [ -n "${CRM_TODAY_PGHOST:-}" ] || return 0
+    PGHOST=$CRM_TODAY_PGHOST PGPORT=$CRM_TODAY_PGPORT crm_template_ready && return 0
+    crm_say "Copying $TEMPLATE_DB into the CRM_SUITE_TODAY cluster"
+    PGHOST=$CRM_TODAY_PGHOST PGPORT=$CRM_TODAY_PGPORT dropdb --if-exists "$TEMPLATE_DB" >/dev/null 2>&1
+    PGHOST=$CRM_TODAY_PGHOST PGPORT=$CRM_TODAY_PGPORT createdb "$TEMPLATE_DB" ||
+        crm_die "Could not create $TEMPLATE_DB in the CRM_SUITE_TODAY cluster."
+    pg_dump -Fc "$TEMPLATE_DB" | PGHOST=$CRM_TODAY_PGHOST PGPORT=$CRM_TODAY_PGPORT \
+        pg_restore --no-owner -d "$TEMPLATE_DB" ||
+        crm_die "Could not copy $TEMPLATE_DB into the CRM_SUITE_TODAY cluster."
 }

@@ -10,6 +10,9 @@
 #   setup/test.sh [odoo|pytest] [-- extra pytest arguments]
 #   CRM_SUITE_TEST_TAGS   Odoo --test-tags (default: every test of the four addons)
 #   CRM_SUITE_KEEP_DB=1   keep the throw-away database for a look afterwards
+#   CRM_SUITE_TODAY=YYYY-MM-DD
+#                         run everything with the clock (Odoo's, the browser's, PostgreSQL's)
+#                         set to that day, e.g. CRM_SUITE_TODAY=2028-02-29 bash setup/test.sh
 set -uo pipefail
 # shellcheck source=setup/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -21,6 +24,8 @@ parts=${1:-all}
 crm_prepare
 crm_ensure_chromium
 crm_ensure_template
+crm_use_today_postgres
+[ -z "${CRM_SUITE_TODAY:-}" ] || crm_say "The clock reads $CRM_SUITE_TODAY for this run"
 mkdir -p "$CRM_SUITE_HOME/logs"
 
 passed=0

@@ -87,3 +87,12 @@ def databases():
     dbs = Databases()
     yield dbs
     dbs.drop_all()
+
+
+@pytest.fixture(scope="session")
+def suite_database(databases):
+    """A copy of the template with the suite's four addons installed (and their demo data),
+    shared by the tests that only need the whole suite in place."""
+    db = databases.copy_template("suite")
+    databases.odoo(db, "-i", ",".join(ADDONS))
+    return db

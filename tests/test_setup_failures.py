@@ -79,3 +79,30 @@ def test_unsupported_python(tmp_path):
     assert proc.returncode != 0
     assert "Odoo 18.0 needs 3.10 to 3.12" in proc.stderr
     assert "Fix: set CRM_SUITE_PYTHON" in proc.stderr
+
+
+def test_odoo_src_given_once_is_remembered(tmp_path):
+    """A newcomer runs `ODOO_SRC=... bash setup/run.sh`, then `bash setup/test.sh` without
+    it: the test command finds the same source instead of saying none was found."""
+    home = tmp_path / "suite-home"
+    source = subprocess.run(  # the source this machine uses, wherever it came from
+        ["bash", "-c", f'source "{ROOT}/setup/lib.sh"; crm_find_odoo; echo "$ODOO_SRC"'],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    fake = tmp_path / "python-too-old"  # stops each script right after it found Odoo
+    fake.write_text("#!/bin/sh\nexec python3 -c 'import sys; sys.exit(1)' \"$@\"\n")
+    fake.chmod(0o755)
+    common = {
+        "CRM_SUITE_HOME": str(home),
+        "CRM_SUITE_PYTHON": str(fake),
+        "ODOO_REPO_URL": str(tmp_path / "no-such-repository"),
+        "GIT_TERMINAL_PROMPT": "0",
+    }
+    first = run_script("run.sh", tmp_path, ODOO_SRC=str(source), **common)
+    assert "Odoo 18.0 needs 3.10 to 3.12" in first.stderr, first.stderr
+    second = run_script("test.sh", tmp_path, ODOO_SRC=None, **common)
+    assert "No Odoo 18.0 source found" not in second.stderr, second.stderr
+    assert "Odoo 18.0 needs 3.10 to 3.12" in second.stderr, second.stderr
+    assert (home / "odoo-src").read_text().strip() == str(source)

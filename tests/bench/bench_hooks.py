@@ -1,8 +1,10 @@
 # Run inside `odoo shell` (tests/bench/hooks_run.sh): what the suite's hooks on sales cost.
 # Confirms orders and posts their invoices, one by one with a commit each as users do, in
-# two databases in the same process, turn by turn: one with Odoo's modules only
-# (BENCH_WITHOUT), one with the suite's addons installed too (BENCH_WITH). Prints the
-# time and the queries per order and per invoice, and the ratios. Asserts nothing.
+# several databases in the same process, turn by turn (BENCH_DATABASES, space-separated):
+# the first with Odoo's modules only, each next one with one more of the suite's addons, in
+# their dependency order. Prints the time and the queries per order and per invoice, the
+# ratio to Odoo alone and each addon's own share (the step from the database before it).
+# Asserts nothing.
 import os
 import time
 
@@ -12,7 +14,10 @@ from odoo.modules.registry import Registry
 ORDERS = int(os.environ.get("BENCH_ORDERS", "1000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 LINES = 3
-DATABASES = {"without the suite": os.environ["BENCH_WITHOUT"], "with": os.environ["BENCH_WITH"]}
+NAMES = os.environ["BENCH_DATABASES"].split()
+ADDONS = ["crm_identification", "crm_loyalty", "crm_complaints", "crm_sfa_ext"]
+LABELS = ["Odoo alone"] + [f"+ {addon}" for addon in ADDONS[: len(NAMES) - 1]]
+DATABASES = dict(zip(LABELS, NAMES, strict=True))
 
 
 def prepare(env, count):
@@ -88,12 +93,16 @@ for _round in range(ROUNDS):
         totals[label]["post"][0] += seconds
         totals[label]["post"][1] += queries
 for step in ("confirm", "post"):
-    base_seconds, base_queries = totals["without the suite"][step]
-    for label in DATABASES:
+    unit = "order" if step == "confirm" else "invoice"
+    base_seconds = totals[LABELS[0]][step][0]
+    previous = totals[LABELS[0]][step]
+    print(f"{step}, per {unit} (over {ORDERS} {unit}s):")
+    for label in LABELS:
         seconds, queries = totals[label][step]
-        unit = "order" if step == "confirm" else "invoice"
         print(
-            f"  {step:7} {label:18}: {1000 * seconds / ORDERS:6.2f} ms and "
-            f"{queries / ORDERS:5.1f} queries per {unit} ({seconds / base_seconds:.3f}x the "
-            f"time, {queries - base_queries:+d} queries in all)"
+            f"  {label:22}: {1000 * seconds / ORDERS:6.2f} ms, {queries / ORDERS:5.1f} queries"
+            f" ({seconds / base_seconds:.3f}x Odoo alone; this step "
+            f"{1000 * (seconds - previous[0]) / ORDERS:+6.2f} ms, "
+            f"{(queries - previous[1]) / ORDERS:+5.1f} queries)"
         )
+        previous = (seconds, queries)
