@@ -19,6 +19,7 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "report/crm_customer_insight_report.xml",
     ],
     "demo": ["demo/crm_identification_demo.xml"],
     "assets": {

@@ -392,6 +392,117 @@ def test_gamma_gamma_expected_spend_shrinks_towards_the_population():
     assert clv.expected_spend({}, np.array([3]), np.array([-5.0])).tolist() == [0.0]
 
 
+def test_orders_of_one_day_are_one_purchase():
+    # BG/NBD's convention: a customer's orders of one day are one transaction worth their
+    # sum; refunds take spend off, never add purchases
+    day = date(2024, 3, 1)
+    orders = [
+        (day, 30.0),
+        (day, 20.0),  # the same day: the first purchase is worth 50
+        (day + timedelta(days=10), 40.0),
+        (day + timedelta(days=10), 60.0),  # one repeat purchase of 100
+        (day + timedelta(days=30), 25.0),
+    ]
+    x, t_x, T, first, total = clv.purchase_history(orders, day + timedelta(days=100), [15.0])
+    assert (x, t_x, T, first, total) == (2, 30, 100, 50.0, 160.0)
+    assert clv.repeat_mean([x], [first], [total]).tolist() == [55.0]
+    # counted order by order it would have been five purchases: the same customer with
+    # one order a day is the same customer for the model
+    once_a_day = [(day, 50.0), (day + timedelta(days=10), 100.0), (day + timedelta(days=30), 25.0)]
+    assert clv.purchase_history(once_a_day, day + timedelta(days=100), [15.0]) == (
+        x,
+        t_x,
+        T,
+        first,
+        total,
+    )
+
+
+def _same_price_population(n=200, price=19.98, seed=3):
+    """Repeat customers of whom most pay the same price: the quartiles of their mean spends
+    meet (interquartile range 0)."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(1, 6, n).astype(float)
+    m = np.full(n, price)
+    m[:30] = rng.uniform(40.0, 120.0, 30)  # a few spend more, e.g. 97.99
+    m[0] = 97.99
+    t_x = x * 20.0
+    T = t_x + rng.uniform(10.0, 200.0, n)
+    return x, t_x, T, m
+
+
+def test_the_spend_fence_holds_when_most_customers_pay_the_same_price():
+    x, t_x, T, m = _same_price_population()
+    q1, q3 = np.percentile(np.log(m), [25, 75])
+    assert q3 - q1 == 0  # Tukey's fence alone would fall on 19.98
+    cap = clv.spend_cap(m)
+    assert cap >= clv.MEDIAN_MULTIPLE * 19.98
+    spend = clv.fit_spend(x, m)
+    assert spend["cap"] == pytest.approx(cap)
+    # the customer averaging 97.99 is neither left out nor capped at the common price
+    predicted = clv.expected_spend(spend, x[:1], m[:1])
+    assert predicted[0] > 50.0
+    result = clv.fit(x, t_x, T, m)
+    assert result.method == "model"
+    values = clv.predict(result, 365, x, t_x, T, m, m * (x + 1), 0.0)
+    assert not values.capped.any()
+    # a typo of 1e9 is still an outlier, capped
+    typo = m.copy()
+    typo[5] = 1e9
+    assert clv.spend_cap(typo) < 1e6
+    # and a spread population keeps Tukey's far fence
+    x, _t_x, _T, m, _total = _population()
+    spenders = m[(x > 0) & (m > 0)]
+    q1, q3 = np.percentile(np.log(spenders), [25, 75])
+    assert clv.spend_cap(spenders) == pytest.approx(np.exp(q3 + clv.FENCE * (q3 - q1)))
+
+
+def test_a_refund_never_makes_a_customer_worth_more():
+    x, t_x, T, m, total = _population()
+    result = clv.fit(x, t_x, T, m)
+    assert result.spend_model
+    before = clv.predict(result, 365, x, t_x, T, m, total, 0.1).value
+    # two customers with repeat purchases (one spending little: its own value is under the
+    # population mean) and one with a single purchase: refunds bring their net spend to
+    # zero and below
+    small = int(np.flatnonzero((x > 2) & (m > 0) & (m < np.median(m[x > 0]) / 2))[0])
+    single = int(np.flatnonzero(x == 0)[0])
+    refunded = total.copy()
+    refunded[[small, single]] = [0.0, -10.0]
+    first = total - m * x  # the first purchases' value
+    m_after = clv.repeat_mean(x, first, refunded)
+    after = clv.predict(result, 365, x, t_x, T, m_after, refunded, 0.1).value
+    for customer in (small, single):
+        assert after[customer] <= before[customer]
+        assert after[customer] == 0.0
+    # a partial refund of the repeat purchases lowers the value, never raises it
+    partial = total.copy()
+    partial[small] = first[small] + m[small] * x[small] / 2
+    m_partial = clv.repeat_mean(x, first, partial)
+    value = clv.predict(result, 365, x, t_x, T, m_partial, partial, 0.1).value[small]
+    assert 0 < value < before[small]
+    # the others are untouched
+    others = np.ones(len(x), dtype=bool)
+    others[[small, single]] = False
+    assert after[others] == pytest.approx(before[others])
+
+
+def test_without_a_spend_model_the_fit_says_why():
+    x, t_x, T, m, total = _population()
+    # too few repeat customers spent anything: BG/NBD alone, each customer's own average
+    only_few = np.where(np.arange(len(x)) < 20, m, 0.0)
+    result = clv.fit(x, t_x, T, only_few)
+    assert result.method == "model" and not result.spend_model
+    assert result.spend_reason == clv.SPEND_TOO_FEW
+    values = clv.predict(result, 365, x, t_x, T, only_few, total, 0.0)
+    own = total / (x + 1)
+    assert values.value[values.by_model] == pytest.approx(
+        (values.expected_orders * own)[values.by_model]
+    )
+    # with the spend model, no reason
+    assert clv.fit(x, t_x, T, m).spend_reason == ""
+
+
 # ---------------------------------------------------------------- credit scoring
 
 
@@ -407,9 +518,20 @@ def test_credit_score_weighs_lateness_delay_and_overdue():
 
 def test_suggested_limit_is_months_of_sales_to_two_digits():
     # 12,000 a year is 1,000 a month: A suggests three months
-    assert credit.suggested_limit("a", 12000.0, 365.25) == 3000.0
-    assert credit.suggested_limit("c", 12345.0, 365.25) == 1000.0
-    assert credit.suggested_limit("e", 12000.0, 365.25) == 0.0
+    assert credit.suggested_limit("a", 12000.0, 365.25, 1.0) == 3000.0
+    assert credit.suggested_limit("c", 12345.0, 365.25, 1.0) == 1000.0
     assert credit.round_significant(12345.0) == 12000.0
     assert credit.round_significant(125.0) == 130.0
     assert credit.round_significant(0.0) == 0.0
+
+
+def test_the_worst_grade_gets_the_lowest_limit_never_no_limit():
+    # in Odoo a credit limit of 0 means no limit: grade E (no months of sales) gets the
+    # company's lowest limit, and so does any grade with nothing invoiced in the window
+    assert credit.suggested_limit("e", 12000.0, 365.25, 1.0) == 1.0
+    assert credit.suggested_limit("e", 12000.0, 365.25, 50.0) == 50.0
+    assert credit.suggested_limit("b", 0.0, 365.25, 50.0) == 50.0
+    for letter, _lowest, _months in credit.GRADES:
+        assert credit.suggested_limit(letter, 0.0, 365.0, 0.01) > 0
+    with pytest.raises(ValueError, match="above 0"):
+        credit.suggested_limit("e", 12000.0, 365.25, 0.0)

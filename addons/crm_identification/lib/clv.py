@@ -1,12 +1,13 @@
 """Customer lifetime value: the BG/NBD purchase model with the Gamma-Gamma spend model.
 
-Pure numpy/scipy, no Odoo. Time is counted in days; a purchase (a "transaction") is a
-confirmed order, in both models, so that they count the same events and the expected
-purchases are expected orders. For each customer:
-    x        repeat purchases (orders after the first one)
-    t_x      days from the first to the last order
-    T        days from the first order to the date of the analysis
-    m        mean value of the repeat orders (the first order left out), 0 when x = 0
+Pure numpy/scipy, no Odoo. Time is counted in days; a purchase (a "transaction") is a day
+with at least one confirmed order, in both models, so that they count the same events: as
+in the published BG/NBD convention (Fader, Hardie & Lee's CDNOW analysis), several orders
+of one customer on the same day are one transaction, worth their sum. For each customer:
+    x        repeat purchases (days with an order after the first one)
+    t_x      days from the first to the last purchase
+    T        days from the first purchase to the date of the analysis
+    m        mean value of the repeat purchases (the first one left out), 0 when x = 0
 
 The conventions, as published:
 - BG/NBD (Fader, Hardie & Lee, "Counting your customers the easy way: an alternative to the
@@ -25,9 +26,16 @@ The conventions, as published:
 Robustness: amounts are fitted in units of the median mean spend, so the same customers
 give the same lifetime values in rials or in euros (the optimiser's bounds and start values
 no longer depend on the currency); mean spends far above the others (beyond Tukey's far
-fence of the logarithms) are left out of the fit and capped for their own prediction, so
-one typo of 1e9 does not move every other customer's expected spend; rows with impossible figures
-(NaN, T < 0, t_x > T, x < 0) are left out of the fit and get no prediction.
+fence of the logarithms, and never below MEDIAN_MULTIPLE times the median, so that the
+fence holds when most customers pay the same price and the quartiles meet) are left out of
+the fit and capped for their own prediction, so one typo of 1e9 does not move every other
+customer's expected spend; rows with impossible figures (NaN, T < 0, t_x > T, x < 0) are
+left out of the fit and get no prediction. Refunds count in the spend (not as purchases):
+a customer whose net spend is zero or below is expected to spend nothing per purchase.
+
+When the spend model cannot be fitted (too few repeat customers with a positive spend, or
+no usable fit), the BG/NBD purchases are valued at each customer's own mean purchase
+value; the fit result says so (`spend_reason`).
 """
 
 from dataclasses import dataclass, field
@@ -45,10 +53,19 @@ MAX_FIT_SAMPLE = 50_000
 LOG_BOUND = 12.0
 # Tukey's far fence: a mean spend above Q3 + 3 IQR of the logarithms is an outlier
 FENCE = 3.0
+# ... but never one below this many times the median mean spend: when most customers pay
+# the same price, the quartiles meet (IQR 0) and the far fence would fall on that price,
+# leaving out of the fit, and capping at that price, every customer who spends more
+MEDIAN_MULTIPLE = 10.0
 # the horizon is discounted in this many equal parts
 DISCOUNT_STEPS = 4
 # a = 1 makes the expected purchases 0/0: evaluated this far on both sides, and averaged
 A_NEAR_ONE = 1e-4
+
+
+# why the spend model was not fitted (FitResult.spend_reason)
+SPEND_TOO_FEW = "too_few_spenders"
+SPEND_NO_FIT = "no_convergence"
 
 
 @dataclass
@@ -56,13 +73,53 @@ class FitResult:
     """Outcome of fitting: method is "model" or "historical"; reason says why not "model".
     `params` holds r, alpha, a, b (BG/NBD) and, when the spend model could be fitted, p, q,
     gamma (Gamma-Gamma, gamma in the currency's unit) and cap (the mean spend above which
-    a customer's mean is capped). `dropped` counts the rows left out as impossible."""
+    a customer's mean is capped); without them (`spend_reason` says why: SPEND_TOO_FEW or
+    SPEND_NO_FIT) each customer's purchases are valued at their own mean purchase value.
+    `dropped` counts the rows left out as impossible."""
 
     method: str
     params: dict = field(default_factory=dict)
     reason: str = ""
     repeat_customers: int = 0
     dropped: int = 0
+    spend_reason: str = ""
+
+    @property
+    def spend_model(self):
+        """Whether the Gamma-Gamma spend model values the purchases."""
+        return has_spend_model(self.params)
+
+
+def has_spend_model(params):
+    """Whether fitted parameters hold the Gamma-Gamma spend model."""
+    return "p" in (params or {})
+
+
+def purchase_history(orders, as_of, refunds=()):
+    """One customer's (x, t_x, T, first, total) from its orders [(day, amount)] (dates)
+    and refunds [amount] (positive amounts, taken off its spend): the orders of a day are
+    one purchase worth their sum, as the refresh counts them (the plain-Python definition
+    its SQL is tested against)."""
+    by_day = {}
+    for day, amount in orders:
+        by_day[day] = by_day.get(day, 0.0) + amount
+    days = sorted(by_day)
+    return (
+        len(days) - 1,
+        (days[-1] - days[0]).days,
+        (as_of - days[0]).days,
+        by_day[days[0]],
+        sum(by_day.values()) - sum(refunds),
+    )
+
+
+def repeat_mean(x, first, total):
+    """Gamma-Gamma's m: the mean value of the x repeat purchases, the first purchase (worth
+    `first`) left out of the customer's `total` (refunds included); 0 when x = 0 or when
+    the repeat purchases are worth nothing once refunded."""
+    x = np.asarray(x, dtype=float)
+    repeat_value = np.maximum(np.asarray(total, dtype=float) - np.asarray(first, dtype=float), 0)
+    return np.divide(repeat_value, x, out=np.zeros_like(repeat_value), where=x > 0)
 
 
 def bgnbd_log_likelihood(params, x, t_x, T):
@@ -144,14 +201,17 @@ def valid_rows(x, t_x, T, m):
 
 
 def spend_cap(m):
-    """The mean spend above which a customer is an outlier (Tukey's far fence on the
-    logarithms of the positive means), inf when there are too few to tell."""
+    """The mean spend above which a customer is an outlier: Tukey's far fence on the
+    logarithms of the positive means, but at least MEDIAN_MULTIPLE times their median (the
+    fence does not fall on the common price when most customers pay the same); inf when
+    there are too few to tell."""
     positive = np.asarray(m, dtype=float)
     positive = positive[positive > 0]
     if len(positive) < 4:
         return np.inf
-    q1, q3 = np.percentile(np.log(positive), [25, 75])
-    return float(np.exp(q3 + FENCE * (q3 - q1)))
+    logs = np.log(positive)
+    q1, median, q3 = np.percentile(logs, [25, 50, 75])
+    return float(np.exp(max(q3 + FENCE * (q3 - q1), median + np.log(MEDIAN_MULTIPLE))))
 
 
 def fit(x, t_x, T, m, seed=0):
@@ -181,8 +241,22 @@ def fit(x, t_x, T, m, seed=0):
             "historical", reason="no_convergence", repeat_customers=repeat, dropped=dropped
         )
     params = dict(zip(("r", "alpha", "a", "b"), bg.tolist(), strict=True))
-    params.update(fit_spend(x, m, rng))
-    return FitResult("model", params=params, repeat_customers=repeat, dropped=dropped)
+    spend = fit_spend(x, m, rng)
+    params.update(spend)
+    return FitResult(
+        "model",
+        params=params,
+        repeat_customers=repeat,
+        dropped=dropped,
+        spend_reason="" if spend else spend_failure(x, m),
+    )
+
+
+def spend_failure(x, m):
+    """Why `fit_spend` gave nothing on these figures: SPEND_TOO_FEW repeat customers with a
+    positive spend, or SPEND_NO_FIT (no usable fit)."""
+    spenders = (np.asarray(x) > 0) & (np.asarray(m) > 0)
+    return SPEND_TOO_FEW if np.count_nonzero(spenders) < MIN_REPEAT_CUSTOMERS else SPEND_NO_FIT
 
 
 def fit_spend(x, m, rng=None):
@@ -270,20 +344,27 @@ def discounted_purchases(params, horizon, x, t_x, T, annual_rate):
     return discounted, total
 
 
-def expected_spend(params, x, m, own=None):
+def expected_spend(params, x, m, own=None, total=None):
     """Expected value of a future purchase per customer: Gamma-Gamma's posterior mean from
-    the customer's x repeat purchases of mean value m (capped at params["cap"]), the
+    the customer's x repeat purchases of mean value m (capped at params["cap"]; m = 0, repeat
+    purchases refunded, gives the posterior at 0, below what any spend gives), the
     population mean for a customer with none; without a spend model, the customer's `own`
-    mean value of all purchases (m when not given)."""
+    mean value of all purchases (m when not given). A customer whose net `total` spend
+    (refunds included, when given) is zero or below is expected to spend nothing: a refund
+    never makes a customer worth more."""
     x = np.asarray(x, dtype=float)
-    m = np.minimum(np.asarray(m, dtype=float), params.get("cap", np.inf))
-    if "p" not in params:
-        return np.maximum(m if own is None else np.asarray(own, dtype=float), 0.0)
-    p, q, gamma = params["p"], params["q"], params["gamma"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        posterior = p * (gamma + x * m) / (p * x + q - 1)
-    population = p * gamma / (q - 1)
-    return np.where((x > 0) & (m > 0) & np.isfinite(posterior), posterior, population)
+    m = np.minimum(np.maximum(np.asarray(m, dtype=float), 0.0), params.get("cap", np.inf))
+    if not has_spend_model(params):
+        spend = np.maximum(m if own is None else np.asarray(own, dtype=float), 0.0)
+    else:
+        p, q, gamma = params["p"], params["q"], params["gamma"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            posterior = p * (gamma + x * m) / (p * x + q - 1)
+        population = p * gamma / (q - 1)
+        spend = np.where((x > 0) & np.isfinite(posterior), posterior, population)
+    if total is None:
+        return spend
+    return np.where(np.asarray(total, dtype=float) > 0, spend, 0.0)
 
 
 def historical_value(horizon, total, T):
@@ -323,7 +404,7 @@ def predict(result, horizon, x, t_x, T, m, total, annual_rate=0.0):
     discounted, orders = discounted_purchases(params, horizon, *safe[:3], annual_rate)
     by_model = ok & np.isfinite(orders)
     own = np.nan_to_num(total) / (safe[0] + 1)
-    spend = expected_spend(params, safe[0], safe[3], own)
+    spend = expected_spend(params, safe[0], safe[3], own, np.nan_to_num(total))
     value = np.where(by_model, discounted * spend, history)
     capped = ok & (safe[0] > 0) & (safe[3] > params.get("cap", np.inf))
     return Prediction(

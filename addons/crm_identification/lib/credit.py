@@ -15,7 +15,10 @@ date). From the customer invoices of the look-back window and those still open:
 
 rounded to a whole number (halves up, as in SQL); grades A to E by GRADES; the suggested
 credit limit is the monthly average invoiced in the window times the grade's months (A 3
-months of sales, E none), rounded to two significant digits.
+months of sales, E none), rounded to two significant digits, and never below the company's
+lowest credit limit (`floor`, above 0): in Odoo a credit limit of 0 means no limit at all,
+so the worst payers (grade E, no months of sales) get the lowest limit, not unlimited
+credit.
 """
 
 import math
@@ -48,11 +51,13 @@ def grade(value):
     return next(letter for letter, lowest, _months in GRADES if value >= lowest)
 
 
-def suggested_limit(grade_letter, invoiced, window_days):
+def suggested_limit(grade_letter, invoiced, window_days, floor):
     """The credit limit a grade suggests: its months of the window's average monthly
-    sales, to two significant digits."""
+    sales, to two significant digits, at least `floor` (the lowest limit, above 0)."""
+    if floor <= 0:
+        raise ValueError("the lowest credit limit must be above 0: 0 means no limit")
     months = next(m for letter, _lowest, m in GRADES if letter == grade_letter)
-    return round_significant(invoiced / (window_days / DAYS_PER_MONTH) * months)
+    return max(round_significant(invoiced / (window_days / DAYS_PER_MONTH) * months), floor)
 
 
 def round_significant(value, digits=2):

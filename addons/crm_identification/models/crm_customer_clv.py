@@ -40,6 +40,7 @@ class CrmCustomerClv(models.AbstractModel):
             params=dict(stored.get("params") or {}),
             reason=company.crm_clv_reason or "",
             repeat_customers=company.crm_clv_repeat_customers,
+            spend_reason=stored.get("spend_reason") or "",
         )
 
     def _start(self, company, window, pool, fitted=None):
@@ -61,7 +62,7 @@ class CrmCustomerClv(models.AbstractModel):
             SQL(
                 """
             SELECT string_agg(partner_id::text, ','),
-                   string_agg((order_count - 1)::text, ','),
+                   string_agg((purchase_days - 1)::text, ','),
                    string_agg((last_day - first_day)::text, ','),
                    string_agg((%(as_of)s - first_day)::text, ','),
                    string_agg(ROUND(first_value::numeric, 6)::text, ','),
@@ -111,6 +112,7 @@ class CrmCustomerClv(models.AbstractModel):
                         "discount": company.crm_clv_discount_rate,
                         "params": result.params,
                         "dropped": result.dropped,
+                        "spend_reason": result.spend_reason,
                     },
                 }
             )
@@ -142,8 +144,9 @@ class CrmCustomerClv(models.AbstractModel):
 
 def _predict_lifetime_values(columns, horizon, annual_rate, fitted=None):
     """The part of the lifetime-value step that needs no database, run on a thread: from the
-    comma-separated columns (partner ids, repeat orders, days from the first to the last
-    order, days since the first order, value of the first order, total value),
+    comma-separated columns (partner ids, repeat purchases - days with an order after the
+    first -, days from the first to the last purchase, days since the first purchase, value
+    of the first purchase - the first day's orders -, total value, refunds included),
     fit the model (unless `fitted` gives it) and predict P(alive), expected orders and
     lifetime value of each customer over `horizon` days (`lib/clv.py`). Returns the fit
     result and, per batch of CLV_BATCH customers, the texts of the partner ids and of the
@@ -151,8 +154,7 @@ def _predict_lifetime_values(columns, horizon, annual_rate, fitted=None):
     string_to_array."""
     ids, x, t_x, T, first, total = (np.fromstring(column, sep=",") for column in columns)
     # the mean value of the repeat purchases, the first one left out (Gamma-Gamma's input)
-    repeat_value = np.maximum(total - first, 0.0)
-    m = np.divide(repeat_value, x, out=np.zeros_like(total), where=x > 0)
+    m = clv.repeat_mean(x, first, total)
     result = fitted or clv.fit(x, t_x, T, m)
     predicted = clv.predict(result, horizon, x, t_x, T, m, total, annual_rate)
     chunks = []

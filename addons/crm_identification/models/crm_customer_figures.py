@@ -6,7 +6,7 @@ from odoo import api, models
 from odoo.tools import SQL
 
 from ..lib import rfm
-from .refresh_tools import INCREMENTAL_MAX_CUSTOMERS, INDEXED, local_settings
+from .refresh_tools import FIGURES_DAY_KEY, INCREMENTAL_MAX_CUSTOMERS, INDEXED, local_settings
 
 # what crm_fig carries of each customer's stored row, as old_<column>, for the write step
 # (segment history, labels to copy) without another join of every stored row
@@ -42,6 +42,11 @@ OWN_COLUMNS = frozenset(
 )
 
 
+# the definition of the stored figures: a new one makes the next refresh compute every
+# customer from the sales (2: a purchase is a day with orders, its value the day's orders)
+FIGURES_DEFINITION = 2
+
+
 def micros(amount):
     """SQL of an amount (float8 or numeric) in millionths, rounded once, as int8."""
     return SQL("ROUND((%s)::float8 * 1000000::float8)::int8", amount)
@@ -53,11 +58,11 @@ class CrmCustomerFigures(models.AbstractModel):
     Writes the temporary table crm_fig, one row per customer (active commercial partner
     with a sale): partner_id, first_day and last_day of purchase, purchase_days (days
     with a purchase), order_count and total_value of all time, frequency and monetary in
-    the window, first_value (the first day's sales), recency_days, in_window (orders in
-    the window), spent (value in the window), user_id (salesperson), fresh (the figures
-    may differ from the stored row's: computed from the sales, or sales left the window)
-    and the stored row's `_stored_columns` as old_<column> (NULL for a new customer).
-    Amounts are exact numerics.
+    the window, first_value (the first day's orders: the first purchase), recency_days,
+    in_window (orders in the window), spent (value in the window), user_id (salesperson),
+    fresh (the figures may differ from the stored row's: computed from the sales, or sales
+    left the window) and the stored row's `_stored_columns` as old_<column> (NULL for a
+    new customer). Amounts are exact numerics.
 
     Then the temporary view crm_new over it: the figures under crm_customer_score's column
     names with the R/F/M scores, the A/B/C tier, the churn status and lost date, the old_
@@ -73,13 +78,12 @@ class CrmCustomerFigures(models.AbstractModel):
     _description = "Customer Figures (refresh step)"
 
     def _sales_source_sql(self, company, last_day, first_day=None, touched=False):
-        """(partner, day, stamp, amount, is_sale) of every sale dated up to last_day (and from
+        """(partner, day, amount, is_sale) of every sale dated up to last_day (and from
         first_day, if given), zero-amount sales left out, refunds as negative amounts.
         Amounts are in millionths of the company currency, as int8: each sale is rounded
         once, and sums of integers are exact whatever their order, so that figures kept
         from the stored rows (less the sales leaving the window) equal figures summed
-        anew to the last digit. `stamp` orders the sales of a day (seconds since 1970).
-        With touched, only the sales of the customers in crm_touched."""
+        anew to the last digit. With touched, only the sales of the customers in crm_touched."""
 
         def only(day, customer):
             """The conditions of first_day and touched on these columns."""
@@ -96,7 +100,6 @@ class CrmCustomerFigures(models.AbstractModel):
             return SQL(
                 """
                 SELECT m.commercial_partner_id AS partner_id, m.invoice_date AS day,
-                       date_part('epoch', m.invoice_date::timestamp) AS stamp,
                        %(micros)s AS amount,
                        m.move_type = 'out_invoice' AS is_sale
                   FROM account_move m
@@ -116,16 +119,14 @@ class CrmCustomerFigures(models.AbstractModel):
         return SQL(
             """
             SELECT p.commercial_partner_id AS partner_id, o.date_order::date AS day,
-                   date_part('epoch', o.date_order) AS stamp, %(amount)s AS amount,
-                   TRUE AS is_sale
+                   %(amount)s AS amount, TRUE AS is_sale
               FROM sale_order o
               JOIN res_partner p ON p.id = o.partner_id
              WHERE o.company_id = %(company)s AND o.state = 'sale'
                AND o.date_order < %(next_day)s AND o.amount_untaxed <> 0
                AND %(orders_only)s
             UNION ALL
-            SELECT m.commercial_partner_id, m.invoice_date,
-                   date_part('epoch', m.invoice_date::timestamp), %(refund)s, FALSE
+            SELECT m.commercial_partner_id, m.invoice_date, %(refund)s, FALSE
               FROM account_move m
              WHERE m.company_id = %(company)s AND m.state = 'posted'
                AND m.move_type = 'out_refund' AND m.invoice_date <= %(last_day)s
@@ -143,9 +144,11 @@ class CrmCustomerFigures(models.AbstractModel):
     @api.model
     def _basis(self, company):
         """What the stored figures depend on besides the sales: another basis than the
-        last refresh's means every customer is computed from the sales again."""
+        last refresh's means every customer is computed from the sales again (and the
+        lifetime-value model fitted anew), as when the definition of the figures changes."""
         return (
             f"{company.crm_sales_source}/{company.crm_monetary_basis}/{company.crm_lookback_days}"
+            f"/{FIGURES_DEFINITION}"
         )
 
     def _build(self, company, window):
@@ -232,9 +235,9 @@ class CrmCustomerFigures(models.AbstractModel):
         the figures in the context), checked: each name must be a stored field of
         crm.customer.score, given once."""
         Score = self.env["crm.customer.score"]
-        queries = Score.with_context(crm_figures_as_of={company.id: window.as_of})._extra_figures(
-            company
-        )
+        queries = Score.with_context(
+            **{FIGURES_DAY_KEY: {company.id: window.as_of}}
+        )._extra_figures(company)
         names = [name for _query, fields in queries for name in fields]
         for name in names:
             if name == "churn_signal":
@@ -419,10 +422,14 @@ class CrmCustomerFigures(models.AbstractModel):
     def _fresh_sql(self, company, window, extra, touched=False):
         """SELECT of the crm_fig rows of every customer (with touched, of the customers in
         crm_touched) from their sales, in one aggregate pass. Amounts come in millionths
-        (int8, see `_sales_source_sql`) and leave as exact numerics; the first purchase's
-        value is the first order's (the lifetime-value model leaves it out of the spend per
-        purchase), found as the smallest (stamp, amount) pair: one array per sale instead of
-        a second pass."""
+        (int8, see `_sales_source_sql`) and leave as exact numerics. The days with an order
+        are the customer's purchases (several orders of a day are one purchase of the
+        lifetime-value model, as in BG/NBD's published convention), and the first
+        purchase's value is the first day's orders' (the model leaves it out of the spend
+        per purchase): the first day comes from a window over the sales sorted by customer,
+        the sort the aggregate needs anyway (two million sales of 100,000 customers: 3.9 s
+        with the first order's value, 4.5 s so; summing each customer's days first, then
+        the customers, 10.7 s)."""
         return SQL(
             """
             WITH tx AS (%(source)s),
@@ -436,9 +443,12 @@ class CrmCustomerFigures(models.AbstractModel):
                        COUNT(*) FILTER (WHERE is_sale AND day >= %(window_start)s) AS frequency,
                        COALESCE(SUM(amount) FILTER (WHERE day >= %(window_start)s), 0)
                            / 1000000.0 AS monetary,
-                       (MIN(ARRAY[stamp, amount::float8]) FILTER (WHERE is_sale))[2]
+                       SUM(amount) FILTER (WHERE is_sale AND day = first_sale_day)
                            / 1000000.0 AS first_value
-                  FROM tx
+                  FROM (SELECT sale.*,
+                               MIN(day) FILTER (WHERE is_sale)
+                                   OVER (PARTITION BY partner_id) AS first_sale_day
+                          FROM tx sale) tx
                  GROUP BY tx.partner_id
             )
             SELECT a.partner_id, a.first_day, a.last_day, a.purchase_days, a.order_count,

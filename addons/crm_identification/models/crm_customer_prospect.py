@@ -9,6 +9,7 @@ class CrmCustomerProspect(models.Model):
 
     _name = "crm.customer.prospect"
     _description = "Prospect"
+    _check_company_auto = True
     _log_access = False
 
     company_id = fields.Many2one("res.company", required=True, ondelete="cascade")

@@ -4,7 +4,7 @@ from odoo import models
 from odoo.tools import SQL
 
 from .crm_customer_figures import WRITTEN_COLUMNS
-from .refresh_tools import INCREMENTAL_MAX_CUSTOMERS, local_settings
+from .refresh_tools import FIGURES_DAY_KEY, INCREMENTAL_MAX_CUSTOMERS, local_settings
 
 
 class CrmCustomerRows(models.AbstractModel):
@@ -103,7 +103,7 @@ class CrmCustomerRows(models.AbstractModel):
             """,
                 case=self.env["crm.customer.segment"]
                 .with_company(company)
-                .with_context(crm_figures_as_of={company.id: as_of})
+                .with_context(**{FIGURES_DAY_KEY: {company.id: as_of}})
                 ._rules_case_sql(),
                 company=company.id,
                 as_of=as_of,

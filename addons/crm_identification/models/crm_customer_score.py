@@ -8,10 +8,12 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, format_amount, format_date
 
+from ..lib import clv
 from .refresh_tools import (
     REFRESH_SETTINGS,
     StepTimes,
     Window,
+    figures_days,
     local_settings,
 )
 
@@ -37,6 +39,7 @@ class CrmCustomerScore(models.Model):
     _description = "Customer Insight"
     _order = "monetary desc, id"
     _rec_name = "partner_id"
+    _check_company_auto = True
     # rows are derived data rewritten by every refresh: no create/write user and date
     # columns, whose foreign keys would be checked on each of a million rows
     _log_access = False
@@ -62,8 +65,9 @@ class CrmCustomerScore(models.Model):
     first_value = fields.Monetary(
         string="First Purchase Value",
         readonly=True,
-        help="The value of the first order. The lifetime-value model leaves the first order "
-        "out of the value expected per order, which it often differs from.",
+        help="The value of the first purchase (the orders of the first day with an order). "
+        "The lifetime-value model leaves the first purchase out of the value expected per "
+        "purchase, which it often differs from.",
     )
     # not stored: it grows by one for every customer each day, which would make the nightly
     # refresh rewrite every row; computed from the day of the figures instead, in SQL too
@@ -95,7 +99,7 @@ class CrmCustomerScore(models.Model):
     expected_orders = fields.Float(readonly=True)
     clv = fields.Monetary(string="Lifetime Value", readonly=True)
     clv_method = fields.Selection(
-        [("model", "BG/NBD + Gamma-Gamma"), ("historical", "Historical value")],
+        [("model", "BG/NBD model"), ("historical", "Historical value")],
         string="Lifetime Value Method",
         readonly=True,
     )
@@ -147,7 +151,7 @@ class CrmCustomerScore(models.Model):
             .sudo()
             .search([("crm_figures_as_of", "!=", False)])
         }
-        days.update(self.env.context.get("crm_figures_as_of") or {})
+        days.update(figures_days(self.env.context))
         return days
 
     def _search_recency_days(self, operator, value):
@@ -306,32 +310,63 @@ class CrmCustomerScore(models.Model):
         value = format_amount(self.env, self.clv, company.currency_id)
         day = format_date(self.env, self.clv_date)
         if self.clv_method == "model":
+            stored = company.crm_clv_params or {}
+            params = stored.get("params") or {}
             rate = company.crm_clv_discount_rate
             rate_text = f"{rate:g}"  # a literal in _()'s arguments would break extraction
-            lines = [
-                _(
-                    "Lifetime value %(clv)s as of %(date)s: %(orders)s expected purchases in "
-                    "the next %(horizon)s days times the value expected per purchase (from "
-                    "its repeat purchases, the first one left out), %(discount)s; "
-                    "%(alive)s%% likely still active (BG/NBD + Gamma-Gamma model).",
-                    clv=value,
-                    date=day,
-                    orders=round(self.expected_orders, 1),
-                    horizon=company.crm_clv_horizon_days,
-                    discount=_("discounted at %(rate)s%% a year", rate=rate_text)
-                    if rate
-                    else _("not discounted"),
-                    alive=round(100 * self.p_alive),
-                )
-            ]
-            cap = ((company.crm_clv_params or {}).get("params") or {}).get("cap")
-            repeat = self.order_count - 1
+            figures = {
+                "clv": value,
+                "date": day,
+                "orders": round(self.expected_orders, 1),
+                "horizon": company.crm_clv_horizon_days,
+                "discount": _("discounted at %(rate)s%% a year", rate=rate_text)
+                if rate
+                else _("not discounted"),
+                "alive": round(100 * self.p_alive),
+            }
+            if clv.has_spend_model(params):
+                lines = [
+                    _(
+                        "Lifetime value %(clv)s as of %(date)s: %(orders)s expected purchases "
+                        "in the next %(horizon)s days times the value expected per purchase "
+                        "(from its repeat purchases, the first one left out), %(discount)s; "
+                        "%(alive)s%% likely still active (BG/NBD + Gamma-Gamma model).",
+                        **figures,
+                    )
+                ]
+            else:
+                why = {
+                    clv.SPEND_TOO_FEW: _(
+                        "fewer than %(needed)s customers with repeat purchases spent anything",
+                        needed=clv.MIN_REPEAT_CUSTOMERS,
+                    ),
+                    clv.SPEND_NO_FIT: _("the Gamma-Gamma spend model did not converge"),
+                }.get(stored.get("spend_reason"), _("the spend model could not be fitted"))
+                lines = [
+                    _(
+                        "Lifetime value %(clv)s as of %(date)s: %(orders)s expected purchases "
+                        "in the next %(horizon)s days times its own average purchase value, "
+                        "%(discount)s; %(alive)s%% likely still active (BG/NBD model; no "
+                        "spend model: %(why)s).",
+                        why=why,
+                        **figures,
+                    )
+                ]
+            cap = params.get("cap")
+            repeat = self.purchase_days - 1
             if cap and repeat > 0 and (self.total_value - self.first_value) / repeat > cap:
                 lines.append(
                     _(
                         "Its mean value per purchase is far above other customers' and was "
                         "capped at %(cap)s for the prediction.",
                         cap=format_amount(self.env, cap, company.currency_id),
+                    )
+                )
+            if self.total_value <= 0:
+                lines.append(
+                    _(
+                        "Its refunds cancel its purchases: what it may buy next is valued at "
+                        "nothing."
                     )
                 )
             return lines
@@ -408,10 +443,11 @@ class CrmCustomerScore(models.Model):
         most one row per customer, for `company`; each name is a stored readonly field the
         addon declares on crm.customer.score (_inherit). The refresh joins them onto every
         customer's figures (no row: NULL), writes them where they changed, and segment
-        rules may test them. The day of the figures is in the context:
-        `self.env.context["crm_figures_as_of"][company.id]`. A query may also give
-        `churn_signal` (listed in its names):
-        when any says true, a customer otherwise active is at risk. Say why on the
+        rules may test them. The day of the figures is in the context, put there by the
+        refresh: `refresh_tools.figures_days(self.env.context)[company.id]` (a date; never
+        read the key directly, a client's context may hold anything). A query may also give
+        `churn_signal` (listed in its names): when any says true, a customer otherwise
+        active is at risk. Say why on the
         Customer Insight tab by extending `_explain`. Override, call super, append."""
         return []
 
@@ -459,6 +495,15 @@ class CrmCustomerScore(models.Model):
                     "Ask one, or wait for the nightly refresh."
                 )
             )
+
+    @api.model
+    def _today(self, company, moment=None):
+        """The day of `moment` (a UTC datetime, now by default) where the company is: in
+        the time zone of its address, else of the user, else UTC. The day a refresh
+        computes for. Read from records, never from the context, so that a client cannot
+        make a refresh compute another day."""
+        tz = company.sudo().partner_id.tz or self.env.user.tz or "UTC"
+        return fields.Date.context_today(self.with_context(tz=tz), moment)
 
     @api.model
     def action_refresh_now(self):
@@ -510,7 +555,8 @@ class CrmCustomerScore(models.Model):
         5. labels (`res.partner._crm_write_labels`): reads crm_customer_score and crm_seg;
            writes the labels on res_partner.
         6. prospects (`res.partner._crm_write_prospects`): reads crm_lead, calendar_event,
-           mail_message and crm_customer_score; writes the prospect label on res_partner.
+           mail_message, crm_customer_score and crm_customer_prospect; writes the prospect
+           label on res_partner and crm_customer_prospect.
 
         Returns the figures of the run: customers, recomputed (from their sales), moved
         (changed segment), written (rows), associations, steps (seconds per step), seconds.
@@ -518,7 +564,7 @@ class CrmCustomerScore(models.Model):
         if isinstance(company, int):  # called from XML data (<function>)
             company = self.env["res.company"].browse(company)
         started = time.monotonic()
-        window = Window.of(company, as_of or fields.Date.context_today(self), recount)
+        window = Window.of(company, as_of or self._today(company), recount)
         self.env.flush_all()
         times = StepTimes()
         self.env.cr.execute(DROP_REFRESH_TABLES)
@@ -571,14 +617,17 @@ class CrmCustomerScore(models.Model):
                 company, window.as_of, figures
             )
         # the contacts written since the day before the last refresh have their labels
-        # checked one by one (new contacts of a customer, contacts moved to another)
+        # checked one by one (new contacts of a customer, contacts moved to another, the
+        # contact kept by a merge, which takes the labels of the contacts merged into it)
         since = None
         if window.previous and not window.recount:
             since = datetime.combine(window.previous - timedelta(days=1), datetime.min.time())
         with times("labels"):
             self.env["res.partner"]._crm_write_labels(company, since, anyone_left)
         with times("prospects"):
-            self.env["res.partner"]._crm_write_prospects(company, window.as_of, window.recount)
+            self.env["res.partner"]._crm_write_prospects(
+                company, window.as_of, window.recount, since
+            )
         return stats
 
     # ------------------------------------------------------------------ cron
@@ -587,11 +636,10 @@ class CrmCustomerScore(models.Model):
     def _cron_refresh(self):
         """Refresh one company per run, the stalest first; report progress so that the
         scheduler runs again at once while companies are left. Safe to run twice."""
-        today = fields.Date.context_today(self)
         companies = self.env["res.company"].search([])
         stale = companies.filtered(
             lambda c: not c.crm_insight_refreshed_at
-            or fields.Datetime.context_timestamp(self, c.crm_insight_refreshed_at).date() < today
+            or self._today(c, c.crm_insight_refreshed_at) < self._today(c)
         ).sorted(lambda c: c.crm_insight_refreshed_at or fields.Datetime.to_datetime("1970-01-01"))
         if not stale:
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
@@ -599,7 +647,7 @@ class CrmCustomerScore(models.Model):
         company = stale[0]
         # once a week every month's product pairs are counted again, so that orders
         # changed in SQL, behind the ORM's back, are counted within the week
-        recount = today.weekday() == RECOUNT_WEEKDAY
+        recount = self._today(company).weekday() == RECOUNT_WEEKDAY
         try:
             with self.env.cr.savepoint():
                 self.with_company(company)._refresh_company(company, recount=recount)

@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_amount
 
 from ..lib import credit
+from .refresh_tools import figures_days
 
 CREDIT_GRADES = [(letter, letter.upper()) for letter, _lowest, _months in credit.GRADES]
 
@@ -95,13 +96,24 @@ class CrmCustomerScore(models.Model):
                 limit=format_amount(self.env, self.credit_limit_suggested, currency),
             )
         )
+        if self.credit_limit_suggested <= self.company_id.crm_credit_floor:
+            lines.append(
+                _(
+                    "That is the company's lowest credit limit: once applied, quotations and "
+                    "invoices warn as soon as more than it is unpaid."
+                )
+            )
         return lines
 
     def action_apply_credit_limit(self):
         """Managers: put the suggested credit limit on the customer (Odoo's own partner
         credit limit, of this row's company), and turn the partner's limit on. A credit
         limit is a finance control: it takes a Customer Identification manager who may
-        also set credit limits in Invoicing (Odoo's own rule for that field)."""
+        also set credit limits in Invoicing (Odoo's own rule for that field). The limit
+        suggested is never 0 (which Odoo reads as no limit): grade E gets the company's
+        lowest limit. Returns a notification, a warning when a company does not check
+        credit limits (its Sales Credit Limit setting is off): the limit is then set but
+        warns nobody."""
         user = self.env.user
         if not user.has_group(
             "crm_identification.group_crm_identification_manager"
@@ -121,6 +133,16 @@ class CrmCustomerScore(models.Model):
                     customers=", ".join(unrated.partner_id.mapped("display_name")),
                 )
             )
+        unlimited = self.filtered(lambda score: score.credit_limit_suggested <= 0)
+        if unlimited:
+            raise UserError(
+                self.env._(
+                    "The suggested credit limit of %(customers)s is 0, which Odoo reads as no "
+                    "limit at all. Refresh the customer insight (it suggests at least the "
+                    "company's lowest credit limit) and apply again. Nothing was changed.",
+                    customers=", ".join(unlimited.partner_id.mapped("display_name")),
+                )
+            )
         for score in self:
             partner = score.partner_id.with_company(score.company_id)
             partner.write(
@@ -135,7 +157,38 @@ class CrmCustomerScore(models.Model):
                     grade=score.credit_grade.upper(),
                 )
             )
-        return True
+        unchecked = self.company_id.filtered(lambda company: not company.account_use_credit_limit)
+        if unchecked:
+            return self._notify(
+                "warning",
+                self.env._(
+                    "Credit limit set, but not checked: %(companies)s does not check credit "
+                    "limits, so quotations and invoices of this customer will not warn. Turn "
+                    "on Sales Credit Limit in the Invoicing settings.",
+                    companies=", ".join(unchecked.mapped("name")),
+                ),
+            )
+        return self._notify(
+            "success",
+            self.env._(
+                "Credit limit set for %(customers)s: their quotations and invoices warn "
+                "beyond it.",
+                customers=", ".join(self.partner_id.mapped("display_name")),
+            ),
+        )
+
+    def _notify(self, kind, message):
+        """A notification of the web client, then the view reloaded."""
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": kind,
+                "message": message,
+                "sticky": kind == "warning",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def _credit_sql(self, company):
         """One row per customer with an invoice of the window or still open: the credit
@@ -225,22 +278,24 @@ class CrmCustomerScore(models.Model):
             grade=grade,
             limit=self._credit_limit_sql(
                 SQL("invoiced / %s * (CASE grade %s END)", company.crm_lookback_days
-                    / credit.DAYS_PER_MONTH, months)
+                    / credit.DAYS_PER_MONTH, months),
+                company.crm_credit_floor,
             ),
         )  # fmt: skip
 
-    def _credit_limit_sql(self, amount):
-        """SQL of `credit.round_significant` on an amount: two significant digits."""
+    def _credit_limit_sql(self, amount, floor):
+        """SQL of `credit.suggested_limit` on an amount of months of sales: two significant
+        digits (`credit.round_significant`), at least `floor` (never 0, Odoo's "no
+        limit")."""
         return SQL(
-            """CASE WHEN (%(v)s) > 0 THEN
+            """GREATEST(CASE WHEN (%(v)s) > 0 THEN
                    FLOOR((%(v)s) / 10 ^ (FLOOR(LOG((%(v)s)::numeric)) - 1) + 0.5)
                    * 10 ^ (FLOOR(LOG((%(v)s)::numeric)) - 1)
-               ELSE 0 END""",
+               ELSE 0 END, %(floor)s)""",
             v=amount,
+            floor=floor,
         )
 
     def _credit_day(self, company):
         """The day the credit figures are computed for: the refresh's (in the context)."""
-        return (self.env.context.get("crm_figures_as_of") or {}).get(
-            company.id
-        ) or fields.Date.context_today(self)
+        return figures_days(self.env.context).get(company.id) or self._today(company)

@@ -1,7 +1,7 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
@@ -118,8 +118,16 @@ class CrmCustomerSegment(models.Model):
         return action
 
     def action_create_partner_filter(self):
-        """A saved filter on contacts for this segment, to reuse in lists and mailings."""
+        """A saved filter on contacts for this segment, to reuse in lists and mailings:
+        shared with everyone, so for Customer Identification managers."""
         self.ensure_one()
+        if not self.env.user.has_group("crm_identification.group_crm_identification_manager"):
+            raise AccessError(
+                self.env._(
+                    "Saving a segment as a contact filter shares it with every user: ask a "
+                    "Customer Identification manager to do it."
+                )
+            )
         domain = repr([("crm_segment_id", "=", self.id)])
         values = {
             "name": self.env._("Segment: %(segment)s", segment=self.name),

@@ -8,6 +8,7 @@ class CrmCustomerSegmentHistory(models.Model):
     _description = "Customer Segment History"
     _order = "date desc, id desc"
     _rec_name = "partner_id"
+    _check_company_auto = True
     _log_access = False  # written set-based by the refresh; `date` says when
 
     partner_id = fields.Many2one(

@@ -124,11 +124,14 @@ class CrmCustomerTouch(models.Model):
 
     _name = "crm.customer.touch"
     _description = "Customer With Changed Sales"
+    _check_company_auto = True
     # written on every change of a sale: as light as can be
     _log_access = False
 
     company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
-    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade")
+    partner_id = fields.Many2one(
+        "res.partner", required=True, ondelete="cascade", check_company=True
+    )
 
     _sql_constraints = [
         (

@@ -3,7 +3,6 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from odoo import Command, api, fields, models
-from odoo.tools import SQL
 
 # products bought together: (names, weight). A basket is one of these, sometimes with a
 # product from another, so that the pairs inside a bundle have a lift well above 1
@@ -68,23 +67,26 @@ SECOND = (
 )
 CITIES = ("Tehran", "Isfahan", "Shiraz", "Tabriz", "Mashhad", "Yazd", "Rasht", "Kerman")
 HISTORY_DAYS = 730
+# orders created and confirmed together
+ORDER_BATCH = 200
 
 
 class CrmIdentificationDemo(models.AbstractModel):
-    """The demo database's customer base: a few hundred customers with two years of
+    """The demo database's customer base: a hundred and twenty customers with two years of
     purchases drawn from the story the lifetime-value model tells (each customer buys at
     a rate of their own and may drop out after any purchase), baskets of products that
     are bought together, and some invoices paid on time or late. Deterministic: the same
     seed gives the same customers, orders and amounts, dated back from the install day.
-    Orders are written in SQL, confirmed as of their day, without deliveries or invoices
-    (a demo of the analysis, not of the logistics); partners, products, invoices and
-    payments through the ORM."""
+    Everything goes through the ORM, in batches: partners, products, orders (created,
+    confirmed, then dated on their day), invoices and payments. The ORM costs about 30 ms
+    of CPU an order where SQL cost nearly nothing: 120 customers (some 640 orders) still
+    fill every segment, fit the lifetime-value model and give products bought together."""
 
     _name = "crm.identification.demo"
     _description = "Customer Identification Demo Data"
 
     @api.model
-    def _generate(self, customers=300, seed=18):
+    def _generate(self, customers=120, seed=18):
         # no chatter messages or tracking for generated records: it is what makes them slow
         self = self.with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True)
         rng = random.Random(seed)
@@ -157,85 +159,44 @@ class CrmIdentificationDemo(models.AbstractModel):
         return [(name, size * rng.randint(1, 3)) for name in sorted(basket)]
 
     def _demo_write_orders(self, company, products, orders):
-        """The confirmed orders and their lines in two statements."""
-        self.env.flush_all()
-        user = self.env.user
-        rows = []
-        for index, (partner, day, basket) in enumerate(orders):
-            stamp = datetime.combine(day, time(10)) + timedelta(minutes=index % 480)
-            total = sum(PRICES[name][0] * qty for name, qty in basket)
-            cost = sum(PRICES[name][1] * qty for name, qty in basket)
-            rows.append((f"SD{index + 1:05d}", partner.id, partner.user_id.id, stamp, total, cost))
-        names, partner_ids, user_ids, stamps, totals, costs = (
-            list(c) for c in zip(*rows, strict=True)
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-            INSERT INTO sale_order (name, company_id, partner_id, partner_invoice_id,
-                                    partner_shipping_id, user_id, date_order, state,
-                                    picking_policy, currency_id, currency_rate,
-                                    amount_untaxed, amount_tax, amount_total, margin,
-                                    invoice_status, origin, create_uid, write_uid,
-                                    create_date, write_date)
-            SELECT n, %(company)s, p, p, p, u, d, 'sale', 'direct', %(currency)s, 1, t, 0, t,
-                   t - c, 'no', %(origin)s, %(user)s, %(user)s, d, d
-              FROM unnest(%(names)s::varchar[], %(partners)s::int[], %(users)s::int[],
-                          %(stamps)s::timestamp[], %(totals)s::numeric[], %(costs)s::numeric[])
-                       AS o(n, p, u, d, t, c)
-            RETURNING id
-            """,
-                company=company.id,
-                currency=company.currency_id.id,
-                origin=self.env._("Customer insight demo"),
-                user=user.id,
-                names=names,
-                partners=partner_ids,
-                users=user_ids,
-                stamps=stamps,
-                totals=totals,
-                costs=costs,
+        """The orders through the ORM, in batches of ORDER_BATCH: created with their lines,
+        confirmed, then dated on their day."""
+        SaleOrder = self.env["sale.order"]
+        origin = self.env._("Customer insight demo")
+        for start in range(0, len(orders), ORDER_BATCH):
+            batch = orders[start : start + ORDER_BATCH]
+            records = SaleOrder.create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "user_id": partner.user_id.id,
+                        "company_id": company.id,
+                        "origin": origin,
+                        "order_line": [
+                            Command.create(
+                                {
+                                    "product_id": products[name].id,
+                                    "product_uom_qty": qty,
+                                    "price_unit": PRICES[name][0],
+                                    "tax_id": [Command.clear()],
+                                }
+                            )
+                            for name, qty in basket
+                        ],
+                    }
+                    for partner, _day, basket in batch
+                ]
             )
-        )
-        order_ids = [row[0] for row in self.env.cr.fetchall()]
-        lines = [
-            (order_id, products[name].id, products[name].uom_id.id, name, qty, *PRICES[name])
-            for order_id, (_partner, _day, basket) in zip(order_ids, orders, strict=True)
-            for name, qty in basket
-        ]
-        columns = [list(c) for c in zip(*lines, strict=True)]
-        self.env.cr.execute(
-            SQL(
-                """
-            INSERT INTO sale_order_line (order_id, sequence, company_id, currency_id,
-                                         order_partner_id, salesman_id, product_id,
-                                         product_uom, state, name, product_uom_qty,
-                                         price_unit, technical_price_unit, discount,
-                                         price_subtotal, price_tax, price_total,
-                                         price_reduce_taxexcl, price_reduce_taxinc,
-                                         purchase_price, margin, customer_lead,
-                                         qty_delivered, qty_invoiced, invoice_status,
-                                         create_uid, write_uid, create_date, write_date)
-            SELECT l.o, 10, o.company_id, o.currency_id, o.partner_id, o.user_id, l.p, l.u,
-                   'sale', l.n, l.q, l.price, l.price, 0, l.q * l.price, 0, l.q * l.price,
-                   l.price, l.price, l.cost, l.q * (l.price - l.cost), 0, 0, 0, 'no',
-                   o.create_uid, o.create_uid, o.date_order, o.date_order
-              FROM unnest(%(orders)s::int[], %(products)s::int[], %(uoms)s::int[],
-                          %(names)s::varchar[], %(qtys)s::numeric[], %(prices)s::numeric[],
-                          %(costs)s::numeric[]) AS l(o, p, u, n, q, price, cost)
-              JOIN sale_order o ON o.id = l.o
-            """,
-                orders=columns[0],
-                products=columns[1],
-                uoms=columns[2],
-                names=columns[3],
-                qtys=columns[4],
-                prices=columns[5],
-                costs=columns[6],
-            )
-        )
-        self.env["sale.order"].invalidate_model()
-        self.env["sale.order.line"].invalidate_model()
+            # sold and delivered long ago: no delivery left to make (sale_stock's own
+            # switch, when it is installed)
+            records.with_context(skip_procurement=True).action_confirm()
+            # confirming dates an order today: put back the day it was sold on
+            for index, (order, (_partner, day, _basket)) in enumerate(
+                zip(records, batch, strict=True), start=start
+            ):
+                order.date_order = datetime.combine(day, time(10)) + timedelta(minutes=index % 480)
+            self.env.flush_all()
+            self.env.invalidate_all()
 
     def _demo_invoices(self, rng, partners, products):
         """Three invoices for each of these customers, due in 30 days, paid on time, late

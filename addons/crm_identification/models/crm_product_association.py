@@ -20,6 +20,7 @@ class CrmProductAssociation(models.Model):
     _name = "crm.product.association"
     _description = "Products Bought Together"
     _order = "lift desc, confidence desc, id"
+    _check_company_auto = True
 
     company_id = fields.Many2one("res.company", required=True, ondelete="cascade", index=True)
     product_id = fields.Many2one(

@@ -4,7 +4,7 @@ PostgreSQL settings it runs with, and the timing of its steps. No model here."""
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from odoo.tools import SQL
 
@@ -61,6 +61,25 @@ class Window:
     def previous_start(self):
         """The first day of the window of the stored figures."""
         return self.previous - (self.as_of - self.start) if self.previous else None
+
+
+# the context key in which the refresh gives the day it computes for, {company id: date},
+# to the steps that compile domains and to other addons' extra figures
+FIGURES_DAY_KEY = "crm_figures_as_of"
+
+
+def figures_days(context):
+    """{company id: day} of the refresh running, from the context: only date values under
+    integer keys, which server code alone can put there (a client's context is JSON: its
+    days are strings, left out), so that no client makes a figure use another day."""
+    given = context.get(FIGURES_DAY_KEY)
+    if not isinstance(given, dict):
+        return {}
+    return {
+        company: day
+        for company, day in given.items()
+        if isinstance(company, int) and isinstance(day, date) and not isinstance(day, datetime)
+    }
 
 
 @contextmanager

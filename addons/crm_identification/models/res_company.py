@@ -82,6 +82,15 @@ class ResCompany(models.Model):
         default=3,
         help="A pair of products bought together in fewer orders is not suggested.",
     )
+    crm_credit_floor = fields.Float(
+        string="Lowest Credit Limit",
+        default=1.0,
+        digits=(16, 2),
+        help="The smallest credit limit the credit grades suggest, in the company's "
+        "currency: the worst payers (grade E) get it, so that their quotations and invoices "
+        "warn from the first unpaid amount. Above 0: in Odoo a credit limit of 0 means no "
+        "limit at all.",
+    )
     crm_insight_refreshed_at = fields.Datetime(
         string="Customer Insight Computed On", readonly=True
     )
@@ -94,7 +103,7 @@ class ResCompany(models.Model):
         help="Sales source, monetary value and look-back window of the stored figures.",
     )
     crm_clv_method = fields.Selection(
-        [("model", "BG/NBD + Gamma-Gamma"), ("historical", "Historical value")],
+        [("model", "BG/NBD model"), ("historical", "Historical value")],
         string="Lifetime Value Method",
         readonly=True,
     )
@@ -113,17 +122,25 @@ class ResCompany(models.Model):
     crm_clv_params = fields.Json(string="Lifetime Value Model", readonly=True)
     crm_clv_note = fields.Char(string="Lifetime Value Note", compute="_compute_crm_clv_note")
 
-    @api.depends("crm_clv_reason", "crm_clv_repeat_customers")
+    @api.depends("crm_clv_reason", "crm_clv_repeat_customers", "crm_clv_params")
     @api.depends_context("lang")
     def _compute_crm_clv_note(self):
         """Why the lifetime value is what it is, in the reader's language."""
         _ = self.env._
         for company in self:
-            company.crm_clv_note = {
-                "fitted": _(
-                    "Fitted on %(customers)s customers with repeat orders.",
+            fitted = _(
+                "Fitted on %(customers)s customers with repeat orders.",
+                customers=company.crm_clv_repeat_customers,
+            )
+            params = (company.crm_clv_params or {}).get("params") or {}
+            if company.crm_clv_method == "model" and not clv.has_spend_model(params):
+                fitted = _(
+                    "Fitted on %(customers)s customers with repeat orders, without a spend "
+                    "model: purchases are valued at each customer's own average.",
                     customers=company.crm_clv_repeat_customers,
-                ),
+                )
+            company.crm_clv_note = {
+                "fitted": fitted,
                 "too_few_repeat": _(
                     "only %(repeat)s customers ordered more than once; the BG/NBD model "
                     "needs at least %(needed)s.",
@@ -172,6 +189,7 @@ class ResCompany(models.Model):
         "crm_sales_source",
         "crm_monetary_basis",
         "crm_clv_discount_rate",
+        "crm_credit_floor",
     )
     def _check_crm_settings(self):
         _ = self.env._
@@ -222,6 +240,14 @@ class ResCompany(models.Model):
                         "Market-basket thresholds: support and confidence are percentages "
                         "between 0 and 100, lift is not negative, and at least one order "
                         "must hold both products."
+                    )
+                )
+            if c.crm_credit_floor <= 0:
+                raise ValidationError(
+                    _(
+                        "The lowest credit limit must be above 0 (for example 1): in Odoo a "
+                        "credit limit of 0 means no limit at all, so the worst payers would get "
+                        "unlimited credit."
                     )
                 )
             if c.crm_sales_source == "invoices" and c.crm_monetary_basis == "margin":

@@ -40,3 +40,4 @@ class ResConfigSettings(models.TransientModel):
     crm_basket_min_orders = fields.Integer(
         related="company_id.crm_basket_min_orders", readonly=False
     )
+    crm_credit_floor = fields.Float(related="company_id.crm_credit_floor", readonly=False)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from .crm_customer_score import CHURN_STATUSES, VALUE_TIERS
@@ -11,7 +12,13 @@ from .refresh_tools import INDEXED, local_settings
 _GROUP = "crm_identification.group_crm_identification_user"
 # a label of the insight stored on the contact: one value per company, written by the
 # refresh only, no index (the refresh rewrites it; searches go through the contact list)
-_LABEL = {"company_dependent": True, "readonly": True, "index": False, "groups": _GROUP}
+_LABEL = {
+    "company_dependent": True,
+    "readonly": True,
+    "index": False,
+    "copy": False,
+    "groups": _GROUP,
+}
 # those labels: contact field -> crm_customer_score column
 LABELS = {
     "crm_segment_id": "segment_id",
@@ -21,6 +28,9 @@ LABELS = {
     "crm_frequency_score": "frequency_score",
     "crm_monetary_score": "monetary_score",
 }
+# every label the refresh writes on contacts, in SQL: no client sets them (see
+# `ResPartner._crm_without_labels`)
+REFRESH_LABELS = frozenset({*LABELS, "crm_prospect"})
 
 
 class ResPartner(models.Model):
@@ -89,6 +99,7 @@ class ResPartner(models.Model):
         string="Prospect",
         company_dependent=True,
         readonly=True,
+        copy=False,
         groups=_GROUP,
         help="Opportunities, meetings or emails in the look-back window, and no sale yet "
         "(as of the last refresh).",
@@ -148,12 +159,13 @@ class ResPartner(models.Model):
                 partner.commercial_partner_id.id, []
             )
 
-    @api.depends_context("company")
+    @api.depends_context("company", "uid")
     @api.depends("commercial_partner_id")
     def _compute_crm_engagement(self):
         """Each customer's (commercial partner and contacts) engagement over the
         look-back window: open opportunities and their expected revenue, meetings, emails
-        received, and the last of them; one query for all the partners."""
+        received, and the last of them, of the documents the reader may open; one query for
+        all the partners."""
         since = fields.Datetime.now() - timedelta(days=self.env.company.crm_lookback_days)
         rows = {}
         if self.commercial_partner_id.ids:
@@ -162,7 +174,7 @@ class ResPartner(models.Model):
                 for row in self.env.execute_query(
                     SQL(
                         "SELECT * FROM (%s) engagement WHERE partner_id IN %s",
-                        self._crm_engagement_sql(self.env.company, since),
+                        self._crm_engagement_sql(self.env.company, since, readable=True),
                         tuple(self.commercial_partner_id.ids),
                     )
                 )
@@ -177,7 +189,14 @@ class ResPartner(models.Model):
             partner.crm_engaged_emails = emails
             partner.crm_last_interaction = last
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(REFRESH_LABELS.intersection(vals) for vals in vals_list):
+            raise AccessError(self._crm_labels_refused())
+        return super().create(vals_list)
+
     def write(self, vals):
+        vals = self._crm_without_labels(vals)
         # archived, restored, or moved under another company (with their own contacts,
         # whose commercial partner follows): the customers whose sales they carry, before
         # and after
@@ -190,6 +209,27 @@ class ResPartner(models.Model):
         result = super().write(vals)
         note_customers(self.env, partners=moved.ids + moved.commercial_partner_id.ids)
         return result
+
+    def _crm_without_labels(self, vals):
+        """`vals` without the insight labels (REFRESH_LABELS), unless written as the
+        superuser. They are the refresh's, computed from the sales and written in SQL: a
+        client may not set them on a contact (offers and visit plans target customers by
+        them), nor may a partner merge copy those of the contacts merged onto the one kept
+        (the next refresh writes its own). A write of nothing but labels, or a new contact
+        given labels, is refused."""
+        forged = REFRESH_LABELS.intersection(vals)
+        if not forged or self.env.su:
+            return vals
+        if forged == set(vals):
+            raise AccessError(self._crm_labels_refused())
+        return {name: value for name, value in vals.items() if name not in forged}
+
+    def _crm_labels_refused(self):
+        return self.env._(
+            "Segment, value tier, churn status, R/F/M scores and the prospect label are "
+            "computed from the sales by the customer-insight refresh and cannot be set by "
+            "hand. Change the sales, or a segment's rule, and refresh."
+        )
 
     def _crm_create_win_back_opportunity(self, score=None):
         """An opportunity for the customer's salesperson (or the current user) to win the
@@ -357,11 +397,18 @@ class ResPartner(models.Model):
             self.env.cr.execute("DROP TABLE crm_relabel, crm_written")
 
     @api.model
-    def _crm_engagement_sql(self, company, since):
+    def _crm_engagement_sql(self, company, since, readable=False):
         """Per commercial partner with any: open opportunities (active, not won) and their
         expected revenue, meetings attended and emails received since `since` (opportunities
         of any date), and the last interaction. Internal users and companies' own partners
-        are left out: they attend every meeting."""
+        are left out: they attend every meeting. With `readable`, only what the current
+        user may open counts (a figure never shows a document its reader cannot open):
+        the opportunities and meetings their record rules let them read, and the emails
+        posted on contacts and opportunities they can read; without, everything (the
+        refresh's prospect labels)."""
+        visible = {"leads": SQL("TRUE"), "events": SQL("TRUE"), "emails": SQL("TRUE")}
+        if readable and not self.env.su:
+            visible = self._crm_readable_engagement()
         return SQL(
             """
             SELECT partner_id, SUM(opportunities)::int, SUM(pipeline)::float8,
@@ -373,20 +420,20 @@ class ResPartner(models.Model):
                   FROM crm_lead l JOIN res_partner p ON p.id = l.partner_id
                   LEFT JOIN crm_stage st ON st.id = l.stage_id
                  WHERE l.active AND l.type = 'opportunity' AND NOT COALESCE(st.is_won, FALSE)
-                   AND (l.company_id = %(company)s OR l.company_id IS NULL)
+                   AND (l.company_id = %(company)s OR l.company_id IS NULL) AND %(leads)s
                  GROUP BY 1
                  UNION ALL
                 SELECT p.commercial_partner_id, 0, 0, COUNT(*), 0, MAX(e.start)
                   FROM calendar_event e
                   JOIN calendar_event_res_partner_rel r ON r.calendar_event_id = e.id
                   JOIN res_partner p ON p.id = r.res_partner_id
-                 WHERE e.active AND e.start >= %(since)s
+                 WHERE e.active AND e.start >= %(since)s AND %(events)s
                  GROUP BY 1
                  UNION ALL
                 SELECT p.commercial_partner_id, 0, 0, 0, COUNT(*), MAX(m.date)
                   FROM mail_message m JOIN res_partner p ON p.id = m.author_id
                  WHERE m.message_type = 'email' AND m.model IN ('res.partner', 'crm.lead')
-                   AND m.date >= %(since)s
+                   AND m.date >= %(since)s AND %(emails)s
                  GROUP BY 1
               ) engaged
              WHERE NOT EXISTS (SELECT 1 FROM res_users u JOIN res_partner up
@@ -398,26 +445,54 @@ class ResPartner(models.Model):
             """,
             company=company.id,
             since=since,
+            **visible,
         )
 
+    def _crm_readable_engagement(self):
+        """The conditions of `_crm_engagement_sql` on what the current user may open:
+        their record rules on opportunities, meetings and the documents emails are posted
+        on, as subqueries (`_search` as the user); nothing of a model they cannot read."""
+
+        def readable(model, domain, column):
+            Model = self.env[model]
+            if not Model.has_access("read"):
+                return SQL("FALSE")
+            return SQL("%s IN %s", SQL(column), Model._search(domain).subselect())
+
+        leads = readable("crm.lead", [("type", "=", "opportunity")], "l.id")
+        return {
+            "leads": leads,
+            "events": readable("calendar.event", [], "e.id"),
+            "emails": SQL(
+                "((m.model = 'res.partner' AND %s) OR (m.model = 'crm.lead' AND %s))",
+                readable("res.partner", [], "m.res_id"),
+                readable("crm.lead", [], "m.res_id"),
+            ),
+        }
+
     @api.model
-    def _crm_write_prospects(self, company, as_of, recount=False):
+    def _crm_write_prospects(self, company, as_of, recount=False, since=None):
         """Step 6 of the customer-insight refresh: the contacts of every commercial
         partner engaged in the window (see `_crm_engagement_sql`) with no insight row
         (no sale) get the company's prospect label; the others lose it. The company's
         prospects are kept (crm_customer_prospect), so that each night reads only the
-        contacts of the prospects that came or went, through the index; with `recount`,
-        every contact holding the label is checked. Reads crm_lead, calendar_event,
-        mail_message and crm_customer_score; writes crm_customer_prospect and res_partner,
-        only where the label changes."""
+        contacts of the prospects that came or went, through the index, and those written
+        since `since` (a datetime): a merge of partners copies the label of a prospect onto
+        the contact kept, a contact moves to another company, and neither is a prospect
+        coming or going. With `recount` (or no `since`), every contact holding the label is
+        checked. Reads crm_lead, calendar_event, mail_message and crm_customer_score; writes
+        crm_customer_prospect and res_partner, only where the label changes."""
         key = str(company.id)
-        since = as_of - timedelta(days=company.crm_lookback_days)
+        since_day = as_of - timedelta(days=company.crm_lookback_days)
         gone_contacts = (
             SQL("SELECT id FROM res_partner WHERE crm_prospect ? %s", key)
-            if recount
+            if recount or since is None
             else SQL(
                 "SELECT c.id FROM res_partner c"
                 "  JOIN gone g ON g.partner_id = c.commercial_partner_id"
+                " UNION "
+                "SELECT id FROM res_partner WHERE write_date >= %s",
+                since,
             )
         )
         with local_settings(self.env.cr, INDEXED):
@@ -452,7 +527,7 @@ class ResPartner(models.Model):
                    AND (p.crm_prospect ->> %(key)s) IS DISTINCT FROM 'true';
                 DROP TABLE crm_prospects
                 """,
-                    engaged=self._crm_engagement_sql(company, since),
+                    engaged=self._crm_engagement_sql(company, since_day),
                     company=company.id,
                     key=key,
                     gone_contacts=gone_contacts,

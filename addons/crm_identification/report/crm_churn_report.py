@@ -3,10 +3,12 @@ from odoo.tools import SQL
 
 
 class CrmChurnReport(models.Model):
-    """Churn rate per month (last twelve) and per segment: customers lost during the month
-    over customers active at its start, each counted in the segment it was in at the start
-    of the month (from the segment history; before its first recorded change, the segment
-    the customer was first put in)."""
+    """Churn rate per month and per segment: customers lost during the month over customers
+    active at its start, each counted in the segment it was in at the start of the month
+    (from the segment history; before its first recorded change, the segment the customer
+    was first put in). The months are the twelve up to the day of the company's figures
+    (its last refresh, `res.company.crm_figures_as_of`), not the database's clock: the
+    report and the figures it counts agree on what "now" is."""
 
     _name = "crm.churn.report"
     _description = "Churn Rate"
@@ -39,9 +41,13 @@ class CrmChurnReport(models.Model):
             """
             CREATE VIEW crm_churn_report AS
             WITH months AS (
-                SELECT generate_series(
-                           date_trunc('month', CURRENT_DATE) - INTERVAL '11 months',
-                           date_trunc('month', CURRENT_DATE), INTERVAL '1 month')::date AS month
+                SELECT c.id AS company_id,
+                       generate_series(
+                           date_trunc('month', c.crm_figures_as_of) - INTERVAL '11 months',
+                           date_trunc('month', c.crm_figures_as_of), INTERVAL '1 month'
+                       )::date AS month
+                  FROM res_company c
+                 WHERE c.crm_figures_as_of IS NOT NULL
             ),
             spans AS (
                 SELECT partner_id, company_id, segment_id,
@@ -62,7 +68,7 @@ class CrmChurnReport(models.Model):
                                           AND s.lost_date < m.month + INTERVAL '1 month')
                            AS lost_count
                   FROM months m
-                 CROSS JOIN crm_customer_score s
+                  JOIN crm_customer_score s ON s.company_id = m.company_id
                   LEFT JOIN spans h ON h.partner_id = s.partner_id
                                    AND h.company_id = s.company_id
                                    AND h.valid_from <= m.month AND m.month < h.valid_to

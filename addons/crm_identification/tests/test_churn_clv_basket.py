@@ -1,8 +1,7 @@
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
-from odoo import fields
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import freeze_time, tagged
 
 from .common import InsightCase
 
@@ -225,6 +224,7 @@ class TestChurnClvBasket(InsightCase):
         champions.rule_domain = "[('recency_score', '>=', 4)]"
         self.assertFalse(champions.rule_error)
 
+    @freeze_time("2027-02-28 12:00:00")
     def test_cron_refreshes_every_company_once_a_day(self):
         second = self.env["res.company"].create({"name": "Second Co"})
         companies = self.env["res.company"].search([])
@@ -239,22 +239,30 @@ class TestChurnClvBasket(InsightCase):
         self.assertEqual(companies.mapped("crm_insight_refreshed_at"), stamp)
 
     def test_churn_rate_report_counts_the_month_a_customer_was_lost(self):
-        # the report counts months back from today: a company of its own, today's dates
-        today = fields.Date.today()
+        # the report counts the twelve months up to the day of the company's figures: a
+        # company of its own, refreshed on a fixed day (the database's clock plays no part)
+        day = date(2021, 3, 15)
         company = self.env["res.company"].create({"name": "Churn Report Co"})
         lapsed = self.customer("Lapsed Monthly")
         for i in range(4):
-            self.order(lapsed, days_ago=100 + 30 * i, amount=100, as_of=today, company=company)
+            self.order(lapsed, days_ago=130 + 30 * i, amount=100, as_of=day, company=company)
         # a customer of another salesperson, buying all along
         steady = self.customer("Steady Monthly", user_id=self.salesman.id)
         for i in range(8):
-            self.order(steady, days_ago=5 + 30 * i, amount=100, as_of=today, company=company)
-        self.refresh(as_of=today, company=company)
+            self.order(steady, days_ago=5 + 30 * i, amount=100, as_of=day, company=company)
+        self.refresh(as_of=day, company=company)
         score = self.score(lapsed, company=company)
         self.assertEqual(score.churn_status, "lost")
-        self.assertEqual(score.lost_date, today - timedelta(days=100 - 90))
+        # ordered every 30 days, lost after three times that: 90 days after the last order
+        self.assertEqual(score.lost_date, day - timedelta(days=130 - 90))
         month = score.lost_date.replace(day=1)
+        self.assertEqual(month, date(2021, 2, 1))
         Report = self.env["crm.churn.report"]
+        self.assertEqual(
+            sorted(set(Report.search([("company_id", "=", company.id)]).mapped("month"))),
+            [date(2020, m, 1) for m in range(4, 13)] + [date(2021, m, 1) for m in range(1, 4)],
+            "the twelve months up to the day of the figures",
+        )
         rows = Report.search([("company_id", "=", company.id), ("month", "=", month)])
         self.assertEqual(sum(rows.mapped("lost_count")), 1)
         self.assertEqual(rows.filtered("lost_count").segment_id, score.segment_id)
@@ -302,7 +310,12 @@ class TestChurnClvBasket(InsightCase):
         Report.invalidate_model()  # a view: its rows keep their ids, not their values
         rows = Report.search([("company_id", "=", company.id), ("month", "=", month)])
         self.assertEqual(rows.filtered("lost_count").segment_id, loyal)
-        next_month = (month + timedelta(days=32)).replace(day=1)
-        if next_month <= today:
-            later = Report.search([("company_id", "=", company.id), ("month", "=", next_month)])
-            self.assertEqual(later.segment_id, score.segment_id)
+        # the month after, in the segment it moved to (its row: no salesperson)
+        later = Report.search(
+            [
+                ("company_id", "=", company.id),
+                ("month", "=", date(2021, 3, 1)),
+                ("user_id", "=", False),
+            ]
+        )
+        self.assertEqual(later.segment_id, score.segment_id)

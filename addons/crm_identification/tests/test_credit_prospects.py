@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from ..lib import credit
@@ -61,7 +61,9 @@ class TestCreditAndProspects(InsightCase):
         expected = credit.score(0.5, 5.0, 100, 1000)
         self.assertEqual(score.credit_score, expected)
         self.assertEqual(score.credit_grade, credit.grade(expected))
-        limit = credit.suggested_limit(score.credit_grade, 1000, self.company.crm_lookback_days)
+        limit = credit.suggested_limit(
+            score.credit_grade, 1000, self.company.crm_lookback_days, self.company.crm_credit_floor
+        )
         self.assertEqual(score.credit_limit_suggested, limit)
         self.assertIn("50% paid after the due date", score.explanation)
         self.assertIn(f"Credit grade {score.credit_grade.upper()}", score.explanation)
@@ -93,7 +95,9 @@ class TestCreditAndProspects(InsightCase):
             with self.assertRaises(AccessError):
                 score.with_user(user).action_apply_credit_limit()
         self.manager.groups_id |= self.env.ref("account.group_account_invoice")
-        score.with_user(self.manager).action_apply_credit_limit()
+        self.company.account_use_credit_limit = True
+        action = score.with_user(self.manager).action_apply_credit_limit()
+        self.assertEqual(action["params"]["type"], "success")
         self.assertTrue(self.payer.use_partner_credit_limit)
         self.assertEqual(self.payer.credit_limit, score.credit_limit_suggested)
         self.assertIn("Credit limit set to", self.payer.message_ids[0].body)
@@ -102,6 +106,44 @@ class TestCreditAndProspects(InsightCase):
         self.refresh()
         with self.assertRaisesText(UserError, "has no credit grade yet"):
             self.score(unrated).with_user(self.manager).action_apply_credit_limit()
+
+    def test_the_worst_payers_get_the_lowest_limit_never_no_limit(self):
+        # every invoice paid three months late, the last one still open: grade E, which
+        # suggests no months of sales
+        bad = self.customer("Pays Late")
+        self.order(bad, days_ago=200, amount=100)
+        self.invoice(bad, days_ago=200, amount=400, paid_days_ago=80)
+        self.invoice(bad, days_ago=180, amount=400, paid_days_ago=60)
+        self.invoice(bad, days_ago=150, amount=400)
+        self.company.crm_credit_floor = 10.0
+        self.refresh()
+        score = self.score(bad)
+        self.assertEqual(score.credit_grade, "e")
+        # in Odoo a credit limit of 0 is no limit: the lowest limit instead
+        self.assertEqual(score.credit_limit_suggested, 10.0)
+        self.assertIn("the company's lowest credit limit", score.explanation)
+        self.manager.groups_id |= self.env.ref("account.group_account_invoice")
+        # the company does not check credit limits: applying says so
+        self.company.account_use_credit_limit = False
+        action = score.with_user(self.manager).action_apply_credit_limit()
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn("Turn on Sales Credit Limit", action["params"]["message"])
+        bad.invalidate_recordset()
+        self.assertEqual((bad.credit_limit, bad.use_partner_credit_limit), (10.0, True))
+        # limited, not unlimited: once the company checks limits, a quotation warns
+        self.company.account_use_credit_limit = True
+        quotation = self.env["sale.order"].create(
+            {
+                "partner_id": bad.id,
+                "order_line": [
+                    Command.create({"product_id": self.products["A"].id, "price_unit": 20})
+                ],
+            }
+        )
+        self.assertIn("has reached its credit limit", quotation.partner_credit_warning)
+        # a lowest limit of 0 would mean no limit: refused
+        with self.assertRaisesText(ValidationError, "lowest credit limit must be above 0"):
+            self.company.crm_credit_floor = 0
 
     def test_a_contact_with_an_opportunity_and_no_sale_is_a_prospect(self):
         prospect = self.customer("Interested Co", is_company=True)

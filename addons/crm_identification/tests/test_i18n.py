@@ -5,3 +5,5 @@ from odoo.tests import tagged
 @tagged("post_install", "-at_install")
 class TestTranslations(TranslationCompleteCase):
     MODULE = "crm_identification"
+    # Odoo's test loader skips test methods a class inherits unless told otherwise
+    allow_inherited_tests_method = True

@@ -41,13 +41,24 @@ class TestSalesHooks(InsightCase):
 
     @contextmanager
     def hooks_off(self):
-        """Our notes turned off: what Odoo alone runs."""
-        off = lambda *args, **kwargs: None  # noqa: E731
+        """Every hook of ours turned off, on the server side: what Odoo alone runs. The
+        hooks all end in `note_customers` (customers and basket months noted for the
+        commit): with it off nothing is noted, so the commit runs no statement of ours and
+        the baseline holds none."""
+        noted = []
+
+        def off(env, pairs=(), partners=(), months=()):
+            noted.append((pairs, partners, months))
+
         with (
             patch(f"{HOOKS}.sale_order.note_customers", off),
             patch(f"{HOOKS}.account_move.note_customers", off),
+            patch(f"{HOOKS}.crm_basket_month.note_customers", off),
+            patch(f"{HOOKS}.res_partner.note_customers", off),
         ):
             yield
+        # the hooks did run (and were silenced): the baseline is the same flow
+        self.assertTrue(noted, "the flow measured runs our hooks")
 
     def count(self, function):
         """Queries run by function() and the flush and pre-commit hooks after it."""
@@ -71,6 +82,9 @@ class TestSalesHooks(InsightCase):
         alone, ours = self.draft(self.buyers[0]), self.draft(self.buyers[1])
         with self.hooks_off():
             baseline = self.count(alone.action_confirm)
+        # the baseline holds no statement of ours: one more than it is ours, a second fails
+        self.assertEqual(self.count(ours.action_confirm), baseline + 1)
+        ours = self.draft(self.buyers[6])
         with self.assertQueryCount(baseline + 1):
             ours.action_confirm()
         # three orders of ten lines at once: still one statement of ours
@@ -90,6 +104,7 @@ class TestSalesHooks(InsightCase):
         invoices[3].action_post()  # warm the caches
         with self.hooks_off():
             baseline = self.count(invoices[0].action_post)
+        self.assertEqual(self.count(invoices[2].action_post), baseline + 1)
         with self.assertQueryCount(baseline + 1):
             invoices[1].action_post()
         self.assertIn((self.company.id, self.buyers[1].id), self.touched())

@@ -1,8 +1,8 @@
 import ast
+from datetime import date
 
-from odoo import fields
-from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import freeze_time, new_test_user, tagged
 
 from .common import InsightCase
 
@@ -64,21 +64,9 @@ class TestSecurity(InsightCase):
         other = self.env["res.company"].create({"name": "Other Insight Co"})
         self.manager.write({"company_ids": [(4, other.id)]})
         foreign = self.customer("Foreign Customer")
-        order = (
-            self.env["sale.order"]
-            .with_company(other)
-            .create(
-                {
-                    "partner_id": foreign.id,
-                    "company_id": other.id,
-                    "order_line": [
-                        (0, 0, {"product_id": self.products["A"].id, "price_unit": 10})
-                    ],
-                }
-            )
-        )
-        order.action_confirm()
-        self.refresh(company=other, as_of=fields.Date.today())
+        # dated from the fixed day of the tests, not today
+        self.order(foreign, days_ago=3, amount=10, company=other)
+        self.refresh(company=other)
         self.assertTrue(self.score(foreign, company=other))
         as_manager = self.env["crm.customer.score"].with_user(self.manager)
         # only the selected companies' rows
@@ -134,3 +122,93 @@ class TestSecurity(InsightCase):
         self.assertEqual(
             self.env["ir.filters"].search_count([("name", "=", "Segment: Champions")]), 1
         )
+
+    def test_engagement_counts_only_what_the_reader_can_open(self):
+        # a prospect with an opportunity of each salesperson: "Sales / User: Own Documents"
+        # users (the insight user group implies it) open only their own
+        prospect = self.customer("Engaged Co", is_company=True)
+        Lead = self.env["crm.lead"]
+        hidden = Lead.create(
+            {
+                "name": "Their big deal",
+                "type": "opportunity",
+                "partner_id": prospect.id,
+                "expected_revenue": 7000,
+                "user_id": self.other_salesman.id,
+            }
+        )
+        Lead.create(
+            {
+                "name": "My small deal",
+                "type": "opportunity",
+                "partner_id": prospect.id,
+                "expected_revenue": 500,
+                "user_id": self.salesman.id,
+            }
+        )
+        hidden.message_post(body="Send me the quote", message_type="email", author_id=prospect.id)
+        self.assertFalse(self.salesman.has_group("sales_team.group_sale_salesman_all_leads"))
+        with self.assertRaises(AccessError):
+            hidden.with_user(self.salesman).read(["expected_revenue"])
+        mine = prospect.with_user(self.salesman)
+        self.assertEqual(
+            (mine.crm_engaged_opportunities, mine.crm_engaged_pipeline, mine.crm_engaged_emails),
+            (1, 500, 0),
+        )
+        theirs = prospect.with_user(self.other_salesman)
+        self.assertEqual(
+            (theirs.crm_engaged_opportunities, theirs.crm_engaged_pipeline),
+            (1, 7000),
+        )
+        self.assertEqual(theirs.crm_engaged_emails, 1)
+        # who sees every opportunity sees every figure
+        self.assertEqual(
+            (prospect.crm_engaged_opportunities, prospect.crm_engaged_pipeline), (2, 7500)
+        )
+
+    @freeze_time("2027-02-28 20:00:00")
+    def test_the_refresh_day_is_the_companys_not_the_clients(self):
+        # 20:00 in London is already March 1st in Kiritimati: a client's time zone, or a day
+        # of its own in the context, does not move the day the refresh computes for
+        self.manager.tz = "Europe/London"
+        self.company.partner_id.tz = False
+        forged = {"tz": "Pacific/Kiritimati", "crm_figures_as_of": {self.company.id: "2001-01-01"}}
+        Score = self.env["crm.customer.score"].with_user(self.manager).with_context(**forged)
+        Score.action_refresh_now()
+        self.assertEqual(self.company.crm_figures_as_of, date(2027, 2, 28))
+        # the company's own time zone decides, when it has one
+        self.company.partner_id.tz = "Pacific/Auckland"
+        Score.action_refresh_now()
+        self.assertEqual(self.company.crm_figures_as_of, date(2027, 3, 1))
+        # a day in the context is the refresh's only when server code put a date there
+        Score = self.env["crm.customer.score"]
+        recent = [("company_id", "=", self.company.id), ("recency_days", "<=", 10)]
+        with_string = Score.with_context(crm_figures_as_of={self.company.id: "2001-01-01"})
+        self.assertEqual(with_string.search(recent), Score.search(recent))
+
+    def test_company_bound_records_refer_to_their_company_only(self):
+        other = self.env["res.company"].create({"name": "Other Segments Co"})
+        foreign_segment = self.env["crm.customer.segment"].create(
+            {"name": "Theirs only", "company_id": other.id}
+        )
+        History = self.env["crm.customer.segment.history"]
+        with self.assertRaisesText(UserError, "Incompatible companies"):
+            History.create(
+                {
+                    "partner_id": self.mine.id,
+                    "company_id": self.company.id,
+                    "segment_id": foreign_segment.id,
+                    "date": "2020-06-30 10:00:00",
+                }
+            )
+        with self.assertRaisesText(UserError, "Incompatible companies"):
+            stranger = self.customer("Other Company's Own", company_id=other.id)
+            self.env["crm.customer.touch"].create(
+                {"company_id": self.company.id, "partner_id": stranger.id}
+            )
+        # the other company's segments are not seen from this one
+        as_manager = self.env["crm.customer.segment"].with_user(self.manager)
+        self.assertNotIn(foreign_segment, as_manager.search([]))
+        self.manager.company_ids |= other
+        both = as_manager.with_context(allowed_company_ids=[self.company.id, other.id])
+        self.assertIn(foreign_segment, both.search([]))

@@ -55,3 +55,25 @@ class TestSegment(TransactionCase):
         self.assertFalse(recent.reads_weekly_figures)
         recent.rule_domain = "[('p_alive', '>', 0.8)]"
         self.assertTrue(recent.reads_weekly_figures)
+
+    def test_the_demo_fills_every_segment_and_suggests_products(self):
+        if not self.env.ref("crm_identification.partner_champion1_demo", raise_if_not_found=False):
+            self.skipTest("installed without demo data")
+        company = self.env.ref("base.main_company")
+        Score = self.env["crm.customer.score"]
+        filled = dict(
+            Score._read_group([("company_id", "=", company.id)], ["segment_id"], ["__count"])
+        )
+        segments = self.env["crm.customer.segment"].search(
+            [("company_id", "in", [company.id, False])]
+        )
+        self.assertEqual(
+            [segment.name for segment in segments if not filled.get(segment)], [], "empty segments"
+        )
+        self.assertEqual(company.crm_clv_method, "model", company.crm_clv_note)
+        self.assertTrue(
+            self.env["crm.product.association"].search_count([("company_id", "=", company.id)])
+        )
+        customers = Score.search([("company_id", "=", company.id)]).partner_id
+        suggestions = self.env["crm.product.association"].with_company(company)._suggest(customers)
+        self.assertTrue(any(suggestions.values()), "no customer gets a suggestion")

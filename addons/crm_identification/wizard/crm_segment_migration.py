@@ -10,13 +10,17 @@ class CrmSegmentMigration(models.TransientModel):
 
     _name = "crm.segment.migration"
     _description = "Segment Migration Matrix"
+    _check_company_auto = True
 
     date_from = fields.Date(
         required=True, default=lambda self: fields.Date.context_today(self) - timedelta(days=90)
     )
     date_to = fields.Date(required=True, default=fields.Date.context_today)
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        domain=lambda self: [("id", "in", self.env.companies.ids)],
     )
     line_ids = fields.One2many("crm.segment.migration.line", "wizard_id")
 
@@ -86,6 +90,7 @@ class CrmSegmentMigration(models.TransientModel):
 class CrmSegmentMigrationLine(models.TransientModel):
     _name = "crm.segment.migration.line"
     _description = "Segment Migration Matrix Cell"
+    _check_company_auto = True
 
     wizard_id = fields.Many2one("crm.segment.migration", required=True, ondelete="cascade")
     company_id = fields.Many2one(related="wizard_id.company_id")
