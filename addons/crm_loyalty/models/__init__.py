@@ -5,7 +5,6 @@ from . import (
     crm_loyalty_tier,
     crm_loyalty_tier_history,
     loyalty_card,
-    loyalty_card_member,
     loyalty_history,
     loyalty_program,
     loyalty_reward,
