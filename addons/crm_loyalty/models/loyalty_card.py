@@ -737,7 +737,10 @@ class LoyaltyCard(models.Model):
                     "card": card,
                     "kind": "compensation",
                     "points": points,
-                    "description": reason.strip(),
+                    # what the member reads on the portal; the reason is the staff's
+                    "description": self.with_context(lang=customer.lang or self.env.lang).env._(
+                        "Points granted as compensation"
+                    ),
                     "reason": reason.strip(),
                     "source": source,
                 }

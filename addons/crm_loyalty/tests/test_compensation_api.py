@@ -36,6 +36,11 @@ class TestCompensationApi(LoyaltyCase):
         self.assertEqual(line.crm_points, 50)
         self.assertEqual(line.crm_balance, 50)
         self.assertEqual(line.crm_reason, "Late delivery")
+        self.assertEqual(
+            line.description,
+            "Points granted as compensation",
+            "the member reads a neutral line on the portal, not the staff's reason",
+        )
         self.assertEqual(line.crm_source_ref, self.source)
         self.assertEqual(line.create_uid, self.manager)
         self.assertEqual(line.crm_remaining, 50, "the points are a lot the member can spend")
