@@ -11,8 +11,9 @@ class StockPicking(models.Model):
         remedies = done.crm_complaint_remedy_id
         if remedies:
             remedies.sudo()._remedy_done()
-        # a replacement is carried out when its order is delivered in full
-        for order in done.sale_id.filtered("crm_complaint_remedy_id"):
+        # a replacement is carried out when its order is delivered in full (the orders read
+        # as the system: a warehouse user validates deliveries of orders they may not open)
+        for order in done.sudo().sale_id.filtered("crm_complaint_remedy_id"):
             if all(p.state in ("done", "cancel") for p in order.picking_ids):
                 order.crm_complaint_remedy_id.sudo()._remedy_done()
         return result
