@@ -26,7 +26,15 @@ CRM_SUITE_VENV=${CRM_SUITE_VENV:-$CRM_SUITE_HOME/venv}
 CRM_SUITE_PYTHON=${CRM_SUITE_PYTHON:-python3}
 ODOO_REPO_URL=${ODOO_REPO_URL:-https://github.com/odoo/odoo.git}
 ODOO_DEFAULT_SRC=$CRM_SUITE_HOME/odoo-18.0
-export SUITE_ADDONS="crm_identification crm_loyalty crm_complaints crm_sfa_ext"
+# The four addons of the design card, in dependency order, then every other addon under
+# addons/ (the calendar localisation, bridges): the test and run commands install them all.
+SUITE_ADDONS="crm_identification crm_loyalty crm_complaints crm_sfa_ext"
+for _manifest in "$SUITE_ROOT"/addons/*/__manifest__.py; do
+    _addon=$(basename "$(dirname "$_manifest")")
+    case " $SUITE_ADDONS " in *" $_addon "*) ;; *) SUITE_ADDONS="$SUITE_ADDONS $_addon" ;; esac
+done
+unset _manifest _addon
+export SUITE_ADDONS
 
 crm_say() { printf '[crm-suite] %s\n' "$*" >&2; }
 
@@ -143,18 +151,20 @@ crm_ensure_venv() {
         crm_die "$py is Python $("$py" -c 'import platform; print(platform.python_version())'); Odoo 18.0 needs 3.10 to 3.12." \
             "Fix: set CRM_SUITE_PYTHON to a Python 3.10, 3.11 or 3.12 interpreter."
     want=$(cat "$ODOO_SRC/requirements.txt" "$SUITE_ROOT/requirements.txt" \
-        "$SUITE_ROOT/setup/constraints-build.txt" | sha256sum | cut -c1-16)-$("$py" -c 'import sys; print(sys.version_info[:3])' | tr -d ' ')
+        "$SUITE_ROOT/requirements-odoo-addons.txt" "$SUITE_ROOT/setup/constraints-build.txt" | sha256sum | cut -c1-16)-$("$py" -c 'import sys; print(sys.version_info[:3])' | tr -d ' ')
     stamp=$CRM_SUITE_VENV/.crm-suite-requirements
     # the stamp lists every set of requirements installed so far (pip only adds), so two
     # checkouts with different requirements share the venv without reinstalling in turn
     if [ -x "$CRM_SUITE_VENV/bin/python" ] && grep -qxF "$want" "$stamp" 2>/dev/null; then
         VENV_PY=$CRM_SUITE_VENV/bin/python
+        crm_add_wheel_addons_path
         return 0
     fi
     crm_lock venv
     if [ -x "$CRM_SUITE_VENV/bin/python" ] && grep -qxF "$want" "$stamp" 2>/dev/null; then
         VENV_PY=$CRM_SUITE_VENV/bin/python  # another command built it while we waited
         crm_unlock
+        crm_add_wheel_addons_path
         return 0
     fi
     crm_build_deps
@@ -166,9 +176,23 @@ crm_ensure_venv() {
         -r "$ODOO_SRC/requirements.txt" -r "$SUITE_ROOT/requirements.txt" ||
         crm_die "Installing the Python requirements into $CRM_SUITE_VENV failed (see pip's message above)." \
             "Fix what pip names (often a missing -dev package), then run this command again."
+    # OCA's Odoo addons come as wheels that ask for an "odoo" distribution, which a source
+    # checkout is not: installed without dependencies (theirs are Odoo's own modules)
+    "$CRM_SUITE_VENV/bin/python" -m pip install -q --no-deps -r "$SUITE_ROOT/requirements-odoo-addons.txt" ||
+        crm_die "Installing the OCA addons of requirements-odoo-addons.txt into $CRM_SUITE_VENV failed." \
+            "Fix what pip names (is PyPI reachable?), then run this command again."
     echo "$want" >>"$stamp"
     crm_unlock
     VENV_PY=$CRM_SUITE_VENV/bin/python
+    crm_add_wheel_addons_path
+}
+
+crm_add_wheel_addons_path() {
+    # Where pip put the wheels' addons (site-packages/odoo/addons) joins Odoo's addons path.
+    local dir
+    dir=$("$VENV_PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/odoo/addons
+    [ -d "$dir" ] || return 0
+    case ",$ODOO_ADDONS_PATH," in *",$dir,"*) ;; *) ODOO_ADDONS_PATH="$ODOO_ADDONS_PATH,$dir" ;; esac
 }
 
 # --- PostgreSQL -------------------------------------------------------------------------------
