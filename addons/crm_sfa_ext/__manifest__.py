@@ -7,7 +7,15 @@
     "author": "CRM Suite",
     "website": "https://github.com/crm-suite/crm-suite",
     "license": "LGPL-3",
-    "depends": ["crm_complaints", "hr_skills", "calendar", "base_geolocalize", "sale_stock"],
+    "depends": [
+        "crm_complaints",
+        "hr_skills",
+        "calendar",
+        "base_geolocalize",
+        "sale_stock",
+        "web_timeline",
+        "web_view_leaflet_map",
+    ],
     "data": [
         "security/crm_sfa_ext_security.xml",
         "security/field_service_security.xml",

@@ -1,0 +1,13 @@
+{
+    "name": "Complaints Dashboards",
+    "summary": "Dashboards of open complaints, SLA, satisfaction and cost in Odoo's Dashboards app",
+    "version": "18.0.1.0.0",
+    "category": "Hidden",
+    "author": "CRM Suite",
+    "website": "https://github.com/crm-suite/crm-suite",
+    "license": "LGPL-3",
+    "depends": ["spreadsheet_dashboard", "crm_complaints"],
+    "data": [],
+    "auto_install": ["crm_complaints"],
+    "installable": True,
+}

@@ -1,0 +1,13 @@
+{
+    "name": "Loyalty Dashboards",
+    "summary": "Dashboards of members, points, liability and offers in Odoo's Dashboards app",
+    "version": "18.0.1.0.0",
+    "category": "Hidden",
+    "author": "CRM Suite",
+    "website": "https://github.com/crm-suite/crm-suite",
+    "license": "LGPL-3",
+    "depends": ["spreadsheet_dashboard", "crm_loyalty"],
+    "data": [],
+    "auto_install": ["crm_loyalty"],
+    "installable": True,
+}
