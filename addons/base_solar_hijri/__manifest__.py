@@ -1,6 +1,7 @@
 {
     "name": "Solar Hijri Calendar",
-    "summary": "Solar Hijri (Jalali) dates for Persian users: web client, pickers, calendar views, grouping by Persian month, portal, emails and PDFs",
+    "summary": "Solar Hijri (Jalali) dates for Persian users: web client, pickers, calendar "
+    "views, grouping by Persian month, portal, emails and PDFs",
     "version": "18.0.1.0.0",
     "category": "Hidden/Tools",
     "author": "CRM Suite",
