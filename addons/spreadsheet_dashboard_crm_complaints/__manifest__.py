@@ -1,6 +1,6 @@
 {
     "name": "Complaints Dashboards",
-    "summary": "Dashboards of open complaints, SLA, satisfaction and cost in Odoo's Dashboards app",
+    "summary": "Dashboards of open complaints, SLA, satisfaction and cost (Odoo's Dashboards)",
     "version": "18.0.1.0.0",
     "category": "Hidden",
     "author": "CRM Suite",

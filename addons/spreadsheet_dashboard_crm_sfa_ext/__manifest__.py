@@ -1,6 +1,6 @@
 {
     "name": "Sales Force and Field Service Dashboards",
-    "summary": "Dashboards of targets, pipeline, win rate and field-service visits in Odoo's Dashboards app",
+    "summary": "Dashboards of targets, pipeline, win rate and field-service visits",
     "version": "18.0.1.0.0",
     "category": "Hidden",
     "author": "CRM Suite",
