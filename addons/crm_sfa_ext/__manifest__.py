@@ -40,6 +40,7 @@
         "views/sale_order_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/crm_service_board_views.xml",
         "views/field_service_menus.xml",
         "views/field_service_portal_templates.xml",
         "views/crm_complaint_remedy_views.xml",
@@ -51,7 +52,10 @@
         "demo/field_service_demo.xml",
     ],
     "assets": {
-        "web.assets_backend": ["crm_sfa_ext/static/src/scss/field_service.scss"],
+        "web.assets_backend": [
+            "crm_sfa_ext/static/src/scss/field_service.scss",
+            "crm_sfa_ext/static/src/board/**/*",
+        ],
         "web.assets_frontend": ["crm_sfa_ext/static/src/scss/field_service_portal.scss"],
         "web.assets_tests": ["crm_sfa_ext/static/tests/tours/*.js"],
     },

@@ -8,6 +8,8 @@ from . import (
     test_multi_company,
     test_order_flows,
     test_service_backoffice,
+    test_service_board,
+    test_service_board_tour,
     test_service_complaint,
     test_service_contract,
     test_service_scheduler,

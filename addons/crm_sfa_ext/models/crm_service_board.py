@@ -1,0 +1,364 @@
+"""The dispatcher's board: moving a visit by hand (a drag on the timeline, a drop of an
+unplanned visit on a technician's lane) with the checks a dispatcher needs, re-planning the
+rest around the pinned visits, and the labels of the map of the day."""
+
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import Command, api, fields, models
+from odoo.addons.resource.models.utils import Intervals
+from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import format_datetime, format_time
+
+DISPATCHER = "crm_sfa_ext.group_fs_dispatcher"
+# states a dispatcher may still move; the others happened or are under way
+MOVABLE = ("new", "planned", "dispatched")
+
+
+class CrmServiceOrder(models.Model):
+    # explicit _name: crm_service_order.py extends nothing, this file adds the board's half
+    _name = "crm.service.order"
+    _inherit = "crm.service.order"
+
+    board_label = fields.Char(
+        compute="_compute_board_label",
+        help="Stop number, arrival time and customer: the marker's title on the map.",
+    )
+    board_address = fields.Char(compute="_compute_board_label")
+
+    @api.depends_context("tz")
+    @api.depends("route_sequence", "planned_start", "site_id", "technician_ids")
+    def _compute_board_label(self):
+        for order in self:
+            parts = []
+            if order.route_sequence:
+                parts.append(f"{order.route_sequence}.")
+            if order.planned_start:
+                parts.append(format_time(self.env, order._board_arrival(), time_format="short"))
+            parts.append(order.site_id.display_name or order.partner_id.display_name or "")
+            if order.technician_ids:
+                parts.append(f"({', '.join(order.technician_ids.mapped('name'))})")
+            order.board_label = " ".join(p for p in parts if p)
+            order.board_address = order.site_id._display_address(without_company=True).replace(
+                "\n", ", "
+            )
+
+    def _board_arrival(self):
+        """When the technician arrives: the end of the travel. planned_arrival when the
+        planner stores it apart from the service start, else the service start."""
+        self.ensure_one()
+        arrival = self["planned_arrival"] if "planned_arrival" in self._fields else False
+        return arrival or self.planned_start
+
+    def action_board_move(self, start, technician_ids, confirm=False):
+        """Moves the visit to `start` (UTC) with `technician_ids`, as a drag on the board.
+
+        Refuses (UserError with the reason) what cannot be: a visit done, started or
+        cancelled, no technician, someone who is no field technician, on leave or at an
+        appointment then, or at another visit then. Returns {"warning": text} without moving
+        for what a dispatcher may accept (missing skills, outside working hours or the
+        visit's window, too little time to travel there, too small a crew): called again with
+        confirm=True it moves. A moved visit is planned and pinned (the planner keeps it).
+        Returns {"moved": True, "warning": text or False}."""
+        self.ensure_one()
+        if not self.env.user.has_group(DISPATCHER):
+            raise AccessError(
+                self.env._(
+                    "Only dispatchers move visits on the board: ask a dispatcher to move "
+                    "%(order)s.",
+                    order=self.display_name,
+                )
+            )
+        self.check_access("write")
+        start = fields.Datetime.to_datetime(start)
+        if not start:
+            raise UserError(self.env._("Give the visit a start time to move it."))
+        start = start.replace(second=0, microsecond=0)
+        technicians = self.env["hr.employee"].browse(technician_ids or []).exists()
+        end = start + timedelta(hours=self.duration)
+        hard, soft, travel = self._board_check(start, end, technicians)
+        if hard:
+            raise UserError("\n".join(hard))
+        warning = "\n".join(soft) or False
+        if warning and not confirm:
+            return {"warning": warning}
+        vals = {
+            "planned_start": start,
+            "planned_end": end,
+            "technician_ids": [Command.set(technicians.ids)],
+            "pinned": True,
+            "unplanned_reason": False,
+            "travel_minutes": travel,
+        }
+        if "planned_arrival" in self._fields:
+            vals["planned_arrival"] = start
+        if self.state == "new":
+            vals["state"] = "planned"
+        self.write(vals)
+        if warning:
+            self.message_post(
+                body=self.env._("Moved on the board despite: %(warning)s", warning=warning)
+            )
+        return {"moved": True, "warning": warning}
+
+    @api.model
+    def action_board_replan(self, date_from, date_to):
+        """Re-plans the period around the pinned visits: a planning run over it, queued as
+        the Plan button does; opens it to follow its progress."""
+        if not self.env.user.has_group(DISPATCHER):
+            raise AccessError(self.env._("Only dispatchers plan visits."))
+        date_from = fields.Date.to_date(date_from)
+        date_to = fields.Date.to_date(date_to)
+        plan = self.env["crm.service.plan"].create({"date_from": date_from, "date_to": date_to})
+        plan.action_plan()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.service.plan",
+            "res_id": plan.id,
+            "views": [[False, "form"]],
+            "target": "current",
+        }
+
+    @api.model
+    def board_lanes(self):
+        """The board's lanes: every field technician of the user's companies, with their
+        crew's name."""
+        technicians = self.env["hr.employee"].search(
+            [("fs_is_technician", "=", True), ("company_id", "in", self.env.companies.ids)],
+            order="name",
+        )
+        crews = self.env["crm.service.crew"].search([("member_ids", "in", technicians.ids)])
+        crew_of = {m.id: crew.name for crew in crews for m in crew.member_ids}
+        return [
+            {"id": t.id, "name": t.name, "crew": crew_of.get(t.id, False)} for t in technicians
+        ]
+
+    @api.model
+    def board_unplanned(self, limit=80):
+        """The visits to plan, for the list beside the timeline: most urgent first."""
+        return self.search_read(
+            [("state", "=", "new")],
+            ["display_name", "summary", "partner_id", "duration", "priority", "unplanned_reason"],
+            order="priority desc, latest_end, id",
+            limit=limit,
+        )
+
+    def _board_check(self, start, end, technicians):
+        """(hard reasons, soft reasons, travel minutes) of putting the visit at start-end
+        with these technicians. Reads the technicians' hours, leaves and appointments as the
+        planner does (crm.service.planner), as the system: they are the planner's data."""
+        self.ensure_one()
+        hard, soft = [], []
+        stages = dict(self._fields["state"]._description_selection(self.env))
+        if self.state not in MOVABLE:
+            hard.append(
+                self.env._(
+                    "%(order)s is %(stage)s: only a visit to plan, planned or dispatched can "
+                    "be moved.",
+                    order=self.display_name,
+                    stage=stages[self.state],
+                )
+            )
+            return hard, soft, 0
+        if not technicians:
+            hard.append(
+                self.env._(
+                    "%(order)s has no technician: drop it on a technician's lane.",
+                    order=self.display_name,
+                )
+            )
+            return hard, soft, 0
+        staff = technicians.sudo()
+        strangers = staff.filtered(
+            lambda e: not e.fs_is_technician or e.company_id != self.company_id
+        )
+        if strangers:
+            hard.append(
+                self.env._(
+                    "%(names)s: not a field technician of %(company)s. Choose a technician's "
+                    "lane.",
+                    names=", ".join(strangers.mapped("name")),
+                    company=self.company_id.name,
+                )
+            )
+            return hard, soft, 0
+        hard += self._board_overlaps(start, end, technicians)
+        hard += self._board_absences(start, end, staff)
+        soft += self._board_hours(start, end, staff)
+        planner = self.env["crm.service.planner"]
+        skills = planner._fs_skills(staff)
+        have = set().union(*(skills.get(e.id, ()) for e in staff))
+        missing = self.skill_ids.filtered(lambda s: s.id not in have)
+        if missing:
+            soft.append(
+                self.env._(
+                    "%(names)s lack the skills %(skills)s this visit needs.",
+                    names=", ".join(staff.mapped("name")),
+                    skills=", ".join(missing.mapped("name")),
+                )
+            )
+        if len(technicians) < self.crew_size:
+            soft.append(
+                self.env._(
+                    "The visit needs %(size)s technicians; it would have %(count)s.",
+                    size=self.crew_size,
+                    count=len(technicians),
+                )
+            )
+        if (self.earliest_start and start < self.earliest_start) or (
+            self.latest_end and end > self.latest_end
+        ):
+            soft.append(
+                self.env._(
+                    "Outside the visit's time window (%(lo)s - %(hi)s).",
+                    lo=format_datetime(self.env, self.earliest_start, dt_format="short")
+                    if self.earliest_start
+                    else "...",
+                    hi=format_datetime(self.env, self.latest_end, dt_format="short")
+                    if self.latest_end
+                    else "...",
+                )
+            )
+        elif self.preferred_start and (start < self.preferred_start or end > self.preferred_end):
+            soft.append(
+                self.env._(
+                    "Outside the window the customer prefers (%(lo)s - %(hi)s).",
+                    lo=format_datetime(self.env, self.preferred_start, dt_format="short"),
+                    hi=format_datetime(self.env, self.preferred_end, dt_format="short"),
+                )
+            )
+        travel, short = self._board_travel(start, staff)
+        if short:
+            soft.append(short)
+        return hard, soft, travel
+
+    def _board_overlaps(self, start, end, technicians):
+        others = self.search(
+            [
+                ("id", "!=", self.id),
+                ("technician_ids", "in", technicians.ids),
+                ("state", "!=", "cancelled"),
+                ("planned_start", "<", end),
+                ("planned_end", ">", start),
+            ],
+            limit=3,
+        )
+        return [
+            self.env._(
+                "%(names)s already have %(other)s from %(start)s to %(end)s: choose another "
+                "time or technician.",
+                names=", ".join((other.technician_ids & technicians).mapped("name")),
+                other=other.display_name,
+                start=format_datetime(self.env, other.planned_start, dt_format="short"),
+                end=format_time(self.env, other.planned_end, time_format="short"),
+            )
+            for other in others
+        ]
+
+    def _board_day(self, start, end, employee):
+        """Naive UTC span of the employee's local days from start to end."""
+        tz = pytz.timezone(employee.tz or "UTC")
+        first = tz.localize(datetime.combine(pytz.utc.localize(start).astimezone(tz), time()))
+        last = tz.localize(
+            datetime.combine(pytz.utc.localize(end).astimezone(tz) + timedelta(days=1), time())
+        )
+        return first.astimezone(pytz.utc), last.astimezone(pytz.utc)
+
+    def _board_absences(self, start, end, staff):
+        """Leaves (time off, public holidays: the calendars' leaves) and busy calendar
+        events of the technicians during the visit."""
+        reasons = []
+        span = Intervals(
+            [(pytz.utc.localize(start), pytz.utc.localize(end), self.env["resource.resource"])]
+        )
+        for employee in staff:
+            calendar = employee.resource_calendar_id or employee.company_id.resource_calendar_id
+            if not calendar:
+                continue
+            leaves = calendar._leave_intervals_batch(
+                pytz.utc.localize(start), pytz.utc.localize(end), resources=employee.resource_id
+            )[employee.resource_id.id]
+            if span & leaves:
+                reasons.append(
+                    self.env._(
+                        "%(name)s is on leave then: choose another technician or day.",
+                        name=employee.name,
+                    )
+                )
+        busy = self.env["crm.service.planner"]._fs_appointments(staff, start, end)
+        for employee in staff:
+            if any(s < end and e > start for s, e in busy.get(employee.id, ())):
+                reasons.append(
+                    self.env._(
+                        "%(name)s has an appointment in their calendar then: choose another "
+                        "time or technician.",
+                        name=employee.name,
+                    )
+                )
+        return reasons
+
+    def _board_hours(self, start, end, staff):
+        reasons = []
+        span = Intervals(
+            [(pytz.utc.localize(start), pytz.utc.localize(end), self.env["resource.resource"])]
+        )
+        for employee in staff:
+            calendar = employee.resource_calendar_id or employee.company_id.resource_calendar_id
+            if not calendar:
+                continue
+            first, last = self._board_day(start, end, employee)
+            hours = calendar._attendance_intervals_batch(
+                first, last, resources=employee.resource_id
+            )[employee.resource_id.id]
+            if span - hours:
+                tz = pytz.timezone(employee.tz or calendar.tz or "UTC")
+                shown = ", ".join(
+                    f"{s.astimezone(tz):%H:%M}-{e.astimezone(tz):%H:%M}" for s, e, _m in hours
+                ) or self.env._("none")
+                reasons.append(
+                    self.env._(
+                        "Outside the working hours of %(name)s (that day: %(hours)s).",
+                        name=employee.name,
+                        hours=shown,
+                    )
+                )
+        return reasons
+
+    def _board_travel(self, start, staff):
+        """(minutes of travel from the previous stop or the home base of the lead
+        technician, reason when there is too little time for it)."""
+        if not self._fs_located():
+            return 0, False
+        lead = staff[:1]
+        first, _last = self._board_day(start, start, lead)
+        previous = self.search(
+            [
+                ("id", "!=", self.id),
+                ("technician_ids", "in", lead.ids),
+                ("state", "!=", "cancelled"),
+                ("planned_end", "<=", start),
+                ("planned_end", ">=", first.replace(tzinfo=None)),
+            ],
+            order="planned_end desc",
+            limit=1,
+        )
+        if previous and previous._fs_located():
+            origin = (previous.latitude, previous.longitude)
+            free_from = previous.planned_end
+        elif lead.fs_home_latitude or lead.fs_home_longitude:
+            origin = (lead.fs_home_latitude, lead.fs_home_longitude)
+            free_from = None
+        else:
+            return 0, False
+        travel = self.env["crm.service.planner"]._fs_travel(self.company_id)
+        seconds = int(travel([origin, (self.latitude, self.longitude)])[0][1])
+        minutes = round(seconds / 60)
+        if free_from and free_from + timedelta(seconds=seconds) > start:
+            return minutes, self.env._(
+                "Only %(gap)s minutes after %(other)s to travel %(minutes)s minutes.",
+                gap=int((start - free_from).total_seconds() // 60),
+                other=previous.display_name,
+                minutes=minutes,
+            )
+        return minutes, False

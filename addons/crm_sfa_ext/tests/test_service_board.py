@@ -1,0 +1,222 @@
+import json
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, tagged
+
+from .test_service_common import MONDAY, FieldServiceCase, at
+
+
+@tagged("post_install", "-at_install")
+class TestServiceBoard(FieldServiceCase):
+    """Moving visits by hand on the dispatcher's board (crm.service.order.action_board_move):
+    hard conflicts refused with the reason, soft ones moved once the dispatcher confirms."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Order = cls.env["crm.service.order"].with_user(cls.dispatcher)
+        cls.socket = cls.order("Socket repair", skills=cls.electrical)
+        cls.busy = cls.order(
+            "Busy elsewhere",
+            partner=cls.customer_two,
+            technician_ids=[(6, 0, cls.tech_a.ids)],
+            planned_start=at(0, 10),
+            planned_end=at(0, 11),
+            state="planned",
+        )
+
+    def move(self, order, start, technicians, confirm=False):
+        return order.with_user(self.dispatcher).action_board_move(
+            str(start), technicians.ids, confirm=confirm
+        )
+
+    def test_new_visit_dropped_on_a_lane_is_planned_and_pinned(self):
+        result = self.move(self.socket, at(0, 14), self.tech_a)
+        self.assertEqual(result["moved"], True)
+        self.assertFalse(result["warning"])
+        self.assertRecordValues(
+            self.socket,
+            [
+                {
+                    "state": "planned",
+                    "pinned": True,
+                    "planned_start": at(0, 14),
+                    "planned_end": at(0, 15),
+                    "technician_ids": self.tech_a.ids,
+                    "unplanned_reason": False,
+                }
+            ],
+        )
+        # 3 km from the previous stop at 40 km/h x 1.3: the travel before it is set
+        self.assertGreater(self.socket.travel_minutes, 0)
+
+    def test_overlap_with_another_visit_is_refused(self):
+        with self.assertRaisesRegex(UserError, "already have .*Busy elsewhere"):
+            self.move(self.socket, at(0, 10, 30), self.tech_a, confirm=True)
+        self.assertEqual(self.socket.state, "new")
+        self.assertFalse(self.socket.planned_start)
+
+    def test_leave_is_refused(self):
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Dentist",
+                "calendar_id": self.calendar.id,
+                "resource_id": self.tech_a.resource_id.id,
+                "date_from": at(1, 8),
+                "date_to": at(1, 12),
+            }
+        )
+        with self.assertRaisesRegex(UserError, "Ali Electric is on leave"):
+            self.move(self.socket, at(1, 9), self.tech_a, confirm=True)
+
+    def test_calendar_appointment_is_refused(self):
+        self.env["calendar.event"].create(
+            {
+                "name": "Training",
+                "start": at(2, 9),
+                "stop": at(2, 11),
+                "partner_ids": [(6, 0, self.tech_user_a.partner_id.ids)],
+            }
+        )
+        with self.assertRaisesRegex(UserError, "appointment"):
+            self.move(self.socket, at(2, 10), self.tech_a, confirm=True)
+
+    def test_missing_skill_warns_then_moves_on_confirm(self):
+        result = self.move(self.socket, at(0, 14), self.tech_b)
+        self.assertIn("lack the skills Electrical", result["warning"])
+        self.assertNotIn("moved", result)
+        self.assertEqual(self.socket.state, "new")
+        result = self.move(self.socket, at(0, 14), self.tech_b, confirm=True)
+        self.assertTrue(result["moved"])
+        self.assertEqual(self.socket.technician_ids, self.tech_b)
+        self.assertTrue(self.socket.pinned)
+
+    def test_outside_working_hours_warns(self):
+        result = self.move(self.socket, at(0, 18), self.tech_a)
+        self.assertIn("Outside the working hours of Ali Electric", result["warning"])
+        self.assertIn("08:00-12:00", result["warning"])
+
+    def test_too_little_time_to_travel_warns(self):
+        # right after the busy visit at the other customer's, 3 km away
+        result = self.move(self.socket, at(0, 11), self.tech_a)
+        self.assertIn("minutes after", result["warning"])
+
+    def test_reassign_a_planned_visit_to_another_lane_pins_it(self):
+        self.move(self.busy, at(0, 10), self.tech_b, confirm=True)
+        self.assertEqual(self.busy.technician_ids, self.tech_b)
+        self.assertTrue(self.busy.pinned)
+        self.assertEqual(self.busy.state, "planned")
+        # the lane it left is free at that time now
+        result = self.move(self.socket, at(0, 10), self.tech_a)
+        self.assertTrue(result.get("moved"))
+
+    def test_done_visit_and_no_technician_are_refused(self):
+        self.busy.state = "done"
+        with self.assertRaisesRegex(UserError, "only a visit to plan"):
+            self.move(self.busy, at(0, 14), self.tech_a, confirm=True)
+        with self.assertRaisesRegex(UserError, "drop it on a technician's lane"):
+            self.move(self.socket, at(0, 14), self.env["hr.employee"], confirm=True)
+
+    def test_planner_keeps_the_moved_visit(self):
+        self.move(self.socket, at(0, 14), self.tech_a)
+        self.order("Another socket", skills=self.electrical)
+        self.plan()
+        self.assertEqual(self.socket.planned_start, at(0, 14))
+        self.assertEqual(self.socket.technician_ids, self.tech_a)
+
+    def test_replan_queues_a_plan_of_the_period(self):
+        action = self.Order.action_board_replan(str(MONDAY), str(MONDAY))
+        plan = self.env["crm.service.plan"].browse(action["res_id"])
+        self.assertEqual(plan.state, "queued")
+        self.assertEqual((plan.date_from, plan.date_to), (MONDAY, MONDAY))
+
+    def test_lanes_and_visits_to_plan(self):
+        lanes = self.Order.board_lanes()
+        self.assertEqual({lane["name"] for lane in lanes}, {"Ali Electric", "Bahar Plumb"})
+        unplanned = self.Order.board_unplanned()
+        self.assertIn(self.socket.id, [row["id"] for row in unplanned])
+        self.assertNotIn(self.busy.id, [row["id"] for row in unplanned])
+
+    def test_map_label_gives_stop_and_arrival(self):
+        self.busy.route_sequence = 2
+        self.assertRegex(
+            self.busy.with_user(self.dispatcher).board_label,
+            r"^2\. 10:00\sAM Customer Two \(Ali Electric\)$",
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestServiceBoardSecurity(HttpCase, FieldServiceCase):
+    """A technician cannot move visits on the board: not others' (which they cannot see)
+    nor their own, whatever context the client sends."""
+
+    def rpc(self, method, args, kwargs):
+        response = self.url_open(
+            "/web/dataset/call_kw",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {
+                        "model": "crm.service.order",
+                        "method": method,
+                        "args": args,
+                        "kwargs": kwargs,
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        return response.json()
+
+    def test_technician_cannot_move_visits(self):
+        theirs = self.order(
+            "Bahar's visit",
+            technician_ids=[(6, 0, self.tech_b.ids)],
+            planned_start=at(0, 9),
+            planned_end=at(0, 10),
+            state="planned",
+        )
+        own = self.order(
+            "Ali's visit",
+            technician_ids=[(6, 0, self.tech_a.ids)],
+            planned_start=at(0, 13),
+            planned_end=at(0, 14),
+            state="planned",
+        )
+        self.authenticate("fs_tech_a", "fs_tech_a")
+        contexts = [
+            {},
+            {"active_test": False, "sudo": True, "force_company": self.company.id},
+            {"allowed_company_ids": [self.company.id], "uid": self.dispatcher.id},
+        ]
+        for order in (theirs, own):
+            for context in contexts:
+                reply = self.rpc(
+                    "action_board_move",
+                    [[order.id], str(at(0, 15)), self.tech_a.ids],
+                    {"confirm": True, "context": context},
+                )
+                self.assertIn("error", reply, reply)
+                self.assertIn(
+                    reply["error"]["data"]["name"],
+                    ("odoo.exceptions.AccessError", "odoo.exceptions.UserError"),
+                )
+        reply = self.rpc("action_board_replan", [str(MONDAY), str(MONDAY)], {})
+        self.assertEqual(reply["error"]["data"]["name"], "odoo.exceptions.AccessError")
+        self.env.invalidate_all()
+        self.assertRecordValues(
+            theirs | own,
+            [
+                {"planned_start": at(0, 9), "technician_ids": self.tech_b.ids, "pinned": False},
+                {"planned_start": at(0, 13), "technician_ids": self.tech_a.ids, "pinned": False},
+            ],
+        )
+        self.assertFalse(self.env["crm.service.plan"].search([("date_from", "=", MONDAY)]))
+
+    def test_with_user_technician_is_refused(self):
+        order = self.order("Any visit", technician_ids=[(6, 0, self.tech_b.ids)])
+        with self.assertRaises(AccessError):
+            order.with_user(self.tech_user_a).action_board_move(
+                str(at(0, 9)), self.tech_a.ids, confirm=True
+            )
