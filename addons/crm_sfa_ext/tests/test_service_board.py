@@ -187,7 +187,7 @@ class TestServiceBoardSecurity(HttpCase, FieldServiceCase):
         self.authenticate("fs_tech_a", "fs_tech_a")
         contexts = [
             {},
-            {"active_test": False, "sudo": True, "force_company": self.company.id},
+            {"active_test": False, "sudo": True, "bypass_checks": True},
             {"allowed_company_ids": [self.company.id], "uid": self.dispatcher.id},
         ]
         for order in (theirs, own):

@@ -37,8 +37,10 @@ class CrmServiceOrder(models.Model):
             if order.planned_start:
                 parts.append(format_time(self.env, order._board_arrival(), time_format="short"))
             parts.append(order.site_id.display_name or order.partner_id.display_name or "")
-            if order.technician_ids:
-                parts.append(f"({', '.join(order.technician_ids.mapped('name'))})")
+            # names only; hr refuses a non-HR user the employees' other fields
+            technicians = order.sudo().technician_ids
+            if technicians:
+                parts.append(f"({', '.join(technicians.mapped('name'))})")
             order.board_label = " ".join(p for p in parts if p)
             order.board_address = order.site_id._display_address(without_company=True).replace(
                 "\n", ", "
@@ -64,11 +66,7 @@ class CrmServiceOrder(models.Model):
         self.ensure_one()
         if not self.env.user.has_group(DISPATCHER):
             raise AccessError(
-                self.env._(
-                    "Only dispatchers move visits on the board: ask a dispatcher to move "
-                    "%(order)s.",
-                    order=self.display_name,
-                )
+                self.env._("Only dispatchers move visits on the board: ask a dispatcher.")
             )
         self.check_access("write")
         start = fields.Datetime.to_datetime(start)
@@ -95,7 +93,9 @@ class CrmServiceOrder(models.Model):
             vals["planned_arrival"] = start
         if self.state == "new":
             vals["state"] = "planned"
-        self.write(vals)
+        # checked above (rights and rules); written as the system because hr refuses a
+        # dispatcher (no HR user) the prefetch of the employees the visit leaves
+        self.sudo().write(vals)
         if warning:
             self.message_post(
                 body=self.env._("Moved on the board despite: %(warning)s", warning=warning)
@@ -124,11 +124,27 @@ class CrmServiceOrder(models.Model):
     def board_lanes(self):
         """The board's lanes: every field technician of the user's companies, with their
         crew's name."""
-        technicians = self.env["hr.employee"].search(
-            [("fs_is_technician", "=", True), ("company_id", "in", self.env.companies.ids)],
-            order="name",
+        if not self.env.user.has_group(DISPATCHER):
+            raise AccessError(self.env._("Only dispatchers see the board."))
+        # names and crews only, as the system: fs_is_technician is no public employee field
+        technicians = (
+            self.env["hr.employee"]
+            .sudo()
+            .search(
+                [("fs_is_technician", "=", True), ("company_id", "in", self.env.companies.ids)],
+                order="name",
+            )
         )
-        crews = self.env["crm.service.crew"].search([("member_ids", "in", technicians.ids)])
+        crews = (
+            self.env["crm.service.crew"]
+            .sudo()
+            .search(
+                [
+                    ("member_ids", "in", technicians.ids),
+                    ("company_id", "in", self.env.companies.ids),
+                ]
+            )
+        )
         crew_of = {m.id: crew.name for crew in crews for m in crew.member_ids}
         return [
             {"id": t.id, "name": t.name, "crew": crew_of.get(t.id, False)} for t in technicians
@@ -246,10 +262,11 @@ class CrmServiceOrder(models.Model):
         )
         return [
             self.env._(
-                "%(names)s already have %(other)s from %(start)s to %(end)s: choose another "
-                "time or technician.",
-                names=", ".join((other.technician_ids & technicians).mapped("name")),
+                "%(names)s already have %(other)s (%(summary)s) from %(start)s to %(end)s: "
+                "choose another time or technician.",
+                names=", ".join((other.sudo().technician_ids & technicians).mapped("name")),
                 other=other.display_name,
+                summary=other.summary,
                 start=format_datetime(self.env, other.planned_start, dt_format="short"),
                 end=format_time(self.env, other.planned_end, time_format="short"),
             )
