@@ -43,7 +43,8 @@ class TestServiceBoardTours(HttpCase, FieldServiceCase):
         self.env["ir.config_parameter"].set_param(
             "leaflet.tile_url", "/web/static/img/placeholder.png"
         )
-        for n, partner in enumerate((self.customer, self.customer_two)):
+        north = self.located_partner("Customer North", 6, partner_latitude=35.74)
+        for n, partner in enumerate((self.customer, north)):
             self.order(
                 f"Stop {n + 1}",
                 partner=partner,

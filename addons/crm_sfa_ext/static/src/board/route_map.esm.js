@@ -25,7 +25,11 @@ export class RouteMapRenderer extends MapRenderer {
             this.resModel,
             props.domain || [],
             this.getFields(),
-            {order: "planned_start, route_sequence, id", context: props.context || {}}
+            {
+                order: "planned_start, route_sequence, id",
+                // see BoardModel.load: the technicians' active flag is not read
+                context: {...(props.context || {}), active_test: false},
+            }
         );
     }
 
@@ -91,7 +95,12 @@ export class RouteMapRenderer extends MapRenderer {
         }
         for (const route of routes.values()) {
             if (route.points.length > 1) {
-                L.polyline(route.points, {color: route.colour, weight: 3, opacity: 0.7}).addTo(
+                L.polyline(route.points, {
+                    color: route.colour,
+                    weight: 3,
+                    opacity: 0.7,
+                    className: "o_fs_map_route",
+                }).addTo(
                     this.routeLayer
                 );
             }

@@ -121,7 +121,7 @@ registry.category("web_tour.tours").add("crm_sfa_ext_field_service_map_tour", {
         },
         {
             content: "with the route between them",
-            trigger: ".leaflet-overlay-pane path.leaflet-interactive",
+            trigger: ".leaflet-overlay-pane path.o_fs_map_route",
         },
         {
             content: "Another technician's stop is not on his map",
