@@ -20,6 +20,7 @@ from . import (
     crm_visit_plan_line,
     crm_visit_plan_rule,
     hr_employee,
+    hr_employee_board,
     mail_activity,
     res_company,
     res_config_settings,

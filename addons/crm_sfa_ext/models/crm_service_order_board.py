@@ -93,9 +93,7 @@ class CrmServiceOrder(models.Model):
             vals["planned_arrival"] = start
         if self.state == "new":
             vals["state"] = "planned"
-        # checked above (rights and rules); written as the system because hr refuses a
-        # dispatcher (no HR user) the prefetch of the employees the visit leaves
-        self.sudo().write(vals)
+        self.write(vals)
         if warning:
             self.message_post(
                 body=self.env._("Moved on the board despite: %(warning)s", warning=warning)

@@ -26,12 +26,6 @@ export class BoardModel extends TimelineModel {
     }
 
     async load(searchParams) {
-        // no filter on the technicians' active flag: reading it makes hr prefetch their
-        // field-service fields, which it refuses a dispatcher without HR rights
-        searchParams = {
-            ...searchParams,
-            context: {...searchParams.context, active_test: false},
-        };
         this.searchParams = searchParams;
         [this.lanes, this.unplanned] = await Promise.all([
             this.orm.call(ORDER, "board_lanes", []),

@@ -27,8 +27,7 @@ export class RouteMapRenderer extends MapRenderer {
             this.getFields(),
             {
                 order: "planned_start, route_sequence, id",
-                // see BoardModel.load: the technicians' active flag is not read
-                context: {...(props.context || {}), active_test: false},
+                context: props.context || {},
             }
         );
     }
