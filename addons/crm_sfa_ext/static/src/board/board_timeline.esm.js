@@ -65,7 +65,8 @@ export class BoardRenderer extends TimelineRenderer {
     }
 
     _computeMode() {
-        const day = this.model.params.context?.fs_board_date;
+        // a day to open the board on (the action's context), else today
+        const day = this.env.searchModel?.context?.fs_board_date;
         if (!day || !["day", "week"].includes(this.mode.data)) {
             return super._computeMode();
         }
@@ -256,11 +257,6 @@ export const BoardView = {
     Controller: BoardController,
     Model: BoardModel,
     Renderer: BoardRenderer,
-    props: (genericProps, view) => {
-        const props = TimelineView.props(genericProps, view);
-        props.modelParams.context = genericProps.context;
-        return props;
-    },
 };
 
 registry.category("views").add("fs_board_timeline", BoardView);
