@@ -53,7 +53,7 @@ class CrmServiceOrder(models.Model):
         arrival = self["planned_arrival"] if "planned_arrival" in self._fields else False
         return arrival or self.planned_start
 
-    def action_board_move(self, start, technician_ids, confirm=False):
+    def action_board_move(self, start=None, technician_ids=None, confirm=False):
         """Moves the visit to `start` (UTC) with `technician_ids`, as a drag on the board.
 
         Refuses (UserError with the reason) what cannot be: a visit done, started or
@@ -101,13 +101,15 @@ class CrmServiceOrder(models.Model):
         return {"moved": True, "warning": warning}
 
     @api.model
-    def action_board_replan(self, date_from, date_to):
+    def action_board_replan(self, date_from=None, date_to=None):
         """Re-plans the period around the pinned visits: a planning run over it, queued as
         the Plan button does; opens it to follow its progress."""
         if not self.env.user.has_group(DISPATCHER):
             raise AccessError(self.env._("Only dispatchers plan visits."))
         date_from = fields.Date.to_date(date_from)
         date_to = fields.Date.to_date(date_to)
+        if not date_from or not date_to:
+            raise UserError(self.env._("Give the first and last day to plan again."))
         plan = self.env["crm.service.plan"].create({"date_from": date_from, "date_to": date_to})
         plan.action_plan()
         return {
