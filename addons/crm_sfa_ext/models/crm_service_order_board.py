@@ -121,7 +121,7 @@ class CrmServiceOrder(models.Model):
         }
 
     @api.model
-    def board_lanes(self):
+    def board_lanes(self, limit=500):
         """The board's lanes: every field technician of the user's companies, with their
         crew's name."""
         if not self.env.user.has_group(DISPATCHER):
@@ -133,6 +133,7 @@ class CrmServiceOrder(models.Model):
             .search(
                 [("fs_is_technician", "=", True), ("company_id", "in", self.env.companies.ids)],
                 order="name",
+                limit=int(limit) if isinstance(limit, int) else 500,
             )
         )
         crews = (
@@ -153,11 +154,13 @@ class CrmServiceOrder(models.Model):
     @api.model
     def board_unplanned(self, limit=80):
         """The visits to plan, for the list beside the timeline: most urgent first."""
+        if not self.env.user.has_group(DISPATCHER):
+            raise AccessError(self.env._("Only dispatchers see the board."))
         return self.search_read(
             [("state", "=", "new")],
             ["display_name", "summary", "partner_id", "duration", "priority", "unplanned_reason"],
             order="priority desc, latest_end, id",
-            limit=limit,
+            limit=limit if isinstance(limit, int) else 80,
         )
 
     def _board_check(self, start, end, technicians):
