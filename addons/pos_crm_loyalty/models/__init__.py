@@ -1,0 +1,8 @@
+from . import (
+    loyalty_card,
+    loyalty_history,
+    loyalty_program,
+    loyalty_reward,
+    pos_order,
+    res_partner,
+)
