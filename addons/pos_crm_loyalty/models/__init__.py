@@ -1,4 +1,5 @@
 from . import (
+    crm_loyalty_offer,
     loyalty_card,
     loyalty_history,
     loyalty_program,

@@ -1,7 +1,9 @@
+from datetime import date
+
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import freeze_time, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -295,3 +297,40 @@ class TestPosLedger(TestPoSCommon):
             self.other_customer.with_user(self.pos_user).crm_pos_program_ids, self.program
         )
         self.assertFalse(self.customer.with_user(self.pos_user).crm_pos_program_ids)
+
+    @freeze_time("2026-05-04 11:00:00")
+    def test_offer_measured_with_the_till(self):
+        """An offer's revenue per customer and redemptions count the till's orders."""
+        segment = self.env["crm.customer.segment"].create(
+            {"name": "Till segment", "rule_domain": "[('id', '=', 0)]", "sequence": 995}
+        )
+        for partner in self.customer | self.other_customer:
+            partner.with_company(self.company).crm_segment_id = segment
+        offer = self.env["crm.loyalty.offer"].create(
+            {
+                "name": "Till test offer",
+                "label": "Points for you",
+                "program_id": self.program.id,
+                "action": "points",
+                "points": 100,
+                "segment_ids": [Command.set(segment.ids)],
+                "control_share": 50,
+                "control_seed": 7,
+                "company_id": self.company.id,
+                "measure_from": date(2026, 5, 1),
+                "measure_to": date(2026, 5, 31),
+            }
+        )
+        offer._issue_now()
+        control = offer.control_ids.partner_id
+        offered = (self.customer | self.other_customer) - control
+        self.assertEqual(len(control), 1)
+        card = self.card(offered)
+        self.sell(qty=2, partner=offered, reward=self.reward, card=card)
+        self.sell(qty=1, partner=control)
+        offer.invalidate_recordset()
+        self.assertAlmostEqual(offer.offered_revenue, 190.0)
+        self.assertAlmostEqual(offer.control_revenue, 100.0)
+        self.assertAlmostEqual(offer.revenue_uplift, 90.0)
+        self.assertAlmostEqual(offer.offered_redemption_rate, 100.0)
+        self.assertAlmostEqual(offer.control_redemption_rate, 0.0)
