@@ -13,6 +13,7 @@
     ],
     "assets": {
         "point_of_sale._assets_pos": ["pos_crm_loyalty/static/src/**/*"],
+        "web.assets_tests": ["pos_crm_loyalty/static/tests/tours/**/*"],
     },
     "auto_install": True,
     "installable": True,

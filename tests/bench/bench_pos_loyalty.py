@@ -14,7 +14,8 @@ from odoo.fields import Command
 
 ORDERS = {"quick": 150, "full": 400}[os.environ.get("BENCH_SIZE", "quick")]
 cr = env.cr
-env = env(context=dict(env.context, tracking_disable=True))
+# the administrator (a point-of-sale user) runs the till
+env = env(user=env.ref("base.user_admin").id, context=dict(env.context, tracking_disable=True))
 env["loyalty.program"].search([]).write({"active": False})
 company = env.company
 
@@ -71,8 +72,12 @@ cards = {
     prog: env["loyalty.card"].create({"program_id": prog.id, "partner_id": customer.id})
     for prog in (plain, ledger)
 }
-cash = env["pos.payment.method"].search(
-    [("is_cash_count", "=", True), ("company_id", "=", company.id)], limit=1
+# a cash payment method of its own (a cash method serves one point of sale)
+journal = env["account.journal"].create(
+    {"name": "Bench POS loyalty cash", "type": "cash", "code": "BPLC", "company_id": company.id}
+)
+cash = env["pos.payment.method"].create(
+    {"name": "Bench POS loyalty cash", "journal_id": journal.id, "company_id": company.id}
 )
 config = env["pos.config"].create(
     {"name": "Bench POS loyalty", "payment_method_ids": [Command.set(cash.ids)]}

@@ -211,15 +211,23 @@ class CrmLoyaltyOffer(models.Model):
                 else 0.0
             )
 
-    @api.constrains("control_share")
+    @api.constrains("control_share", "control_seed")
     def _check_control_share(self):
         for offer in self:
             if not 0 <= offer.control_share < 100:
                 raise ValidationError(
                     self.env._(
-                        "The control group of %(offer)s is a share of the customers from 0 to "
-                        "99%%: enter a share in that range.",
+                        "The control group of %(offer)s is a share of the customers below a "
+                        "hundred: enter a share from 0 to 99.",
                         offer=offer.name,
+                    )
+                )
+            if offer.state != "draft":
+                raise ValidationError(
+                    self.env._(
+                        "The control group of an offer is chosen when it is first issued and "
+                        "then kept: duplicate the offer to measure it with another control "
+                        "group."
                     )
                 )
 
@@ -255,18 +263,6 @@ class CrmLoyaltyOffer(models.Model):
                 raise ValidationError(
                     self.env._("%(program)s counts whole points only.", program=program.name)
                 )
-
-    def write(self, vals):
-        if {"control_share", "control_seed"}.intersection(vals) and any(
-            offer.state != "draft" for offer in self
-        ):
-            raise UserError(
-                self.env._(
-                    "The control group of an offer is chosen when it is first issued and then "
-                    "kept: duplicate the offer to measure it with another control group."
-                )
-            )
-        return super().write(vals)
 
     def _targets_anyone(self):
         self.ensure_one()
@@ -716,17 +712,6 @@ class CrmLoyaltyOffer(models.Model):
                     for partner in customers
                 ]
             )
-
-    def action_open_control_group(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Control Group of %(offer)s", offer=self.name),
-            "res_model": "crm.loyalty.offer.control",
-            "view_mode": "list",
-            "domain": [("offer_id", "=", self.id)],
-            "context": {"create": False},
-        }
 
     def action_open_cards(self):
         self.ensure_one()

@@ -157,7 +157,8 @@ class PosOrder(models.Model):
         the points the till counted for each ledger programme (its net change plus what
         the reward lines cost), times the member's tier multiplier, as an Earned line, and
         the cost of the reward lines paid with the card as a Redeemed line, each carrying
-        the order. A programme the customer may not use earns nothing; a refund's points
+        the order. Booked once per order and card: a replayed call (the till's or anyone's)
+        adds nothing. A programme the customer may not use earns nothing; a refund's points
         follow the refund itself (_crm_book_pos_refund). Returns the cards booked."""
         self.ensure_one()
         if self.refunded_order_id or not self.env["loyalty.program"]._crm_ledger_in_use(
@@ -208,23 +209,24 @@ class PosOrder(models.Model):
                 earn = ledger.round_points(
                     base * (card.crm_tier_id.multiplier or 1.0), program.crm_whole_points
                 )
+            # booked once: the till confirms an order once, a replayed call adds nothing
             done_earn, done_redeem = booked.get((self.id, card.id), (0.0, 0.0))
             common = {"card": card, "order": self, "source": self, "reason": False}
-            if earn - done_earn > ledger.EPSILON:
+            if earn > ledger.EPSILON and ledger.is_zero(done_earn):
                 moves.append(
                     dict(
                         common,
                         kind="earn",
-                        points=earn - done_earn,
+                        points=earn,
                         description=member._("Earned on %(order)s", order=self.name),
                     )
                 )
-            if redeemed - done_redeem > ledger.EPSILON:
+            if redeemed > ledger.EPSILON and ledger.is_zero(done_redeem):
                 moves.append(
                     dict(
                         common,
                         kind="redeem",
-                        points=-(redeemed - done_redeem),
+                        points=-redeemed,
                         description=member._("Redeemed on %(order)s", order=self.name),
                     )
                 )
