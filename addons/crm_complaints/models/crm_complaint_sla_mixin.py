@@ -141,14 +141,14 @@ class CrmComplaintSlaMixin(models.AbstractModel):
         policy = complaint.sla_policy_id
         if not policy or complaint.date_first_response or complaint.state not in OPEN_STATES:
             return ""
-        hours = policy.first_response_hours
+        hours = f"{policy.first_response_hours:g}"
         priority = dict(complaint._fields["priority"]._description_selection(self.env)).get(
             complaint.priority, ""
         )
         return self.env._(
             "We answer complaints of %(priority)s priority within %(hours)s working hours.",
             priority=priority.lower(),
-            hours=f"{hours:g}",
+            hours=hours,
         )
 
     def _sla_apply(self):

@@ -70,6 +70,15 @@ class TestPublishedAnswers(HttpCase, ComplaintCase, RpcMixin):
         for url in ("/complaint", "/my/complaints/new"):
             self.assertIn("o_crm_complaint_answers", self.url_open(url).text)
 
+    def test_tour_the_answer_shows_before_filing(self):
+        self.publish()
+        self.start_tour(
+            "/my/complaints/new", "crm_complaints_portal_answers_tour", login=self.portal.login
+        )
+        self.assertFalse(
+            self.env["crm.complaint"].search([("partner_id", "=", self.portal.partner_id.id)])
+        )
+
     def test_the_search_is_rate_limited(self):
         self.publish()
         self.env.flush_all()

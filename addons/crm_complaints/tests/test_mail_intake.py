@@ -222,6 +222,7 @@ class TestMailIntake(MailCommon, ComplaintCase):
             with self.assertQueryCount(__system__=46):
                 self.env["mail.thread"].sudo().message_process(None, message.as_string())
             self.company.crm_complaint_duplicate_days = 0
+            self.env.flush_all()
             message = self.mime("Counted without the check", self.customer.email_formatted)
             with self.assertQueryCount(__system__=45):
                 self.env["mail.thread"].sudo().message_process(None, message.as_string())
