@@ -60,7 +60,6 @@ class CrmComplaintDuplicateMixin(models.AbstractModel):
     )
     merged_into_id = fields.Many2one(
         "crm.complaint",
-        string="Merged Into",
         readonly=True,
         copy=False,
         index="btree_not_null",
