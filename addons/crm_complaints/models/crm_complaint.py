@@ -535,6 +535,15 @@ class CrmComplaint(models.Model):
                             team=complaint.team_id.name,
                         )
                     )
+            if stage.state == "merged" and not complaint.merged_into_id:
+                raise UserError(
+                    self.env._(
+                        "Complaint %(ref)s is not merged into another one: use Merge on its"
+                        " likely duplicates to move it to %(stage)s.",
+                        ref=complaint.name,
+                        stage=stage.name,
+                    )
+                )
             if stage.state == "closed" and complaint.remedy_ids.filtered(
                 lambda r: r.state in ("draft", "in_progress")
             ):

@@ -136,3 +136,9 @@ class TestDuplicates(ComplaintCase):
         with self.assertRaises(AccessError):
             (first | second).with_user(portal)._merge_into(first.with_user(portal))
         self.assertFalse((first | second).merged_into_id)
+
+    def test_the_merged_stage_is_reached_by_merging_only(self):
+        complaint = self.complaint_on(MONDAY, product_id=self.product.id)
+        with self.assertRaises(UserError):
+            complaint.with_user(self.agent).stage_id = self.env.ref("crm_complaints.stage_merged")
+        self.assertEqual(complaint.state, "new")
