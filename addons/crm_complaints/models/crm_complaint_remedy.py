@@ -251,7 +251,7 @@ class CrmComplaintRemedy(models.Model):
         self.ensure_one()
         if self.remedy_type == "points":
             return self.points
-        return self.amount or self.complaint_id.invoice_id.amount_total
+        return self.amount or self.complaint_id.sudo().invoice_id.amount_total
 
     def _request_goodwill_approval(self):
         """Above the user's limit, goodwill waits for the approver: the request (an

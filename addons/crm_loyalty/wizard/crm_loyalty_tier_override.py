@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 from ..models.loyalty_card import MANUAL_TIER_REASONS
@@ -20,14 +20,6 @@ class CrmLoyaltyTierOverride(models.TransientModel):
     reason = fields.Selection(MANUAL_TIER_REASONS, default="vip")
     note = fields.Char(help="What the reason does not say: the competitor's status, ...")
     date_end = fields.Date(string="Until", help="The last day of the manual tier.")
-
-    @api.model
-    def default_get(self, fields_list):
-        vals = super().default_get(fields_list)
-        card = self.env["loyalty.card"].browse(vals.get("card_id"))
-        if card.crm_tier_manual_until:
-            vals.setdefault("date_end", card.crm_tier_manual_until)
-        return vals
 
     def action_confirm(self):
         self.ensure_one()
