@@ -81,9 +81,9 @@ class TestRemedyApproval(ComplaintCase):
         self.assertEqual((remedy.state, remedy.approval_state), ("draft", "refused"))
         self.assertFalse(remedy.loyalty_history_id)
         self.assertFalse(
-            self.env["loyalty.card"].search(
-                [("partner_id", "=", self.customer.id), ("program_id", "=", self.program.id)]
-            ).points
+            self.env["loyalty.card"]
+            .search([("partner_id", "=", self.customer.id), ("program_id", "=", self.program.id)])
+            .points
         )
 
     def test_credit_note_above_the_limit_approved_or_refused(self):
