@@ -196,6 +196,14 @@ class LoyaltyHistory(models.Model):
             ["order_id", "card_id"],
             where="crm_kind IS NOT NULL AND order_id IS NOT NULL",
         )
+        # the lines not in the books yet, for the daily posting (crm.loyalty.accounting)
+        create_index(
+            self.env.cr,
+            "loyalty_history_crm_unposted_index",
+            self._table,
+            ["crm_date"],
+            where="crm_kind IS NOT NULL AND crm_move_id IS NULL",
+        )
         return super().init()
 
     @api.depends("issued", "used")
