@@ -130,16 +130,15 @@ class CrmLoyaltyTier(models.Model):
                 today,
             )
         labels = dict(card._fields["crm_tier_manual_reason"]._description_selection(self.env))
+        body = self.env._(
+            "Tier %(tier)s given by %(user)s until %(until)s: %(reason)s.",
+            tier=tier.name,
+            user=self.env.user.name,
+            until=fields.Date.to_string(until),
+            reason=" - ".join(part for part in (labels[reason], note) if part),
+        )
         card.message_post(
-            body=Markup("<p>%s</p>")
-            % self.env._(
-                "Tier %(tier)s given by %(user)s until %(until)s (%(reason)s%(note)s).",
-                tier=tier.name,
-                user=self.env.user.name,
-                until=fields.Date.to_string(until),
-                reason=labels[reason],
-                note=f": {note}" if note else "",
-            ),
+            body=Markup("<p>%s</p>") % body,
             subtype_xmlid="mail.mt_note",
         )
 
