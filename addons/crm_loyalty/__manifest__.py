@@ -2,7 +2,7 @@
     "name": "CRM Loyalty",
     "summary": "Loyalty tiers, qualifying and redeemable points, per-lot expiry, an auditable "
     "points ledger and segment-targeted offers on top of Odoo's loyalty programmes",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "author": "CRM Suite",
     "website": "https://github.com/crm-suite/crm-suite",
@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
+        "views/crm_loyalty_control_views.xml",
         "views/crm_loyalty_tier_views.xml",
         "views/loyalty_card_views.xml",
         "views/crm_loyalty_offer_views.xml",

@@ -11,6 +11,7 @@ from . import (
     test_portal,
     test_public_form,
     test_remedy,
+    test_remedy_approval,
     test_report,
     test_security,
     test_service_signal,

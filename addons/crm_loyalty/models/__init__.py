@@ -1,8 +1,12 @@
 from . import (
     account_move,
     account_partial_reconcile,
+    crm_loyalty_accounting,
+    crm_loyalty_approval,
+    crm_loyalty_limit,
     crm_loyalty_offer,
     crm_loyalty_offer_control,
+    crm_loyalty_point_value,
     crm_loyalty_tier,
     crm_loyalty_tier_history,
     loyalty_card,

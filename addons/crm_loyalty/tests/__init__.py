@@ -1,7 +1,9 @@
 from . import (
+    test_accounting,
     test_adversarial,
     test_compensation_api,
     test_concurrency,
+    test_controls,
     test_expiry,
     test_i18n,
     test_ledger,
