@@ -1,0 +1,8 @@
+from . import (
+    test_conversion,
+    test_holidays,
+    test_i18n,
+    test_read_group,
+    test_rendering,
+    test_settings,
+)
