@@ -163,11 +163,13 @@ def solar_hijri_pattern(pattern, day, persian=False):
     return "".join(parts)
 
 
-# The database side: immutable, inlinable SQL functions (a single SELECT, no STRICT, no
-# plpgsql) so that PostgreSQL expands them into the grouping query's expression.
-# solar_hijri_day_of_year(d): 0-based day of d in its Solar Hijri year.
-# solar_hijri_{month,quarter,year}_start(d): Gregorian first day of d's Solar Hijri period.
-# Valid from 622-03-21 (1 Farvardin 1) on.
+# The database side. solar_hijri_day_of_year(d): 0-based day of d in its Solar Hijri year.
+# solar_hijri_{month,quarter,year}_start(d date): Gregorian first day of d's Solar Hijri
+# period, immutable inlinable SQL (one SELECT, not STRICT) that PostgreSQL expands into the
+# grouping query: as fast as date_trunc on a column. The body names its argument several
+# times, so an expensive argument (a datetime converted to the user's time zone) would be
+# computed several times: for those, the (ts timestamp) overloads take the converted value
+# once, in plpgsql, and call the date version. Valid from 622-03-21 (1 Farvardin 1) on.
 SQL_FUNCTIONS = """
 CREATE OR REPLACE FUNCTION solar_hijri_day_of_year(d date) RETURNS integer
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -189,6 +191,18 @@ $$;
 CREATE OR REPLACE FUNCTION solar_hijri_year_start(d date) RETURNS date
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT d - solar_hijri_day_of_year(d)
+$$;
+CREATE OR REPLACE FUNCTION solar_hijri_month_start(ts timestamp) RETURNS timestamp
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+BEGIN RETURN solar_hijri_month_start(ts::date)::timestamp; END
+$$;
+CREATE OR REPLACE FUNCTION solar_hijri_quarter_start(ts timestamp) RETURNS timestamp
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+BEGIN RETURN solar_hijri_quarter_start(ts::date)::timestamp; END
+$$;
+CREATE OR REPLACE FUNCTION solar_hijri_year_start(ts timestamp) RETURNS timestamp
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+BEGIN RETURN solar_hijri_year_start(ts::date)::timestamp; END
 $$;
 """
 

@@ -45,18 +45,16 @@ class Base(models.AbstractModel):
             return super()._read_group_groupby(groupby_spec, query)
         fname = parse_read_group_spec(groupby_spec)[0]
         field = self._fields[fname]
-        # the day in the user's time zone, as the ORM computes it before truncating
-        day = self._field_to_sql(self._table, fname, query)
-        if field.type == "datetime":
-            tz = self.env.context.get("tz")
-            if tz in pytz.all_timezones_set:
-                day = SQL("timezone(%s, timezone('UTC', %s))", tz, day)
-            day = SQL("(%s)::date", day)
-        start = SQL("%s(%s)", SQL.identifier(solar_hijri.SQL_START_FUNCTION[granularity]), day)
-        if field.type == "datetime":
-            # the ORM's datetime group keys are naive local timestamps
-            return SQL("(%s)::timestamp", start)
-        return start
+        function = SQL.identifier(solar_hijri.SQL_START_FUNCTION[granularity])
+        column = self._field_to_sql(self._table, fname, query)
+        if field.type == "date":
+            return SQL("%s(%s)", function, column)
+        # datetime: the ORM's group keys are naive timestamps in the user's time zone
+        tz = self.env.context.get("tz")
+        if tz in pytz.all_timezones_set:
+            # the converted value goes once to the timestamp version (see lib/solar_hijri.py)
+            return SQL("%s(timezone(%s, timezone('UTC', %s)))", function, tz, column)
+        return SQL("(%s((%s)::date))::timestamp", function, column)
 
     def _read_group_fill_temporal(
         self, data, groupby, annoted_aggregates, fill_from=False, fill_to=False, min_groups=False

@@ -134,6 +134,7 @@ class ResourceCalendar(models.Model):
         calendars = self.search([("iran_public_holidays", "=", True)])
         calendars._add_iran_fixed_holidays(self._iran_current_years())
 
+    @api.model
     def _setup_iran_demo_holidays(self):
         """Demo: this year's and next year's fixed holidays and the shipped lunar ones."""
         self._cron_add_iran_fixed_holidays()

@@ -44,6 +44,12 @@ class TestConversion(TransactionCase):
             SELECT d::date, solar_hijri_month_start(d::date), solar_hijri_quarter_start(d::date),
                    solar_hijri_year_start(d::date)
               FROM generate_series(%s::date, %s::date, INTERVAL '1 day') AS d
+             WHERE solar_hijri_month_start(d::date)::timestamp
+                       = solar_hijri_month_start(d + INTERVAL '23 hours')
+               AND solar_hijri_quarter_start(d::date)::timestamp
+                       = solar_hijri_quarter_start(d + INTERVAL '23 hours')
+               AND solar_hijri_year_start(d::date)::timestamp
+                       = solar_hijri_year_start(d + INTERVAL '23 hours')
             """,
             [first, last],
         )
@@ -65,8 +71,9 @@ class TestConversion(TransactionCase):
             )
 
     def test_sql_grouping_equals_python_30_years(self):
-        """One query over 30 years of days: the database's Solar Hijri periods equal the
-        Python API's, so a grouped report and a Python period agree."""
+        """One query over 30 years of days: the database's Solar Hijri periods (of dates
+        and of datetimes) equal the Python API's, so a grouped report and a Python period
+        agree."""
         rows = self._sql_starts(datetime.date(2000, 1, 1), datetime.date(2029, 12, 31))
         self.assertEqual(len(rows), 10958)
         mismatches = [

@@ -71,7 +71,7 @@ class TestRendering(SolarHijriCase):
         subject = template._render_field("subject", self.partner.ids, compute_lang=True)
         self.assertEqual(subject[self.partner.id], "Due 1405/01/01")
         self.assertIn("1405/01/01", body[self.partner.id])
-        self.assertIn("1 اردیبهشت 1405", body[self.partner.id])
+        self.assertIn("at 1405/02/01 00:30:00", body[self.partner.id])
         self.partner.lang = "en_US"
         body = template._render_field("body_html", self.partner.ids, compute_lang=True)
         self.assertIn("03/21/2026", body[self.partner.id])

@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import SolarHijriCase
 
@@ -10,8 +10,6 @@ class TestSettings(SolarHijriCase):
         Users = self.env["res.users"]
         self.assertTrue(Users._uses_solar_hijri(self.user_fa))
         self.assertFalse(Users._uses_solar_hijri(self.user_en))
-        self.assertTrue(self.env["ir.http"].with_user(self.user_fa).session_info()["solar_hijri"])
-        self.assertFalse(self.env["ir.http"].with_user(self.user_en).session_info()["solar_hijri"])
 
     def test_user_changes_it_in_their_preferences(self):
         view = self.env.ref("base.view_users_form_simple_modif")
@@ -21,9 +19,8 @@ class TestSettings(SolarHijriCase):
         with Form(self.user_en.with_user(self.user_en), view=view) as preferences:
             preferences.calendar_system = "solar_hijri"
             preferences.persian_digits = True
-        info = self.env["ir.http"].with_user(self.user_en).session_info()
-        self.assertTrue(info["solar_hijri"])
-        self.assertTrue(info["persian_digits"])
+        self.assertTrue(self.env["res.users"]._uses_solar_hijri(self.user_en))
+        self.assertTrue(self.user_en.persian_digits)
 
     def test_a_user_cannot_change_another_users_calendar(self):
         with self.assertRaises(AccessError):
@@ -37,3 +34,17 @@ class TestSettings(SolarHijriCase):
             self.assertTrue(settings.solar_hijri_periods)
             settings.solar_hijri_periods = False
         self.assertFalse(self.env.company.solar_hijri_periods)
+
+
+@tagged("post_install", "-at_install")
+class TestSessionInfo(HttpCase):
+    def test_web_client_reads_the_users_calendar(self):
+        self.env["res.lang"]._activate_lang("fa_IR")
+        new_test_user(self.env, login="sh_session_fa", lang="fa_IR", persian_digits=True)
+        new_test_user(self.env, login="sh_session_en", lang="en_US")
+        self.authenticate("sh_session_fa", "sh_session_fa")
+        info = self.make_jsonrpc_request("/web/session/get_session_info")
+        self.assertEqual((info["solar_hijri"], info["persian_digits"]), (True, True))
+        self.authenticate("sh_session_en", "sh_session_en")
+        info = self.make_jsonrpc_request("/web/session/get_session_info")
+        self.assertEqual((info["solar_hijri"], info["persian_digits"]), (False, False))
