@@ -45,11 +45,11 @@ class TestConversion(TransactionCase):
                    solar_hijri_year_start(d::date)
               FROM generate_series(%s::date, %s::date, INTERVAL '1 day') AS d
              WHERE solar_hijri_month_start(d::date)::timestamp
-                       = solar_hijri_month_start(d + INTERVAL '23 hours')
+                       = solar_hijri_month_start(d::date + INTERVAL '23 hours')
                AND solar_hijri_quarter_start(d::date)::timestamp
-                       = solar_hijri_quarter_start(d + INTERVAL '23 hours')
+                       = solar_hijri_quarter_start(d::date + INTERVAL '23 hours')
                AND solar_hijri_year_start(d::date)::timestamp
-                       = solar_hijri_year_start(d + INTERVAL '23 hours')
+                       = solar_hijri_year_start(d::date + INTERVAL '23 hours')
             """,
             [first, last],
         )
