@@ -109,11 +109,12 @@ class Base(models.AbstractModel):
             if (granularity := self._solar_hijri_granularity(group))
         }
         raw_values = {group: [row[group] for row in rows_dict] for group in solar_groups}
-        super()._read_group_format_result(rows_dict, lazy_groupby)
+        result = super()._read_group_format_result(rows_dict, lazy_groupby)
         for group, granularity in solar_groups.items():
             for row, value in zip(rows_dict, raw_values[group], strict=True):
                 if value and isinstance(value, datetime.date):
                     self._solar_hijri_format_group(row, group, granularity, value)
+        return result
 
     def _solar_hijri_format_group(self, row, group, granularity, value):
         """Label a Solar Hijri group and replace the Gregorian range the ORM gave it."""

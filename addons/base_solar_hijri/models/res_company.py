@@ -24,9 +24,10 @@ class ResCompany(models.Model):
             company.solar_hijri_periods = company.partner_id.country_id.code == "IR"
 
     def init(self):
-        super().init()
+        result = super().init()
         # the database side of the Solar Hijri grouping (see models/base.py)
         self.env.cr.execute(solar_hijri.SQL_FUNCTIONS)
+        return result
 
     # Periods in the company's calendar: the API the suite's addons call for targets,
     # forecasts, expiry and review dates (see readme/USAGE.md).

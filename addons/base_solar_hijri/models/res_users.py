@@ -115,10 +115,9 @@ class ResUsers(models.Model):
             value = fields.Datetime.from_string(value)
         if not value.tzinfo:
             value = pytz.utc.localize(value)
-        try:
-            value = value.astimezone(pytz.timezone(tz or self.env.user.tz or "UTC"))
-        except pytz.UnknownTimeZoneError:
-            pass
+        tz_name = tz or self.env.user.tz
+        if tz_name in pytz.all_timezones_set:
+            value = value.astimezone(pytz.timezone(tz_name))
         lang = misc.get_lang(self.env, lang_code)
         locale = misc.babel_locale_parse(lang.code or lang_code)
         if not dt_format:

@@ -21,7 +21,6 @@ class IranHolidayImport(models.TransientModel):
         ),
     )
     holidays_file = fields.Binary(
-        string="Holidays File",
         help="A CSV file: first line 'date,name_en,name_fa', then one line per holiday with "
         "its Solar Hijri date (1405/01/24). Leave empty to import the holidays shipped "
         "with this module (1405 and 1406).",
