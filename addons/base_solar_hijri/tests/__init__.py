@@ -4,5 +4,6 @@ from . import (
     test_i18n,
     test_read_group,
     test_rendering,
+    test_sale_pdf,
     test_settings,
 )
