@@ -19,6 +19,7 @@
     "demo": [
         "demo/tehran_company_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "auto_install": False,
     "installable": True,
 }

@@ -238,3 +238,14 @@ def format_solar_hijri(value, pattern, locale, digits=False):
     else:
         text = babel.dates.format_date(value, format=pattern, locale=locale)
     return persian_digits(text) if digits else text
+
+
+SQL_DROP_FUNCTIONS = """
+DROP FUNCTION IF EXISTS solar_hijri_month_start(timestamp);
+DROP FUNCTION IF EXISTS solar_hijri_quarter_start(timestamp);
+DROP FUNCTION IF EXISTS solar_hijri_year_start(timestamp);
+DROP FUNCTION IF EXISTS solar_hijri_month_start(date);
+DROP FUNCTION IF EXISTS solar_hijri_quarter_start(date);
+DROP FUNCTION IF EXISTS solar_hijri_year_start(date);
+DROP FUNCTION IF EXISTS solar_hijri_day_of_year(date);
+"""
