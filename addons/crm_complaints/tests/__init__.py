@@ -10,6 +10,7 @@ from . import (
     test_public_form,
     test_remedy,
     test_report,
+    test_scorecard,
     test_security,
     test_service_signal,
     test_sla,

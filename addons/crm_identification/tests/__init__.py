@@ -12,6 +12,7 @@ from . import (
     test_rfm,
     test_sales_hooks,
     test_security,
+    test_scorecard,
     test_segment,
     test_tour,
 )
