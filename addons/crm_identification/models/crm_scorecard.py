@@ -66,7 +66,7 @@ class CrmScorecard(models.Model):
         help="Customers lost during the month over those active at its start, in percent "
         "(as in the churn report).",
     )
-    revenue = fields.Monetary(string="Revenue", readonly=True)
+    revenue = fields.Monetary(readonly=True)
     revenue_a = fields.Monetary(string="Revenue Tier A", readonly=True)
     revenue_b = fields.Monetary(string="Revenue Tier B", readonly=True)
     revenue_c = fields.Monetary(string="Revenue Tier C", readonly=True)

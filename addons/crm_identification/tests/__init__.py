@@ -11,8 +11,8 @@ from . import (
     test_report,
     test_rfm,
     test_sales_hooks,
-    test_security,
     test_scorecard,
+    test_security,
     test_segment,
     test_tour,
 )

@@ -13,7 +13,6 @@ class CrmScorecard(models.Model):
     _inherit = "crm.scorecard"
 
     loyalty_members = fields.Integer(
-        string="Loyalty Members",
         readonly=True,
         aggregator="avg",
         help="Active cards of ledger programmes held by a customer at the end of the month "

@@ -10,10 +10,13 @@ function dashboardSteps(name, filterLabel) {
             content: `Open the ${name} dashboard`,
             trigger: `.o_search_panel_category_value:contains("${name}")`,
             run: "click",
+            // the spreadsheet's scripts are built on first use: slow on a busy machine
+            timeout: 60000,
         },
         {
             content: "Its figures are drawn",
             trigger: ".o_renderer .o-figure canvas.o-figure-canvas",
+            timeout: 60000,
         },
     ];
     if (filterLabel) {
