@@ -33,8 +33,10 @@
         "views/portal_templates.xml",
         "views/menus.xml",
         "report/crm_complaint_report.xml",
+        "views/crm_scorecard_views.xml",
+        "data/crm_scorecard_data.xml",
     ],
-    "demo": ["demo/crm_complaint_demo.xml"],
+    "demo": ["demo/crm_complaint_demo.xml", "demo/crm_scorecard_demo.xml"],
     "assets": {
         "web.assets_frontend": [
             "crm_complaints/static/src/js/public_form_captcha.js",

@@ -24,9 +24,11 @@
         "views/portal_templates.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "views/crm_scorecard_views.xml",
+        "data/crm_scorecard_data.xml",
         "report/crm_loyalty_statement_report.xml",
     ],
-    "demo": ["demo/crm_loyalty_demo.xml"],
+    "demo": ["demo/crm_loyalty_demo.xml", "demo/crm_scorecard_demo.xml"],
     "assets": {
         "web.assets_frontend": ["crm_loyalty/static/src/scss/portal.scss"],
         "web.assets_backend": ["crm_loyalty/static/src/scss/backend.scss"],

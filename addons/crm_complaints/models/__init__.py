@@ -21,6 +21,7 @@ from . import (
     crm_complaint_team,
     crm_complaint_web_attempt,
     crm_customer_score,
+    crm_scorecard,
     loyalty_history,
     mail_thread,
     res_company,

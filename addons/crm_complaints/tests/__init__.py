@@ -13,6 +13,7 @@ from . import (
     test_remedy,
     test_remedy_approval,
     test_report,
+    test_scorecard,
     test_security,
     test_service_signal,
     test_service_times,

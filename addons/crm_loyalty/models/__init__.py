@@ -9,6 +9,7 @@ from . import (
     crm_loyalty_point_value,
     crm_loyalty_tier,
     crm_loyalty_tier_history,
+    crm_scorecard,
     loyalty_card,
     loyalty_history,
     loyalty_program,

@@ -13,6 +13,7 @@ from . import (
     test_portal,
     test_reports,
     test_sale_flow,
+    test_scorecard,
     test_security,
     test_targeting,
     test_tier,
