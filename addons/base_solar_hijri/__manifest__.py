@@ -8,7 +8,18 @@
     "website": "https://github.com/crm-suite/crm-suite",
     "license": "LGPL-3",
     "depends": ["web", "mail", "resource"],
-    "data": [],
+    "external_dependencies": {"python": ["jdatetime"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "views/res_users_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/resource_calendar_views.xml",
+    ],
+    "demo": [
+        "demo/tehran_company_demo.xml",
+    ],
+    "uninstall_hook": "uninstall_hook",
     "auto_install": False,
     "installable": True,
 }

@@ -45,11 +45,14 @@
         "views/field_service_portal_templates.xml",
         "views/crm_complaint_remedy_views.xml",
         "report/crm_service_order_reports.xml",
+        "views/crm_scorecard_views.xml",
+        "data/crm_scorecard_data.xml",
     ],
     "demo": [
         "demo/crm_competitor_demo.xml",
         "demo/crm_sfa_demo.xml",
         "demo/field_service_demo.xml",
+        "demo/crm_scorecard_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

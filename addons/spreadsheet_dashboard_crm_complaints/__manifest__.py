@@ -6,8 +6,12 @@
     "author": "CRM Suite",
     "website": "https://github.com/crm-suite/crm-suite",
     "license": "LGPL-3",
-    "depends": ["spreadsheet_dashboard", "crm_complaints"],
-    "data": [],
+    "depends": ["spreadsheet_dashboard_crm_loyalty", "crm_complaints"],
+    "data": ["data/dashboards.xml"],
+    "demo": ["demo/complaints_dashboard_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["spreadsheet_dashboard_crm_complaints/static/tests/tours/*.js"],
+    },
     "auto_install": ["crm_complaints"],
     "installable": True,
 }

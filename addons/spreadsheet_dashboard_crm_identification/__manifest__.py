@@ -7,7 +7,10 @@
     "website": "https://github.com/crm-suite/crm-suite",
     "license": "LGPL-3",
     "depends": ["spreadsheet_dashboard", "crm_identification"],
-    "data": [],
+    "data": ["data/dashboards.xml"],
+    "assets": {
+        "web.assets_tests": ["spreadsheet_dashboard_crm_identification/static/tests/tours/*.js"],
+    },
     "auto_install": ["crm_identification"],
     "installable": True,
 }

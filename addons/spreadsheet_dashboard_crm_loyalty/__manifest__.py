@@ -6,8 +6,11 @@
     "author": "CRM Suite",
     "website": "https://github.com/crm-suite/crm-suite",
     "license": "LGPL-3",
-    "depends": ["spreadsheet_dashboard", "crm_loyalty"],
-    "data": [],
+    "depends": ["spreadsheet_dashboard_crm_identification", "crm_loyalty"],
+    "data": ["data/dashboards.xml"],
+    "assets": {
+        "web.assets_tests": ["spreadsheet_dashboard_crm_loyalty/static/tests/tours/*.js"],
+    },
     "auto_install": ["crm_loyalty"],
     "installable": True,
 }

@@ -1,5 +1,6 @@
 # the mixins first: crm.complaint and the remedies' documents inherit them
 from . import (
+    crm_complaint_duplicate_mixin,
     crm_complaint_intake_mixin,
     crm_complaint_remedy_document,
     crm_complaint_sla_mixin,
@@ -20,6 +21,7 @@ from . import (
     crm_complaint_team,
     crm_complaint_web_attempt,
     crm_customer_score,
+    crm_scorecard,
     loyalty_history,
     mail_thread,
     res_company,

@@ -18,8 +18,12 @@ SYSTEM_FIELDS = frozenset(
         "picking_id",
         "sale_order_id",
         "loyalty_history_id",
+        "approval_id",
     }
 )
+# remedies whose document is goodwill, capped per user (crm.loyalty.limit) and approved
+# above the cap: remedy kind -> approval kind
+GOODWILL_KINDS = {"points": "goodwill_points", "credit_note": "goodwill_credit"}
 
 REMEDY_STATES = [
     ("draft", "To do"),
@@ -110,6 +114,10 @@ class CrmComplaintRemedy(models.Model):
         "plus the extra cost.",
     )
     date_done = fields.Datetime(readonly=True, copy=False)
+    # goodwill above its author's limit waits for the approver (crm.loyalty.approval)
+    approval_id = fields.Many2one("crm.loyalty.approval", readonly=True, copy=False)
+    approval_state = fields.Selection(related="approval_id.state", string="Approval Status")
+    approver_id = fields.Many2one(related="approval_id.approver_id", string="Approver")
 
     @api.model
     def _selection_document_model(self):
@@ -221,10 +229,96 @@ class CrmComplaintRemedy(models.Model):
                         "The remedy %(remedy)s already has its document.", remedy=remedy.name
                     )
                 )
+            if remedy.approval_state == "pending":
+                raise UserError(
+                    self.env._(
+                        "The remedy %(remedy)s waits for %(approver)s to approve it: its "
+                        "document is created on approval.",
+                        remedy=remedy.name,
+                        approver=remedy.approver_id.name,
+                    )
+                )
+            if remedy._request_goodwill_approval():
+                continue
             remedy._create_document()
-        if len(self) == 1:
+        if len(self) == 1 and self._document():
             return self.action_open_document()
         return True
+
+    def _goodwill_quantity(self):
+        """What a goodwill remedy gives, as its author's limit counts it: points, or the
+        credit note's amount (the whole invoice when no amount is set)."""
+        self.ensure_one()
+        if self.remedy_type == "points":
+            return self.points
+        return self.amount or self.complaint_id.sudo().invoice_id.amount_total
+
+    def _request_goodwill_approval(self):
+        """Above the user's limit, goodwill waits for the approver: the request (an
+        activity for the approver), a note on the complaint. Returns whether it waits."""
+        self.ensure_one()
+        kind = GOODWILL_KINDS.get(self.remedy_type)
+        if not kind:
+            return False
+        if kind == "goodwill_points":
+            # who may grant points at all is checked before asking anyone
+            self._check_points_rights()
+        quantity = self._goodwill_quantity()
+        limit = self.env["crm.loyalty.limit"]._crm_exceeded(kind, quantity, self.company_id)
+        if not limit:
+            return False
+        approval = self.env["crm.loyalty.approval"]._crm_request(
+            kind,
+            quantity,
+            limit,
+            self.note or self.complaint_id.name,
+            target=self,
+        )
+        self.sudo().approval_id = approval
+        self.complaint_id.message_post(
+            body=Markup("<p>%s</p>")
+            % self.env._(
+                "Remedy %(remedy)s is above the limit of %(user)s: %(approver)s was asked to "
+                "approve it.",
+                remedy=self.name,
+                user=self.env.user.name,
+                approver=limit.approver_id.name,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    def _crm_approval_apply(self, approval):
+        """The approver approved the goodwill: create the document now (the approval is
+        the authority; it is kept on the ledger line, and noted on the document)."""
+        self.ensure_one()
+        remedy = self.sudo().with_company(self.company_id)
+        document = remedy._create_document()
+        if hasattr(document, "message_post"):
+            document.message_post(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "Goodwill approved by %(user)s on %(date)s (asked by %(requester)s).",
+                    user=approval.decided_by_id.name,
+                    date=fields.Datetime.to_string(approval.decided_on),
+                    requester=approval.requester_id.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return document
+
+    def _crm_approval_refused(self, approval):
+        """The approver refused: no document; the remedy stays to do (lower it, or cancel)."""
+        self.ensure_one()
+        self.complaint_id.sudo().message_post(
+            body=Markup("<p>%s</p>")
+            % self.env._(
+                "Remedy %(remedy)s refused by %(user)s: no document was created.",
+                remedy=self.name,
+                user=approval.decided_by_id.name,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
 
     def _create_document(self):
         """Create the document by kind (`_create_<remedy_type>()`), link it both ways, and
@@ -462,7 +556,13 @@ class CrmComplaintRemedy(models.Model):
             self.env["loyalty.card"]
             .sudo()
             .with_company(complaint.company_id)
-            ._crm_grant_points(partner, self.points, reason, source=complaint)
+            ._crm_grant_points(
+                partner,
+                self.points,
+                reason,
+                source=complaint,
+                approval=self.approval_id if self.approval_state == "approved" else None,
+            )
         )
         self.sudo().loyalty_history_id = history
         return history

@@ -14,6 +14,7 @@ from . import (
     crm_identification_demo,
     crm_lead,
     crm_product_association,
+    crm_scorecard,
     res_company,
     res_config_settings,
     res_partner,

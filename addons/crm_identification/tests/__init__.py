@@ -11,6 +11,7 @@ from . import (
     test_report,
     test_rfm,
     test_sales_hooks,
+    test_scorecard,
     test_security,
     test_segment,
     test_tour,

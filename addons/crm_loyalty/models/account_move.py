@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
@@ -9,6 +9,15 @@ CUSTOMER_MOVES = ("out_invoice", "out_refund")
 
 class AccountMove(models.Model):
     _inherit = "account.move"
+
+    # the daily entry of a loyalty programme's points (crm.loyalty.accounting)
+    crm_loyalty_program_id = fields.Many2one(
+        "loyalty.program",
+        string="Loyalty Programme",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
 
     # a posted, cancelled or reset invoice or credit note changes what an order has earned
     # (and, for a credit note, what it keeps redeemed): the order sync books the difference

@@ -1,5 +1,12 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+from .server_flags import LEDGER_WRITING, raised
+
+# cards whose manual tier ended, returned to their points' tier per cron run
+MANUAL_END_BATCH = 5_000
 
 
 class CrmLoyaltyTier(models.Model):
@@ -96,3 +103,82 @@ class CrmLoyaltyTier(models.Model):
         action["domain"] = [("crm_tier_id", "=", self.id)]
         action["context"] = {"create": False}
         return action
+
+    # ------------------------------------------------------------------ manual tiers
+
+    @api.model
+    def _crm_set_manual(self, card, tier, reason, note, until, today):
+        """Give `card` the tier `tier` by hand until `until`, for `reason` (see
+        loyalty_card.MANUAL_TIER_REASONS): recorded in its tier history and chatter. The
+        periodic review leaves it there; the day after `until` it returns to the tier its
+        points give (_crm_end_manual)."""
+        card = card.sudo()
+        old = card.crm_tier_id
+        with raised(self.env, LEDGER_WRITING):
+            card.write(
+                {
+                    "crm_tier_id": tier.id,
+                    "crm_tier_since": today,
+                    "crm_tier_manual_until": until,
+                    "crm_tier_manual_reason": reason,
+                    "crm_tier_manual_note": note or False,
+                }
+            )
+        if old != tier:
+            self.env["crm.loyalty.tier.history"]._crm_record(
+                [(card.id, old.id, tier.id, card.crm_qualifying, card.crm_tier_qualified_on)],
+                today,
+            )
+        labels = dict(card._fields["crm_tier_manual_reason"]._description_selection(self.env))
+        body = self.env._(
+            "Tier %(tier)s given by %(user)s until %(until)s: %(reason)s.",
+            tier=tier.name,
+            user=self.env.user.name,
+            until=fields.Date.to_string(until),
+            reason=" - ".join(part for part in (labels[reason], note) if part),
+        )
+        card.message_post(
+            body=Markup("<p>%s</p>") % body,
+            subtype_xmlid="mail.mt_note",
+        )
+
+    @api.model
+    def _crm_end_manual(self, cards, today):
+        """Return `cards` from their manual tier to the tier their qualifying value gives
+        now (as of `today`, without grace: the manual tier was the grace). Returns the
+        tier changes."""
+        cards = cards.sudo()
+        changes = []
+        for program, program_cards in cards.grouped("program_id").items():
+            values = program._crm_qualifying_values(today, program_cards)
+            for card in program_cards:
+                value = values.get(card.id, 0.0)
+                tier = card._crm_reached_tier(value)
+                vals = {
+                    "crm_qualifying": value,
+                    "crm_tier_manual_until": False,
+                    "crm_tier_manual_reason": False,
+                    "crm_tier_manual_note": False,
+                }
+                if tier != card.crm_tier_id:
+                    changes.append(
+                        (card.id, card.crm_tier_id.id, tier.id, value, card.crm_tier_qualified_on)
+                    )
+                    vals.update(crm_tier_id=tier.id, crm_tier_since=today)
+                if tier:
+                    vals["crm_tier_qualified_on"] = today
+                with raised(self.env, LEDGER_WRITING):
+                    card.write(vals)
+        self.env["crm.loyalty.tier.history"]._crm_record(changes, today)
+        return changes
+
+    @api.model
+    def _cron_end_manual_tiers(self, limit=MANUAL_END_BATCH):
+        """Return the members whose manual tier ended (before today) to their points'
+        tier, `limit` per run, reporting progress."""
+        today = fields.Date.context_today(self)
+        Card = self.env["loyalty.card"].sudo().with_context(active_test=False)
+        domain = [("crm_tier_manual_until", "<", today)]
+        cards = Card.search(domain, limit=limit)
+        self._crm_end_manual(cards, today)
+        self.env["ir.cron"]._notify_progress(done=len(cards), remaining=Card.search_count(domain))

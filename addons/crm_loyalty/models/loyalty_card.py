@@ -19,7 +19,15 @@ LEDGER_CHECK_PARAM = "crm_loyalty.ledger_check_last_card"
 # what the ledger alone writes on a card (LEDGER_WRITING, see server_flags); points go
 # through a manual adjustment (a manager, a reason) when anything else writes them
 TIER_FIELDS = {"crm_tier_id", "crm_tier_since", "crm_tier_qualified_on", "crm_qualifying"}
-LEDGER_CARD_FIELDS = TIER_FIELDS | {"crm_offer_id", "crm_ledger_off"}
+# a tier given by hand (crm.loyalty.tier.override) until its end date
+MANUAL_TIER_FIELDS = {"crm_tier_manual_until", "crm_tier_manual_reason", "crm_tier_manual_note"}
+MANUAL_TIER_REASONS = [
+    ("status_match", "Status match"),
+    ("staff", "Staff"),
+    ("vip", "VIP"),
+    ("other", "Other"),
+]
+LEDGER_CARD_FIELDS = TIER_FIELDS | MANUAL_TIER_FIELDS | {"crm_offer_id", "crm_ledger_off"}
 # what write() looks at more closely
 GUARDED_FIELDS = LEDGER_CARD_FIELDS | {"points", "program_id", "partner_id"}
 
@@ -52,6 +60,17 @@ class LoyaltyCard(models.Model):
     )
     crm_tier_color = fields.Integer(related="crm_tier_id.color", string="Tier Color")
     crm_tier_since = fields.Date(string="In Tier Since", readonly=True)
+    crm_tier_manual_until = fields.Date(
+        string="Manual Tier Until",
+        readonly=True,
+        index="btree_not_null",
+        help="The tier was given by hand until this day; the day after, the member returns "
+        "to the tier their points give.",
+    )
+    crm_tier_manual_reason = fields.Selection(
+        MANUAL_TIER_REASONS, string="Manual Tier Reason", readonly=True
+    )
+    crm_tier_manual_note = fields.Char(string="Manual Tier Note", readonly=True)
     crm_tier_qualified_on = fields.Date(
         string="Last Qualified",
         readonly=True,
@@ -174,6 +193,10 @@ class LoyaltyCard(models.Model):
         if opening:
             reason = self.env.context.get("crm_loyalty_reason")
             cards._crm_check_manual_change(reason)
+            for index, points in opening.items():
+                self.env["crm.loyalty.limit"]._crm_check_within(
+                    "adjust", points, cards[index].company_id or self.env.company
+                )
             self.env["loyalty.history"]._crm_book(
                 [
                     {
@@ -227,6 +250,10 @@ class LoyaltyCard(models.Model):
         reason = self.env.context.get("crm_loyalty_reason")
         if manual:
             ledger_cards._crm_check_manual_change(reason)
+            for card in ledger_cards:
+                self.env["crm.loyalty.limit"]._crm_check_within(
+                    "adjust", vals["points"] - card.points, card.company_id or self.env.company
+                )
         rest = dict(vals)
         new_points = rest.pop("points")
         if self - ledger_cards:
@@ -663,7 +690,7 @@ class LoyaltyCard(models.Model):
 
     # ------------------------------------------------------------------ API
 
-    def _crm_grant_points(self, partner, points, reason, source=None, program=None):
+    def _crm_grant_points(self, partner, points, reason, source=None, program=None, approval=None):
         """Grant `points` to `partner` (its commercial partner's card in `program`, created when
         missing) with a ledger line that carries `reason` and links `source` (any record: the
         complaint, ...). `program` defaults to the company's compensation programme (a setting).
@@ -672,8 +699,9 @@ class LoyaltyCard(models.Model):
 
         For other addons: call it with sudo() after checking the caller's own rights (it
         is private, so not callable over RPC); without sudo the user must be a loyalty
-        Manager. The points are a new earning lot (they expire as the programme says) of
-        kind Compensation; they do not count towards the member's tier."""
+        Manager. `approval`: the approval (crm.loyalty.approval) the grant went through,
+        kept on the ledger line. The points are a new earning lot (they expire as the
+        programme says) of kind Compensation; they do not count towards the member's tier."""
         if not self.env.su and not self.env.user.has_group(MANAGER):
             raise AccessError(
                 self.env._(
@@ -743,6 +771,7 @@ class LoyaltyCard(models.Model):
                     ),
                     "reason": reason.strip(),
                     "source": source,
+                    "approval": approval,
                 }
             ]
         )

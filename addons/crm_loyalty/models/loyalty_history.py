@@ -41,6 +41,8 @@ LEDGER_ONLY_FIELDS = {
     "crm_expiry_date",
     "crm_reminded",
     "crm_offer_id",
+    "crm_move_id",
+    "crm_approval_id",
 }
 LEDGER_LINE_FIELDS = LEDGER_ONLY_FIELDS | {
     "card_id",
@@ -137,6 +139,35 @@ class LoyaltyHistory(models.Model):
         ondelete="set null",
         index="btree_not_null",
     )
+    # the books: the day's journal entry the line is posted in (crm.loyalty.accounting)
+    crm_move_id = fields.Many2one(
+        "account.move",
+        string="Journal Entry",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        ondelete="set null",
+        index="btree_not_null",
+    )
+    # the approval of a change above its author's limit (crm.loyalty.approval)
+    crm_approval_id = fields.Many2one(
+        "crm.loyalty.approval",
+        string="Approval",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        ondelete="restrict",
+        index="btree_not_null",
+    )
+    crm_requested_by_id = fields.Many2one(
+        related="crm_approval_id.requester_id", string="Requested By", groups="base.group_user"
+    )
+    crm_approved_by_id = fields.Many2one(
+        related="crm_approval_id.decided_by_id", string="Approved By", groups="base.group_user"
+    )
+    crm_approved_on = fields.Datetime(
+        related="crm_approval_id.decided_on", string="Approved On", groups="base.group_user"
+    )
     crm_partner_id = fields.Many2one(related="card_id.partner_id", string="Member")
     crm_program_id = fields.Many2one(related="card_id.program_id", string="Programme")
 
@@ -164,6 +195,14 @@ class LoyaltyHistory(models.Model):
             self._table,
             ["order_id", "card_id"],
             where="crm_kind IS NOT NULL AND order_id IS NOT NULL",
+        )
+        # the lines not in the books yet, for the daily posting (crm.loyalty.accounting)
+        create_index(
+            self.env.cr,
+            "loyalty_history_crm_unposted_index",
+            self._table,
+            ["crm_date"],
+            where="crm_kind IS NOT NULL AND crm_move_id IS NULL",
         )
         return super().init()
 
@@ -342,6 +381,7 @@ class LoyaltyHistory(models.Model):
                 "order_model": order._name if order else False,
                 "order_id": order.id if order else False,
                 "crm_offer_id": move["offer"].id if move.get("offer") else False,
+                "crm_approval_id": move["approval"].id if move.get("approval") else False,
             }
 
         # points in: one lot each; a lot not written yet is known by its place in incoming

@@ -174,6 +174,47 @@ class LoyaltyProgram(models.Model):
     )
     crm_tier_summary = fields.Json(string="Members per Tier", compute="_compute_crm_dashboard")
 
+    # the books (crm.loyalty.accounting posts the points day by day)
+    crm_point_value_ids = fields.One2many(
+        "crm.loyalty.point.value", "program_id", string="Point Value History"
+    )
+    crm_journal_id = fields.Many2one(
+        "account.journal",
+        string="Points Journal",
+        check_company=True,
+        domain="[('type', '=', 'general')]",
+        help="The miscellaneous journal of the daily entries of the points issued, redeemed "
+        "and expired. Empty: the points are not posted.",
+    )
+    crm_liability_account_id = fields.Many2one(
+        "account.account",
+        string="Points Liability Account",
+        check_company=True,
+        help="Deferred revenue or provision: credited with the value of the points issued, "
+        "debited with the value of the points redeemed or expired.",
+    )
+    crm_revenue_account_id = fields.Many2one(
+        "account.account",
+        string="Points Revenue Account",
+        check_company=True,
+        help="The revenue deferred when points are earned on a sale (debit) and recognised "
+        "when they are redeemed (credit).",
+    )
+    crm_breakage_account_id = fields.Many2one(
+        "account.account",
+        string="Breakage Income Account",
+        check_company=True,
+        help="Credited with the value of the points that expired unspent.",
+    )
+    crm_goodwill_account_id = fields.Many2one(
+        "account.account",
+        string="Goodwill Expense Account",
+        check_company=True,
+        help="Debited with the value of the points given by hand, as compensation, by "
+        "offers or transfers, and with the revaluation of the outstanding points when "
+        "the value of a point changes.",
+    )
+
     @api.depends("crm_tier_ids.active")
     def _compute_crm_has_tiers(self):
         for program in self:
@@ -336,7 +377,13 @@ class LoyaltyProgram(models.Model):
     def create(self, vals_list):
         if any(CACHED_FIELDS.intersection(vals) for vals in vals_list):
             self.env.registry.clear_cache()
-        return super().create(vals_list)
+        programs = super().create(vals_list)
+        valued = programs.filtered("crm_point_value")
+        if valued:
+            self.env["crm.loyalty.point.value"]._crm_record(
+                valued, fields.Date.context_today(self)
+            )
+        return programs
 
     def write(self, vals):
         if CACHED_FIELDS.intersection(vals):
@@ -344,9 +391,17 @@ class LoyaltyProgram(models.Model):
         turned_on = self.browse()
         if vals.get("crm_enabled"):
             turned_on = self.filtered(lambda p: not p.crm_enabled)
+        revalued = self.browse()
+        if "crm_point_value" in vals:
+            revalued = self.filtered(lambda p: p.crm_point_value != vals["crm_point_value"])
         res = super().write(vals)
         if turned_on:
             turned_on._crm_open_ledger()
+        if revalued:
+            # the history keeps the value of each day: postings and reports price at it
+            self.env["crm.loyalty.point.value"]._crm_record(
+                revalued, fields.Date.context_today(self)
+            )
         return res
 
     def unlink(self):
@@ -415,6 +470,29 @@ class LoyaltyProgram(models.Model):
             "crm_loyalty.crm_loyalty_tier_history_action"
         )
         action["domain"] = [("program_id", "=", self.id)]
+        return action
+
+    def action_crm_post_entries(self):
+        """Post the points of this programme up to today (the daily job posts the days
+        that are over): one journal entry per day."""
+        self.ensure_one()
+        self.env["crm.loyalty.accounting"]._crm_check_rights()
+        self.env["crm.loyalty.accounting"]._crm_check_configuration(self)
+        moves = self.env["crm.loyalty.accounting"]._crm_post(
+            self, fields.Date.context_today(self), check_rights=True
+        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_journal_line")
+        action["domain"] = [("crm_loyalty_program_id", "=", self.id)]
+        action["context"] = {"create": False}
+        if not moves:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "message": self.env._("Nothing to post: every point is in the books."),
+                    "type": "info",
+                },
+            }
         return action
 
     def action_crm_check_ledger(self):
@@ -649,6 +727,7 @@ class LoyaltyProgram(models.Model):
                 d AS (
                     SELECT q.id AS card_id, ROUND(q.value::numeric, 2)::float8 AS value,
                            c.crm_tier_id AS old_id, ot.qualify_from AS old_from,
+                           c.crm_tier_manual_until AS manual_until,
                            COALESCE(c.crm_tier_qualified_on, c.crm_tier_since) AS last_qualified,
                            r.id AS new_id, r.qualify_from AS new_from
                       FROM q
@@ -670,7 +749,9 @@ class LoyaltyProgram(models.Model):
                            AND (d.new_id IS NULL OR d.new_from < d.old_from)
                            AND (d.last_qualified IS NULL
                                 OR d.last_qualified + make_interval(months => %(grace)s)
-                                   <= %(today)s) AS down
+                                   <= %(today)s)
+                           -- a tier given by hand stays until its end date
+                           AND d.manual_until IS NULL AS down
                       FROM d
                 )
                 UPDATE loyalty_card c

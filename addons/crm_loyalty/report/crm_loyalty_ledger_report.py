@@ -1,12 +1,16 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
+
+from ..models.crm_loyalty_point_value import point_value_sql
 
 
 class CrmLoyaltyLedgerReport(models.Model):
     """The points of each ledger programme month by month: earned, granted, redeemed,
     expired (breakage) and clawed back, the points outstanding at the end of the month and
     what they would cost the company (outstanding points times the programme's value of a
-    point). Read from the ledger (loyalty_history), one row per programme and month from
-    the first line to this month."""
+    point at the end of that month, from its history), and the breakage income of the
+    month at that value. Read from the ledger (loyalty_history), one row per programme
+    and month from the first line to this month."""
 
     _name = "crm.loyalty.ledger.report"
     _description = "Loyalty Points Report"
@@ -29,10 +33,21 @@ class CrmLoyaltyLedgerReport(models.Model):
         aggregator="sum",
         help="Points not yet spent nor expired at the end of the month.",
     )
+    point_value = fields.Monetary(
+        string="Value of a Point",
+        readonly=True,
+        aggregator="avg",
+        help="The programme's value of a point at the end of the month (its history).",
+    )
     liability = fields.Monetary(
         string="Outstanding Liability",
         readonly=True,
-        help="The outstanding points times the programme's value of a point.",
+        help="The outstanding points times the value of a point at the end of the month.",
+    )
+    breakage_value = fields.Monetary(
+        string="Breakage Income",
+        readonly=True,
+        help="The points expired in the month times the value of a point then.",
     )
     redemption_rate = fields.Float(
         string="Redemption Rate (%)",
@@ -50,7 +65,8 @@ class CrmLoyaltyLedgerReport(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            """
+            SQL(
+                """
             CREATE VIEW crm_loyalty_ledger_report AS
             WITH lines AS (
                 SELECT c.program_id, date_trunc('month', h.crm_date)::date AS month,
@@ -79,14 +95,18 @@ class CrmLoyaltyLedgerReport(models.Model):
                        COALESCE(s.earned, 0) AS earned, COALESCE(s.granted, 0) AS granted,
                        COALESCE(s.redeemed, 0) AS redeemed, COALESCE(s.expired, 0) AS expired,
                        SUM(COALESCE(s.net, 0)) OVER (PARTITION BY m.program_id
-                                                     ORDER BY m.month) AS outstanding
+                                                     ORDER BY m.month) AS outstanding,
+                       %(value)s AS value
                   FROM months m
+                  JOIN loyalty_program p ON p.id = m.program_id
              LEFT JOIN sums s ON s.program_id = m.program_id AND s.month = m.month
             )
             SELECT ROW_NUMBER() OVER (ORDER BY r.month, r.program_id) AS id,
                    r.month, r.program_id, p.company_id, p.currency_id,
                    r.earned, r.granted, r.redeemed, r.expired, r.outstanding,
-                   r.outstanding * COALESCE(p.crm_point_value, 0) AS liability,
+                   r.value AS point_value,
+                   r.outstanding * r.value AS liability,
+                   r.expired * r.value AS breakage_value,
                    CASE WHEN r.earned + r.granted > 0
                         THEN 100.0 * r.redeemed / (r.earned + r.granted) ELSE 0 END
                        AS redemption_rate,
@@ -95,5 +115,10 @@ class CrmLoyaltyLedgerReport(models.Model):
                        AS breakage_rate
               FROM rows r
               JOIN loyalty_program p ON p.id = r.program_id
-            """
+            """,
+                value=point_value_sql(
+                    SQL("m.program_id"),
+                    SQL("(m.month + INTERVAL '1 month' - INTERVAL '1 day')::date"),
+                ),
+            )
         )

@@ -105,6 +105,24 @@ class TestAdversarial(HttpCase, LoyaltyCase):
             .with_user(cls.manager)
             .create({"card_id": cls.card_b.id, "new_balance": 10**6, "description": "M"})
         )
+        # controls: the manager's request above their limit, their reconciliation and
+        # manual tier wizards
+        cls.approver = new_test_user(
+            cls.env, "adv_approver", groups="crm_loyalty.group_crm_loyalty_manager"
+        )
+        cls.limit = cls.env["crm.loyalty.limit"].create(
+            {"user_id": cls.manager.id, "approver_id": cls.approver.id, "adjust_points": 5}
+        )
+        Wizard.create({"card_id": cls.card_b.id, "points": 500, "reason": "M"}).action_confirm()
+        cls.approval = cls.env["crm.loyalty.approval"].search([("card_id", "=", cls.card_b.id)])
+        cls.reconciliation = (
+            cls.env["crm.loyalty.reconciliation"].with_user(cls.manager).create({})
+        )
+        cls.override = (
+            cls.env["crm.loyalty.tier.override"]
+            .with_user(cls.manager)
+            .create({"card_id": cls.card_b.id, "tier_id": cls.tier.id, "reason": "vip"})
+        )
 
     # ------------------------------------------------------------------ helpers
 
@@ -256,6 +274,33 @@ class TestAdversarial(HttpCase, LoyaltyCase):
             ("crm.loyalty.adjust", "action_confirm", [self.adjust.ids]),
             ("crm.loyalty.transfer", "action_confirm", [self.transfer.ids]),
             ("loyalty.card.update.balance", "action_update_card_point", [self.update.ids]),
+            # the books and the controls
+            ("loyalty.program", "action_crm_post_entries", [[program]]),
+            ("loyalty.program", "write", [[program], {"crm_point_value": 99}]),
+            ("crm.loyalty.point.value", "create", [[{"program_id": program, "value": 99}]]),
+            ("crm.loyalty.reconciliation", "create", [[{}]]),
+            ("crm.loyalty.reconciliation", "action_compute", [self.reconciliation.ids]),
+            (
+                "crm.loyalty.tier.override",
+                "create",
+                [[{"card_id": own, "tier_id": self.tier.id, "date_end": "2099-01-01"}]],
+            ),
+            ("crm.loyalty.tier.override", "action_confirm", [self.override.ids]),
+            ("crm.loyalty.tier.override", "action_end", [self.override.ids]),
+            ("crm.loyalty.approval", "action_approve", [self.approval.ids]),
+            ("crm.loyalty.approval", "action_refuse", [self.approval.ids]),
+            ("crm.loyalty.limit", "write", [self.limit.ids, {"adjust_points": 10**6}]),
+            ("crm.loyalty.limit", "unlink", [self.limit.ids]),
+            (
+                "crm.loyalty.limit",
+                "create",
+                [[{"user_id": self.uid, "approver_id": self.approver.id}]],
+            ),
+            (
+                "loyalty.history",
+                "write",
+                [[other_line], {"crm_approval_id": self.approval.id}],
+            ),
         ]
 
     def try_everything(self):
@@ -340,6 +385,40 @@ class TestAdversarial(HttpCase, LoyaltyCase):
                 self.assertEqual(response.status_code, 200)
                 for secret in self.secrets:
                     self.assertNotIn(secret, response.text)
+
+    def test_limited_manager_cannot_exceed_their_limit_or_approve_themselves(self):
+        """A manager with a 5-point limit, over JSON-RPC with every context key: no
+        balance written above the limit, no approval of their own request, no change of
+        their own limits; Adjust Points above the limit only asks for approval."""
+        self.as_user(self.manager, [])
+        before = self.snapshot()
+        for model, method, args in (
+            ("loyalty.card", "write", [self.card_b.ids, {"points": 10**6}]),
+            ("crm.loyalty.approval", "action_approve", [self.approval.ids]),
+            ("crm.loyalty.approval", "action_refuse", [self.approval.ids]),
+            ("crm.loyalty.limit", "write", [self.limit.ids, {"adjust_points": 10**6}]),
+            ("crm.loyalty.limit", "unlink", [self.limit.ids]),
+        ):
+            for route in ("call_kw", "jsonrpc"):
+                with self.subTest(model=model, method=method, route=route):
+                    __, error = self.call(model, method, args, route=route)
+                    self.assertTrue(error, f"{model}.{method} was not refused")
+        wizard, error = self.call(
+            "crm.loyalty.adjust",
+            "create",
+            [[{"card_id": self.card_b.id, "points": 300, "reason": "F"}]],
+        )
+        self.assertFalse(error)
+        self.call("crm.loyalty.adjust", "action_confirm", [wizard])
+        self.assertEqual(self.snapshot(), before, "no points without the approver")
+        self.assertEqual(self.approval.state, "pending")
+        self.assertEqual(
+            self.env["crm.loyalty.approval"].search_count(
+                [("card_id", "=", self.card_b.id), ("state", "=", "pending")]
+            ),
+            2,
+            "the second request waits too",
+        )
 
     def test_lowest_loyalty_group_cannot_forge_the_ledger(self):
         # the lowest group reads every member's card and ledger; another salesperson's

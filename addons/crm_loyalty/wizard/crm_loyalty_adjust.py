@@ -30,6 +30,28 @@ class CrmLoyaltyAdjust(models.TransientModel):
             raise UserError(
                 self.env._("Enter the points to add (positive) or take off (negative).")
             )
+        company = card.company_id or self.env.company
+        limit = self.env["crm.loyalty.limit"]._crm_exceeded("adjust", self.points, company)
+        if limit:
+            # above the user's limit: the approver decides, nothing is booked until then
+            approval = self.env["crm.loyalty.approval"]._crm_request(
+                "adjust", self.points, limit, self.reason.strip(), card=card
+            )
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "message": self.env._(
+                        "%(points)s points are above your limit: %(approver)s was asked to "
+                        "approve them (%(name)s).",
+                        points=self.points,
+                        approver=approval.approver_id.name,
+                        name=approval.name,
+                    ),
+                    "type": "warning",
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
+            }
         self.env["loyalty.history"]._crm_book(
             [
                 {

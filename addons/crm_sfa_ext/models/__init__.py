@@ -7,6 +7,7 @@ from . import (
     crm_lead,
     crm_lead_buying_role,
     crm_sales_target,
+    crm_scorecard,
     crm_service_contract,
     crm_service_crew,
     crm_service_material,

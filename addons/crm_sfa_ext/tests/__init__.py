@@ -7,6 +7,7 @@ from . import (
     test_i18n,
     test_multi_company,
     test_order_flows,
+    test_scorecard,
     test_service_backoffice,
     test_service_board,
     test_service_board_tour,

@@ -1,0 +1,1 @@
+from . import iran_holiday_import
