@@ -9,6 +9,14 @@
     "license": "LGPL-3",
     "depends": ["web", "mail", "resource"],
     "data": [],
+    "assets": {
+        "web.assets_backend": [
+            "base_solar_hijri/static/src/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "base_solar_hijri/static/tests/**/*",
+        ],
+    },
     "auto_install": False,
     "installable": True,
 }
