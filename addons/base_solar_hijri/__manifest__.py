@@ -15,6 +15,10 @@
         ],
         "web.assets_unit_tests": [
             "base_solar_hijri/static/tests/**/*",
+            ("remove", "base_solar_hijri/static/tests/tours/**/*"),
+        ],
+        "web.assets_tests": [
+            "base_solar_hijri/static/tests/tours/**/*",
         ],
     },
     "auto_install": False,

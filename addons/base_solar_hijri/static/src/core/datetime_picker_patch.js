@@ -56,7 +56,8 @@ function dateItem({ isOutOfRange = false, isValid = true, label, range, extraCla
 }
 
 /** The days grid of the Solar Hijri month starting on monthStart. */
-function monthItem(monthStart, index, { maxDate, minDate, showWeekNumbers, isDateValid, dayCellClass }) {
+function monthItem(monthStart, index, params) {
+    const { maxDate, minDate, showWeekNumbers, isDateValid, dayCellClass } = params;
     const monthRange = [monthStart, endOfJalali(monthStart, "month")];
     const weeks = [];
     let weekStart = startOfWeek(monthRange[0]);
@@ -78,11 +79,13 @@ function monthItem(monthStart, index, { maxDate, minDate, showWeekNumbers, isDat
         weeks.push({ number: days[3].range[0].weekNumber, days });
         weekStart = weekStart.plus({ days: DAYS_PER_WEEK });
     }
-    const daysOfWeek = weeks[0].days.map((d) => [
-        d.range[0].weekdayShort,
-        d.range[0].weekdayLong,
-        Info.weekdays("narrow", { locale: d.range[0].locale })[d.range[0].weekday - 1],
-    ]);
+    const daysOfWeek = weeks[0].days.map((d) => {
+        const { locale, weekday, weekdayShort, weekdayLong } = d.range[0];
+        const narrow = Info.weekdays("narrow", { locale })[weekday - 1];
+        // Persian has no short weekday names ("short" is the whole word): calendars print
+        // the first letter (ش ی د س چ پ ج)
+        return [locale?.startsWith("fa") ? narrow : weekdayShort, weekdayLong, narrow];
+    });
     if (showWeekNumbers) {
         daysOfWeek.unshift(["#", _t("Week numbers"), "#"]);
     }
@@ -123,7 +126,9 @@ export function solarHijriPickerContent(precision, date, params) {
             starts.push(plusJalaliMonths(date, 1));
         }
         const items = starts.map((start, i) => monthItem(start, i, params));
-        if (!items.some((month) => month.weeks[WEEKS_PER_MONTH - 1].days.some((d) => !d.isOutOfRange))) {
+        const usesLastWeek = (month) =>
+            month.weeks[WEEKS_PER_MONTH - 1].days.some((day) => !day.isOutOfRange);
+        if (!items.some(usesLastWeek)) {
             // no month needs a sixth week: drop it, as Odoo's own picker does
             items.forEach((month) => month.weeks.pop());
         }

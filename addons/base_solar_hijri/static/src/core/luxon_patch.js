@@ -112,7 +112,8 @@ export function parseSolarHijri(text, fmt, opts = {}) {
         numberingSystem: "latn",
     });
     const fields = explained.result;
-    if (!fields || explained.invalidReason) {
+    // no match leaves luxon's result empty ({}), which must not read as "today"
+    if (!fields || !explained.rawMatches || explained.invalidReason) {
         return DateTime.invalid("unparsable", `"${text}" does not match "${fmt}"`);
     }
     const tokens = (explained.tokens || []).filter((t) => !t.literal).map((t) => t.val);
@@ -123,7 +124,8 @@ export function parseSolarHijri(text, fmt, opts = {}) {
         year = twoDigits < 50 ? 1400 + twoDigits : 1300 + twoDigits;
     }
     const month = fields.month ?? (fields.year !== undefined ? 1 : now.month);
-    const day = fields.day ?? (fields.year !== undefined || fields.month !== undefined ? 1 : now.day);
+    const hasYearOrMonth = fields.year !== undefined || fields.month !== undefined;
+    const day = fields.day ?? (hasYearOrMonth ? 1 : now.day);
     if (!isValidJalaliDate(year, month, day)) {
         return DateTime.invalid(
             "unit out of range",

@@ -61,10 +61,12 @@ export function solarHijriGroupLabel(granularity, start) {
             if (day !== 1 || (month - 1) % 3) {
                 return null;
             }
-            return _t("Q%(quarter)s %(year)s", {
-                quarter: digits((month + 2) / 3),
-                year: start.toFormat("yyyy"),
-            });
+            return String(
+                _t("Q%(quarter)s %(year)s", {
+                    quarter: digits((month + 2) / 3),
+                    year: start.toFormat("yyyy"),
+                })
+            );
         case "year":
             return day === 1 && month === 1 ? start.toFormat("yyyy") : null;
     }

@@ -102,7 +102,8 @@ export function dayNumberToJalali(dayNumber) {
         year++;
     }
     const dayOfYear = offset - daysBeforeYear(year); // 0-based
-    const month = dayOfYear < 186 ? Math.floor(dayOfYear / 31) + 1 : Math.floor((dayOfYear - 186) / 30) + 7;
+    const month =
+        dayOfYear < 186 ? Math.floor(dayOfYear / 31) + 1 : Math.floor((dayOfYear - 186) / 30) + 7;
     return { year, month, day: dayOfYear - daysBeforeMonth(month) + 1 };
 }
 

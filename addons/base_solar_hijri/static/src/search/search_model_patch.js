@@ -10,7 +10,7 @@ import { serializeDate, serializeDateTime } from "@web/core/l10n/dates";
 import { localization } from "@web/core/l10n/localization";
 import { patch } from "@web/core/utils/patch";
 import { SearchModel } from "@web/search/search_model";
-import { QUARTERS } from "@web/search/utils/dates";
+import { QUARTERS, toGeneratorId } from "@web/search/utils/dates";
 import { isSolarHijriActive, solarHijriSettings } from "../core/luxon_patch";
 import {
     endOfJalali,
@@ -145,9 +145,10 @@ patch(SearchModel.prototype, {
             return;
         }
         const { startYear, endYear } = this.searchItems[searchItemId].optionsParams;
-        const offset = monthAt(this.referenceMoment, month.offset).year - toJalali(this.referenceMoment).year;
+        const reference = this.referenceMoment;
+        const offset = monthAt(reference, month.offset).year - toJalali(reference).year;
         const clamped = Math.min(Math.max(offset, startYear), endYear);
-        yearElem.generatorId = clamped ? `year${clamped > 0 ? "+" : "-"}${Math.abs(clamped)}` : "year";
+        yearElem.generatorId = toGeneratorId("year", clamped);
         this._notify();
     },
 

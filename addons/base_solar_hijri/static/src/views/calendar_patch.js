@@ -7,7 +7,9 @@
  */
 import { CalendarController } from "@web/views/calendar/calendar_controller";
 import { CalendarModel } from "@web/views/calendar/calendar_model";
-import { CalendarCommonRenderer } from "@web/views/calendar/calendar_common/calendar_common_renderer";
+import {
+    CalendarCommonRenderer,
+} from "@web/views/calendar/calendar_common/calendar_common_renderer";
 import { CalendarYearRenderer } from "@web/views/calendar/calendar_year/calendar_year_renderer";
 import { patch } from "@web/core/utils/patch";
 import { isSolarHijriActive, solarHijriSettings } from "../core/luxon_patch";
@@ -26,6 +28,8 @@ const { DateTime } = luxon;
 /** FullCalendar view of six weeks: Odoo's month grid, aligned on a Solar Hijri month. */
 const SOLAR_MONTH_VIEW = "dayGridSolarHijriMonth";
 const SOLAR_MONTH_VIEWS = { [SOLAR_MONTH_VIEW]: { type: "dayGrid", duration: { weeks: 6 } } };
+/** Class of the day cells of Solar Hijri month grids. */
+const SOLAR_DAY = "o_solar_hijri_day";
 /** Months previous/next move by, per scale. */
 const SCALE_MONTHS = { month: 1, year: 12 };
 
@@ -122,7 +126,7 @@ patch(CalendarCommonRenderer.prototype, {
             initialDate: model.rangeStart.toISODate(),
             dayCellContent: ({ date }) => digits(toJalali(cellDay(date)).day),
             dayCellClassNames: (info) => {
-                const classNames = [...options.dayCellClassNames.call(this, info)];
+                const classNames = [...options.dayCellClassNames.call(this, info), SOLAR_DAY];
                 if (toJalali(cellDay(info.date)).month !== month) {
                     classNames.push("fc-day-other");
                 }
@@ -158,7 +162,7 @@ patch(CalendarYearRenderer.prototype, {
             titleFormat: () => monthTitle(start),
             dayCellContent: ({ date }) => digits(toJalali(cellDay(date)).day),
             dayCellClassNames: (info) => {
-                const classNames = [...options.dayCellClassNames.call(this, info)];
+                const classNames = [...options.dayCellClassNames.call(this, info), SOLAR_DAY];
                 if (toJalali(cellDay(info.date)).month !== jalaliMonth) {
                     classNames.push("o_solar_hijri_other_month");
                 }
