@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "@odoo/hoot";
-import { patchWithCleanup } from "@web/../tests/web_test_helpers";
+import { patchTranslations, patchWithCleanup } from "@web/../tests/web_test_helpers";
 import {
     deserializeDate,
     formatDate,
@@ -113,6 +113,9 @@ describe("web client", () => {
         expect(serializeDate(parseDate("14050101"))).toBe("2026-03-21");
         expect(() => parseDate("1405/12/30")).toThrow(); // 1405 is no leap year
         expect(serializeDate(parseDate("1403/12/30"))).toBe("2025-03-20");
+        expect(() => parseDate("not a date")).toThrow();
+        // a Gregorian year is read as typed
+        expect(serializeDate(parseDate("2026/03/21"))).toBe("2026-03-21");
         const instant = parseDateTime("1405/01/01 10:30:00");
         expect(formatDateTime(instant)).toBe("1405/01/01 10:30:00");
         expect(serializeDateTime(instant)).toBe(
@@ -130,6 +133,7 @@ describe("web client", () => {
     });
 
     test("date groups are labelled by Solar Hijri period, Gregorian ones are left alone", () => {
+        patchTranslations();
         setSolarHijriCalendar(true);
         const farvardin = DateTime.fromISO("2026-03-21").setLocale("en");
         expect(solarHijriGroupLabel("month", farvardin)).toBe("Farvardin 1405");

@@ -51,6 +51,9 @@ export function displayNumberingSystem() {
     return solarHijriSettings.persianDigits ? "arabext" : "latn";
 }
 
+/** Typed years from this one on are Gregorian years. */
+const GREGORIAN_YEARS_FROM = 1700;
+
 const MACHINE_FORMAT = /^yyyy-(MM|LL|ll)-dd/;
 
 /**
@@ -100,6 +103,8 @@ patch(DateTime.prototype, {
  * luxon's own parser finds the fields (digits may be Persian or Latin); its Gregorian
  * validation is skipped: the year, month and day are checked as a Solar Hijri day, then
  * converted. A two-digit year means 13xx from 50 on, 14xx below (05 -> 1405, 99 -> 1399).
+ * A year from 1700 on (Solar Hijri 1700 is 2321) is a Gregorian date typed on purpose
+ * ("2026/03/21"), read as such.
  *
  * @param {string} text
  * @param {string} fmt
@@ -126,6 +131,18 @@ export function parseSolarHijri(text, fmt, opts = {}) {
     const month = fields.month ?? (fields.year !== undefined ? 1 : now.month);
     const hasYearOrMonth = fields.year !== undefined || fields.month !== undefined;
     const day = fields.day ?? (hasYearOrMonth ? 1 : now.day);
+    const time = {
+        hour: fields.hour ?? 0,
+        minute: fields.minute ?? 0,
+        second: fields.second ?? 0,
+        millisecond: fields.millisecond ?? 0,
+    };
+    const { zone = "default", locale, numberingSystem } = opts;
+    if (year >= GREGORIAN_YEARS_FROM) {
+        // a Gregorian year (2026/03/21): read the date as typed
+        const values = { year, month, day, ...time };
+        return DateTime.fromObject(values, { zone, locale, numberingSystem });
+    }
     if (!isValidJalaliDate(year, month, day)) {
         return DateTime.invalid(
             "unit out of range",
@@ -133,17 +150,7 @@ export function parseSolarHijri(text, fmt, opts = {}) {
         );
     }
     const gregorian = jalaliToGregorian(year, month, day);
-    const values = {
-        year: gregorian.year,
-        month: gregorian.month,
-        day: gregorian.day,
-        hour: fields.hour ?? 0,
-        minute: fields.minute ?? 0,
-        second: fields.second ?? 0,
-        millisecond: fields.millisecond ?? 0,
-    };
-    const { zone = "default", locale, numberingSystem } = opts;
-    return DateTime.fromObject(values, { zone, locale, numberingSystem });
+    return DateTime.fromObject({ ...gregorian, ...time }, { zone, locale, numberingSystem });
 }
 
 patch(DateTime, {
