@@ -8,6 +8,10 @@
 import { CalendarController } from "@web/views/calendar/calendar_controller";
 import { CalendarModel } from "@web/views/calendar/calendar_model";
 import {
+    CalendarCommonPopover,
+} from "@web/views/calendar/calendar_common/calendar_common_popover";
+import { CalendarYearPopover } from "@web/views/calendar/calendar_year/calendar_year_popover";
+import {
     CalendarCommonRenderer,
 } from "@web/views/calendar/calendar_common/calendar_common_renderer";
 import { CalendarYearRenderer } from "@web/views/calendar/calendar_year/calendar_year_renderer";
@@ -53,6 +57,46 @@ function monthTitle(date) {
     const { year, month } = toJalali(date);
     return `${jalaliMonthNames(date.locale || "en")[month - 1]} ${digits(year)}`;
 }
+
+/**
+ * The days an event spans, as Odoo's getFormattedDateSpan writes them, in Solar Hijri
+ * ("1-4 فروردین 1405"; Odoo's own compares Gregorian months).
+ *
+ * @param {luxon.DateTime} start
+ * @param {luxon.DateTime} end
+ */
+export function solarHijriDateSpan(start, end) {
+    const first = toJalali(start);
+    const last = toJalali(end);
+    if (first.year === last.year && first.month === last.month) {
+        if (first.day === last.day) {
+            return start.toFormat("DDD");
+        }
+        return `${digits(first.day)}-${digits(last.day)} ${monthTitle(start)}`;
+    }
+    return `${start.toFormat("DDD")} - ${end.toFormat("DDD")}`;
+}
+
+patch(CalendarCommonPopover.prototype, {
+    computeDateTimeAndDuration() {
+        super.computeDateTimeAndDuration();
+        if (isSolarHijriActive() && !this.props.model.isDateHidden) {
+            this.date = solarHijriDateSpan(this.props.record.start, this.props.record.end);
+        }
+    },
+});
+
+patch(CalendarYearPopover.prototype, {
+    groupRecords() {
+        const groups = super.groupRecords();
+        if (isSolarHijriActive()) {
+            for (const group of Object.values(groups)) {
+                group.title = solarHijriDateSpan(group.start, group.end);
+            }
+        }
+        return groups;
+    },
+});
 
 patch(CalendarModel.prototype, {
     computeRange() {
