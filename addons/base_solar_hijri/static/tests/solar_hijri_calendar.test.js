@@ -9,9 +9,11 @@ import {
     serializeDate,
     serializeDateTime,
 } from "@web/core/l10n/dates";
+import { Domain } from "@web/core/domain";
 import { localization } from "@web/core/l10n/localization";
 import { setSolarHijriCalendar } from "@base_solar_hijri/core/luxon_patch";
 import { solarHijriGroupLabel } from "@base_solar_hijri/core/read_group_patch";
+import { solarHijriDateFilterDomain } from "@base_solar_hijri/search/search_model_patch";
 import {
     endOfJalali,
     gregorianToJalali,
@@ -137,9 +139,36 @@ describe("web client", () => {
         setSolarHijriCalendar(true);
         const farvardin = DateTime.fromISO("2026-03-21").setLocale("en");
         expect(solarHijriGroupLabel("month", farvardin)).toBe("Farvardin 1405");
-        expect(solarHijriGroupLabel("quarter", farvardin)).toBe("Q1 1405");
+        // a quarter keeps the server's label, translated there
+        expect(solarHijriGroupLabel("quarter", farvardin)).toBe(null);
         expect(solarHijriGroupLabel("year", farvardin)).toBe("1405");
         expect(solarHijriGroupLabel("month", DateTime.fromISO("2026-03-01"))).toBe(null);
-        expect(solarHijriGroupLabel("quarter", DateTime.fromISO("2026-04-21"))).toBe(null);
+        expect(solarHijriGroupLabel("year", DateTime.fromISO("2026-04-21"))).toBe(null);
+    });
+
+    test("search filters mean Solar Hijri months, quarters and years", () => {
+        patchTranslations();
+        setSolarHijriCalendar(true);
+        // 16 Farvardin 1405
+        const reference = DateTime.fromISO("2026-04-05T10:00:00").setLocale("en");
+        const dateFilter = { fieldName: "date", fieldType: "date", domain: "[]" };
+        const filter = (ids) => solarHijriDateFilterDomain(reference, dateFilter, ids);
+        const between = (from, to) =>
+            Domain.and([
+                new Domain(["&", ["date", ">=", from], ["date", "<=", to]]),
+                "[]",
+            ]).toString();
+
+        const thisMonth = filter(["month", "year"]);
+        expect(thisMonth.description).toBe("Farvardin 1405");
+        expect(thisMonth.domain.toString()).toBe(between("2026-03-21", "2026-04-20"));
+        // the month before Farvardin is Esfand of the year before (29 days in 1404)
+        const lastMonth = filter(["month-1", "year-1"]);
+        expect(lastMonth.description).toBe("Esfand 1404");
+        expect(lastMonth.domain.toString()).toBe(between("2026-02-20", "2026-03-20"));
+        expect(filter(["first_quarter", "year"]).domain.toString()).toBe(
+            between("2026-03-21", "2026-06-21")
+        );
+        expect(filter(["year"]).domain.toString()).toBe(between("2026-03-21", "2027-03-20"));
     });
 });

@@ -6,24 +6,21 @@
  * and sends the group's first day in `__range`. For a Solar Hijri user, base_solar_hijri's
  * server side groups by Solar Hijri month, quarter and year, so that first day is the
  * Gregorian date of 1 Farvardin, 1 Tir... This patch writes the label of such a group in
- * Solar Hijri ("فروردین ۱۴۰۵", "Q1 1405", "1405"; a day group: "1 فروردین 1405").
+ * Solar Hijri with the browser's month names and the user's digits ("فروردین ۱۴۰۵",
+ * "1405"; a day group, which the server labels in Gregorian: "1 فروردین 1405").
+ * Quarters keep the server's label ("Q1 1405", translated there).
  * A group that does not start a Solar Hijri period (a server that still groups by
  * Gregorian month) keeps the server's label: no label ever names a period it is not.
  */
 import { ORM } from "@web/core/orm_service";
-import { _t } from "@web/core/l10n/translation";
 import { user } from "@web/core/user";
 import { patch } from "@web/core/utils/patch";
-import { isSolarHijriActive, solarHijriSettings } from "./luxon_patch";
-import { toJalali, toPersianDigits } from "./solar_hijri_calendar";
+import { isSolarHijriActive } from "./luxon_patch";
+import { toJalali } from "./solar_hijri_calendar";
 
 const { DateTime } = luxon;
 
 const READ_GROUP_METHODS = ["read_group", "web_read_group"];
-
-function digits(value) {
-    return solarHijriSettings.persianDigits ? toPersianDigits(value) : String(value);
-}
 
 /**
  * @param {string} from the group's first day or instant, as the server writes it
@@ -43,7 +40,7 @@ function groupStart(from, tz) {
 /**
  * The Solar Hijri label of a date group, or null when the group is no Solar Hijri period.
  *
- * @param {string} granularity "day", "month", "quarter", "year" (others: null)
+ * @param {string} granularity "day", "month", "year" (others: null)
  * @param {luxon.DateTime} start the group's first day
  * @returns {string | null}
  */
@@ -57,16 +54,6 @@ export function solarHijriGroupLabel(granularity, start) {
             return start.toFormat("d MMMM yyyy");
         case "month":
             return day === 1 ? start.toFormat("MMMM yyyy") : null;
-        case "quarter":
-            if (day !== 1 || (month - 1) % 3) {
-                return null;
-            }
-            return String(
-                _t("Q%(quarter)s %(year)s", {
-                    quarter: digits((month + 2) / 3),
-                    year: start.toFormat("yyyy"),
-                })
-            );
         case "year":
             return day === 1 && month === 1 ? start.toFormat("yyyy") : null;
     }
