@@ -148,6 +148,7 @@ describe("web client", () => {
 
     test("search filters mean Solar Hijri months, quarters and years", () => {
         patchTranslations();
+        patchWithCleanup(localization, { direction: "ltr" });
         setSolarHijriCalendar(true);
         // 16 Farvardin 1405
         const reference = DateTime.fromISO("2026-04-05T10:00:00").setLocale("en");

@@ -5,7 +5,6 @@
  * is unchanged: DateTimes (Gregorian inside), as for any user.
  */
 import { DateTimePicker } from "@web/core/datetime/datetime_picker";
-import { _t } from "@web/core/l10n/translation";
 import { isInRange, today } from "@web/core/l10n/dates";
 import { localization } from "@web/core/l10n/localization";
 import { patch } from "@web/core/utils/patch";
@@ -87,7 +86,7 @@ function monthItem(monthStart, index, params) {
         return [locale?.startsWith("fa") ? narrow : weekdayShort, weekdayLong, narrow];
     });
     if (showWeekNumbers) {
-        daysOfWeek.unshift(["#", _t("Week numbers"), "#"]);
+        daysOfWeek.unshift(params.weekNumbersHeader || ["#", "#", "#"]);
     }
     return { id: `__month__${index}`, number: toJalali(monthStart).month, daysOfWeek, weeks };
 }
@@ -166,7 +165,10 @@ patch(DateTimePicker.prototype, {
             return;
         }
         const { dayCellClass, isDateValid, range, showWeekNumbers } = this.props;
+        // the week numbers' column header of Odoo's own grid ("#", "Week numbers")
+        const weekNumbersHeader = this.items[0]?.daysOfWeek?.[0];
         const content = solarHijriPickerContent(this.state.precision, this.state.focusDate, {
+            weekNumbersHeader,
             additionalMonth: this.additionalMonth,
             maxDate: this.maxDate,
             minDate: this.minDate,
