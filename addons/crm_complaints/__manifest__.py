@@ -27,6 +27,7 @@
         "data/ir_cron_data.xml",
         "views/crm_complaint_remedy_views.xml",
         "views/crm_complaint_views.xml",
+        "wizard/crm_complaint_merge_views.xml",
         "views/crm_complaint_config_views.xml",
         "views/back_office_views.xml",
         "views/portal_templates.xml",
@@ -35,7 +36,10 @@
     ],
     "demo": ["demo/crm_complaint_demo.xml"],
     "assets": {
-        "web.assets_frontend": ["crm_complaints/static/src/js/public_form_captcha.js"],
+        "web.assets_frontend": [
+            "crm_complaints/static/src/js/public_form_captcha.js",
+            "crm_complaints/static/src/js/complaint_answers.js",
+        ],
         "web.assets_tests": ["crm_complaints/static/tests/tours/*.js"],
     },
     "application": True,

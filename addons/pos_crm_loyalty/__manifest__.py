@@ -7,7 +7,14 @@
     "website": "https://github.com/crm-suite/crm-suite",
     "license": "LGPL-3",
     "depends": ["pos_loyalty", "crm_loyalty"],
-    "data": [],
+    "data": [
+        "views/loyalty_history_views.xml",
+        "views/pos_order_views.xml",
+    ],
+    "assets": {
+        "point_of_sale._assets_pos": ["pos_crm_loyalty/static/src/**/*"],
+        "web.assets_tests": ["pos_crm_loyalty/static/tests/tours/**/*"],
+    },
     "auto_install": True,
     "installable": True,
 }

@@ -2,8 +2,9 @@
 # Benchmarks of crm_complaints on generated data. Print figures; assert nothing. Not part
 # of the test command.
 #
-#   bash tests/bench/complaints_run.sh           both: the mail gateway, then the SLA cron
-#   BENCH_PART=gateway|sla                        one of them
+#   bash tests/bench/complaints_run.sh           all: the mail gateway, the SLA cron, the
+#                                                duplicate check's queries on intake
+#   BENCH_PART=gateway|sla|duplicates             one of them
 #   BENCH_EMAILS=200                              emails per round of the gateway benchmark
 #   BENCH_COMPLAINTS=100000                       open complaints of the SLA benchmark
 #   BENCH_KEEP=1                                  keeps the database crm_suite_bench_complaints
@@ -21,5 +22,8 @@ if [ "$part" = all ] || [ "$part" = gateway ]; then
 fi
 if [ "$part" = all ] || [ "$part" = sla ]; then
     crm_odoo shell -d "$db" --no-http --log-level=warn <"$here/bench_complaints_sla.py"
+fi
+if [ "$part" = all ] || [ "$part" = duplicates ]; then
+    crm_odoo shell -d "$db" --no-http --log-level=warn <"$here/bench_complaints_duplicates.py"
 fi
 [ "${BENCH_KEEP:-0}" = 1 ] || crm_drop_db "$db"

@@ -6,6 +6,9 @@ from .portal import uploaded_files
 
 # the action name the form's captcha token is asked for (google_recaptcha, turnstile)
 CAPTCHA_ACTION = "crm_complaint"
+# searches of the published answers from one address (IP) in an hour: the forms search as
+# the customer types (a pause of the typing is one search)
+ANSWER_SEARCHES_PER_HOUR = 120
 
 
 class ComplaintPublicForm(http.Controller):
@@ -63,3 +66,23 @@ class ComplaintPublicForm(http.Controller):
             confirmed = bool(complaint) and complaint._web_confirm(token)
             values.update(state="done" if confirmed else "invalid", complaint=complaint)
         return request.render("crm_complaints.public_complaint_confirm", values)
+
+    @http.route("/complaint/answers", type="json", auth="public", website=True, methods=["POST"])
+    def public_complaint_answers(self, query="", **kwargs):
+        """The published answers that share words with what the customer typed on a
+        complaint form (the portal's or the public one), before they file: title and text
+        only, of the website's company. Counted per address like the public form's tries;
+        past the hourly limit the answer is empty. Nothing else is read: any other
+        parameter is ignored."""
+        ip = request.httprequest.remote_addr
+        allowed = request.env["crm.complaint.web.attempt"]._take(
+            [f"answers-ip:{ip or '-'}"], ANSWER_SEARCHES_PER_HOUR
+        )
+        if not allowed or not isinstance(query, str):
+            return {"answers": []}
+        answers = (
+            request.env["crm.complaint"]
+            .sudo()
+            ._search_published_answers(query, request.env.company)
+        )
+        return {"answers": answers}

@@ -1,5 +1,6 @@
 # the mixins first: crm.complaint and the remedies' documents inherit them
 from . import (
+    crm_complaint_duplicate_mixin,
     crm_complaint_intake_mixin,
     crm_complaint_remedy_document,
     crm_complaint_sla_mixin,

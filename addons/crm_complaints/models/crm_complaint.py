@@ -4,7 +4,7 @@ from odoo.tools import SQL
 from odoo.tools.mail import email_normalize
 
 from .crm_complaint_sla_mixin import OPEN_STATES
-from .crm_complaint_solution_mixin import DOCUMENT_SQL
+from .crm_complaint_solution_mixin import ANSWER_DOCUMENT_SQL, DOCUMENT_SQL
 
 CHANNELS = [
     ("email", "Email"),
@@ -51,10 +51,16 @@ SYSTEM_FIELDS = frozenset(
         "escalation_level",
         "first_response_hours",
         "resolution_hours",
+        "first_response_work_hours",
+        "resolution_work_hours",
         "acknowledgement_pending",
         "intake_ip",
         "web_order_ref",
         "web_confirm_token",
+        "duplicate_of_id",
+        "merged_into_id",
+        "answer_published",
+        "answer_canned_response_id",
     }
 )
 # the values a complaint's SLA policy is matched on (and what changes its priority)
@@ -74,6 +80,7 @@ class CrmComplaint(models.Model):
         "crm.complaint.sla.mixin",
         "crm.complaint.intake.mixin",
         "crm.complaint.solution.mixin",
+        "crm.complaint.duplicate.mixin",
         "mail.thread.cc",
         "mail.activity.mixin",
         "rating.mixin",
@@ -283,6 +290,14 @@ class CrmComplaint(models.Model):
                 SQL(DOCUMENT_SQL.format(t="crm_complaint")),
             )
         )
+        # the full-text index of the published answers (the complaint forms' search)
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS crm_complaint_answer_fulltext_idx"
+                " ON crm_complaint USING gin (%s) WHERE answer_published",
+                SQL(ANSWER_DOCUMENT_SQL.format(t="crm_complaint")),
+            )
+        )
         return super().init()
 
     @api.depends("name", "subject")
@@ -411,6 +426,7 @@ class CrmComplaint(models.Model):
             vals.setdefault("date_stage", fields.Datetime.now())
             vals.setdefault("sla_start", fields.Datetime.now())
         complaints = super().create(vals_list)
+        complaints._detect_duplicates()
         for complaint in complaints.filtered("partner_id"):
             complaint.message_subscribe(partner_ids=complaint.partner_id.ids)
         # assigned on creation (the team's rotation assigns the others, by write)
@@ -519,6 +535,15 @@ class CrmComplaint(models.Model):
                             team=complaint.team_id.name,
                         )
                     )
+            if stage.state == "merged" and not complaint.merged_into_id:
+                raise UserError(
+                    self.env._(
+                        "Complaint %(ref)s is not merged into another one: use Merge on its"
+                        " likely duplicates to move it to %(stage)s.",
+                        ref=complaint.name,
+                        stage=stage.name,
+                    )
+                )
             if stage.state == "closed" and complaint.remedy_ids.filtered(
                 lambda r: r.state in ("draft", "in_progress")
             ):
@@ -531,7 +556,7 @@ class CrmComplaint(models.Model):
                 )
             if (
                 complaint.state == "closed"
-                and stage.state != "closed"
+                and stage.state not in ("closed", "merged")
                 and not is_manager
                 and not self.env.su
             ):

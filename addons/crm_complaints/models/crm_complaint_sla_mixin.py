@@ -64,6 +64,24 @@ class CrmComplaintSlaMixin(models.AbstractModel):
         groups=INTERNAL,
         help="Wall-clock hours from the complaint to its resolution.",
     )
+    first_response_work_hours = fields.Float(
+        string="Working Hours to First Response",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        groups=INTERNAL,
+        help="Hours of the team's working time (public holidays skipped) from the complaint "
+        "to the first answer to the customer.",
+    )
+    resolution_work_hours = fields.Float(
+        string="Working Hours to Resolution",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        groups=INTERNAL,
+        help="Hours of the team's working time (public holidays skipped) from the complaint "
+        "to its resolution.",
+    )
     sla_breached = fields.Boolean(
         string="SLA Breached",
         compute="_compute_sla_breached",
@@ -100,6 +118,38 @@ class CrmComplaintSlaMixin(models.AbstractModel):
     def _sla_calendar(self):
         self.ensure_one()
         return self.team_id.resource_calendar_id or self.company_id.resource_calendar_id
+
+    def _sla_work_hours(self, start, end):
+        """The working hours of the complaint's calendar between `start` and `end` (naive
+        UTC), public holidays (leaves without a resource) taken out; wall-clock hours without
+        a calendar."""
+        self.ensure_one()
+        if not start or not end or end <= start:
+            return 0.0
+        calendar = self._sla_calendar()
+        if not calendar:
+            return (end - start).total_seconds() / 3600
+        return calendar.get_work_hours_count(start, end, compute_leaves=True)
+
+    def _portal_response_promise(self):
+        """What the portal tells the customer of this complaint: how soon the team answers a
+        complaint of its priority (the first-response target of its SLA policy, in working
+        hours); empty once answered, or without a policy. Read as the system: the SLA is
+        not the customer's to read."""
+        self.ensure_one()
+        complaint = self.sudo()
+        policy = complaint.sla_policy_id
+        if not policy or complaint.date_first_response or complaint.state not in OPEN_STATES:
+            return ""
+        hours = f"{policy.first_response_hours:g}"
+        priority = dict(complaint._fields["priority"]._description_selection(self.env)).get(
+            complaint.priority, ""
+        )
+        return self.env._(
+            "We answer complaints of %(priority)s priority within %(hours)s working hours.",
+            priority=priority.lower(),
+            hours=hours,
+        )
 
     def _sla_apply(self):
         """Match each open complaint's policy and set its deadlines from the SLA clock's start
@@ -148,6 +198,7 @@ class CrmComplaintSlaMixin(models.AbstractModel):
         if new == "resolved" or (new == "closed" and old != "resolved"):
             start = self.sla_start or self.create_date
             values["resolution_hours"] = (now - start).total_seconds() / 3600
+            values["resolution_work_hours"] = self._sla_work_hours(start, now)
         if values:
             super().write(values)
         self._sla_refresh_status()
@@ -208,6 +259,7 @@ class CrmComplaintSlaMixin(models.AbstractModel):
                 {
                     "date_first_response": now,
                     "first_response_hours": (now - start).total_seconds() / 3600,
+                    "first_response_work_hours": complaint._sla_work_hours(start, now),
                 }
             )
             complaint._sla_refresh_status()

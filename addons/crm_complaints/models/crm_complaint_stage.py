@@ -6,6 +6,7 @@ STAGE_STATES = [
     ("waiting", "Waiting for the customer"),
     ("resolved", "Resolved"),
     ("closed", "Closed"),
+    ("merged", "Merged"),
 ]
 
 

@@ -66,6 +66,7 @@ class CrmCustomerScore(models.Model):
                             AND write_date >= now() - make_interval(days => %(days)s)
                           GROUP BY res_id) r ON r.res_id = c.id
              WHERE c.company_id = %(company)s AND c.active
+               AND c.merged_into_id IS NULL -- a merged duplicate is the same complaint
                AND c.commercial_partner_id IS NOT NULL
                AND c.create_date >= now() - make_interval(days => %(days)s)
              GROUP BY c.commercial_partner_id

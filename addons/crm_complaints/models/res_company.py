@@ -69,3 +69,9 @@ class ResCompany(models.Model):
         string="Low Ratings That Signal Risk",
         default=1,
     )
+    crm_complaint_duplicate_days = fields.Integer(
+        string="Duplicate Window (days)",
+        default=3,
+        help="Complaints of the same customer about the same order or product within this "
+        "many days of each other are shown as likely duplicates; 0 turns the check off.",
+    )

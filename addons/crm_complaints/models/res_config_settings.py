@@ -40,3 +40,6 @@ class ResConfigSettings(models.TransientModel):
     crm_complaint_signal_low_ratings = fields.Integer(
         related="company_id.crm_complaint_signal_low_ratings", readonly=False
     )
+    crm_complaint_duplicate_days = fields.Integer(
+        related="company_id.crm_complaint_duplicate_days", readonly=False
+    )

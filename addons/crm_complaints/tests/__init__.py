@@ -1,7 +1,9 @@
 from . import (
     test_adversarial,
+    test_answers,
     test_assignment_rating,
     test_complaint,
+    test_duplicates,
     test_i18n,
     test_intake_security,
     test_integrity,
@@ -12,6 +14,7 @@ from . import (
     test_report,
     test_security,
     test_service_signal,
+    test_service_times,
     test_sla,
     test_tour,
 )

@@ -85,6 +85,9 @@ class TestAdversarial(HttpCase, ComplaintCase, RpcMixin):
         cls.order_b, cls.picking_b, cls.invoice_b = cls.delivered_order(partner=cls.customer_b)
         cls.order_b.sudo().crm_complaint_remedy_id = cls.remedy
         cls.rating_token = cls.theirs._rating_get_access_token()
+        cls.merge = cls.env["crm.complaint.merge"].create(
+            {"complaint_ids": [(6, 0, cls.theirs.ids)], "survivor_id": cls.theirs.id}
+        )
 
     # --- what must not change ------------------------------------------------------------
 
@@ -191,6 +194,28 @@ class TestAdversarial(HttpCase, ComplaintCase, RpcMixin):
             ("crm.complaint", "action_close", [complaint_ids], {}),
             ("crm.complaint", "action_reopen", [complaint_ids], {}),
             ("crm.complaint", "action_view_remedies", [complaint_ids], {}),
+            ("crm.complaint", "action_view_duplicates", [complaint_ids], {}),
+            ("crm.complaint", "action_merge_duplicates", [complaint_ids], {}),
+            ("crm.complaint", "action_publish_answer", [complaint_ids], {}),
+            ("crm.complaint", "action_unpublish_answer", [complaint_ids], {}),
+            (
+                "crm.complaint",
+                "write",
+                [complaint_ids, {"answer_title": "hacked", "answer_body": "hacked"}],
+                {},
+            ),
+            (
+                "crm.complaint.merge",
+                "create",
+                [
+                    {
+                        "complaint_ids": [(6, 0, [complaint.id, self.mine.id])],
+                        "survivor_id": self.mine.id,
+                    }
+                ],
+                {},
+            ),
+            ("crm.complaint.merge", "action_merge", [self.merge.ids], {}),
             ("crm.complaint", "rating_apply", [complaint_ids, 1], {"token": self.rating_token}),
             ("crm.complaint", "init", [], {}),
             (

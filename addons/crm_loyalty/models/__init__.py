@@ -2,6 +2,7 @@ from . import (
     account_move,
     account_partial_reconcile,
     crm_loyalty_offer,
+    crm_loyalty_offer_control,
     crm_loyalty_tier,
     crm_loyalty_tier_history,
     loyalty_card,

@@ -1,4 +1,5 @@
 import logging
+import random
 from datetime import timedelta
 from uuid import uuid4
 
@@ -44,7 +45,24 @@ class CrmLoyaltyOffer(models.Model):
     _order = "id desc"
     _check_company_auto = True
 
-    name = fields.Char(required=True, tracking=True)
+    name = fields.Char(
+        string="Internal Name",
+        required=True,
+        tracking=True,
+        help="For the loyalty team only; customers read the label.",
+    )
+    label = fields.Char(
+        string="Label for Customers",
+        translate=True,
+        required=True,
+        compute="_compute_label",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        help="What customers read about the offer: the line of their points ledger on the "
+        "portal and in their statements.",
+    )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
@@ -93,6 +111,66 @@ class CrmLoyaltyOffer(models.Model):
     card_ids = fields.One2many("loyalty.card", "crm_offer_id", string="Cards")
     line_ids = fields.One2many("loyalty.history", "crm_offer_id", string="Ledger Lines")
 
+    # measurement: a control group kept out of the offer, and both groups compared
+    control_share = fields.Float(
+        string="Control Group (%)",
+        tracking=True,
+        help="The share of the targeted customers chosen at random, each time the offer is "
+        "issued, who do not get it: the offer is measured against them. Kept once chosen.",
+    )
+    control_seed = fields.Integer(
+        string="Random Seed",
+        default=lambda self: random.SystemRandom().randint(1, 2**31 - 1),
+        copy=False,
+        help="Fixes the random choice of the control group (the same seed chooses the same "
+        "customers).",
+    )
+    control_ids = fields.One2many(
+        "crm.loyalty.offer.control", "offer_id", string="Control Group", readonly=True
+    )
+    measure_from = fields.Date(
+        string="Measured From", help="The first day of the window (empty: the day issued)."
+    )
+    measure_to = fields.Date(
+        string="Measured To", help="The last day of the window (empty: today)."
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    offered_customers = fields.Integer(string="Offered", compute="_compute_measures")
+    control_customers = fields.Integer(string="Control", compute="_compute_measures")
+    offered_redemption_rate = fields.Float(
+        string="Redemption Rate (Offered)",
+        compute="_compute_measures",
+        help="The share of the customers who got the offer and claimed a reward of its "
+        "programme in the window.",
+    )
+    control_redemption_rate = fields.Float(
+        string="Redemption Rate (Control)", compute="_compute_measures"
+    )
+    redemption_uplift = fields.Float(
+        compute="_compute_measures",
+        help="Offered less control, in percentage points.",
+    )
+    offered_revenue = fields.Monetary(
+        string="Revenue per Customer (Offered)",
+        compute="_compute_measures",
+        help="What the customers who got the offer spent in the window (confirmed orders, "
+        "untaxed), per customer.",
+    )
+    control_revenue = fields.Monetary(
+        string="Revenue per Customer (Control)", compute="_compute_measures"
+    )
+    revenue_uplift = fields.Monetary(
+        string="Revenue Uplift per Customer",
+        compute="_compute_measures",
+        help="Revenue per customer, offered less control.",
+    )
+    revenue_uplift_percent = fields.Float(string="Revenue Uplift (%)", compute="_compute_measures")
+
+    @api.depends("name")
+    def _compute_label(self):
+        for offer in self:
+            offer.label = offer.label or offer.name
+
     @api.depends("segment_ids", "value_tier_a", "value_tier_b", "value_tier_c", "company_id")
     def _compute_customer_count(self):
         self.env["res.partner"].flush_model()
@@ -112,6 +190,46 @@ class CrmLoyaltyOffer(models.Model):
                 offer.issue_progress = min(100.0, 100.0 * offer.issue_done / offer.issue_total)
             else:
                 offer.issue_progress = 0.0
+
+    @api.depends_context("uid")
+    @api.depends("measure_from", "measure_to", "issued_on", "state", "control_share")
+    def _compute_measures(self):
+        for offer in self:
+            figures = offer._measure() if offer.id else {}
+            offered = figures.get("offered", (0, 0, 0.0))
+            control = figures.get("control", (0, 0, 0.0))
+            offer.offered_customers, offer.control_customers = offered[0], control[0]
+            offer.offered_redemption_rate = 100.0 * offered[1] / offered[0] if offered[0] else 0.0
+            offer.control_redemption_rate = 100.0 * control[1] / control[0] if control[0] else 0.0
+            offer.redemption_uplift = offer.offered_redemption_rate - offer.control_redemption_rate
+            offer.offered_revenue = offered[2] / offered[0] if offered[0] else 0.0
+            offer.control_revenue = control[2] / control[0] if control[0] else 0.0
+            offer.revenue_uplift = offer.offered_revenue - offer.control_revenue
+            offer.revenue_uplift_percent = (
+                100.0 * offer.revenue_uplift / offer.control_revenue
+                if offer.control_revenue
+                else 0.0
+            )
+
+    @api.constrains("control_share", "control_seed")
+    def _check_control_share(self):
+        for offer in self:
+            if not 0 <= offer.control_share < 100:
+                raise ValidationError(
+                    self.env._(
+                        "The control group of %(offer)s is a share of the customers below a "
+                        "hundred: enter a share from 0 to 99.",
+                        offer=offer.name,
+                    )
+                )
+            if offer.state != "draft":
+                raise ValidationError(
+                    self.env._(
+                        "The control group of an offer is chosen when it is first issued and "
+                        "then kept: duplicate the offer to measure it with another control "
+                        "group."
+                    )
+                )
 
     @api.constrains("action", "program_id", "points")
     def _check_offer(self):
@@ -191,6 +309,7 @@ class CrmLoyaltyOffer(models.Model):
             )
         self._check_issuable()
         self.env.flush_all()
+        self._draw_control_group()
         self.env.cr.execute(SQL("SELECT COUNT(*) FROM (%s) missing", self._missing_sql()))
         self.write(
             {
@@ -277,7 +396,169 @@ class CrmLoyaltyOffer(models.Model):
                     WHERE crm_offer_id = %s AND partner_id IS NOT NULL""",
                 self.id,
             )
-        return SQL("SELECT p.id FROM (%s) p WHERE p.id NOT IN (%s)", self._customers_sql(), had)
+        return SQL(
+            """SELECT p.id FROM (%s) p
+                WHERE p.id NOT IN (%s)
+                  AND p.id NOT IN (SELECT partner_id FROM crm_loyalty_offer_control
+                                    WHERE offer_id = %s)""",
+            self._customers_sql(),
+            had,
+            self.id,
+        )
+
+    def _draw_control_group(self):
+        """Choose the control group among the customers the offer is about to reach and
+        keep it: they never get the offer, on this run or a later one.
+
+        Steps: count the customers who have not had the offer and are not in its control
+        group yet (res_partner, loyalty_card, loyalty_history, crm_loyalty_offer_control
+        through _missing_sql); take the offer's share of them, rounded, in a random order
+        that the offer's seed fixes (md5 of the seed and the customer); insert them into
+        crm_loyalty_offer_control. Returns the number of customers added."""
+        self.ensure_one()
+        if self.control_share <= 0:
+            return 0
+        missing = self._missing_sql()
+        self.env.cr.execute(SQL("SELECT COUNT(*) FROM (%s) missing", missing))
+        size = int(self.env.cr.fetchone()[0] * self.control_share / 100.0 + 0.5)
+        if not size:
+            return 0
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO crm_loyalty_offer_control
+                       (offer_id, partner_id, company_id, drawn_on,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT %(offer)s, m.id, %(company)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM (%(missing)s) m
+                 ORDER BY md5(%(seed)s || '-' || m.id), m.id
+                 LIMIT %(size)s
+                ON CONFLICT (offer_id, partner_id) DO NOTHING
+                """,
+                offer=self.id,
+                company=self.company_id.id,
+                now=now,
+                uid=self.env.uid,
+                missing=missing,
+                seed=str(self.control_seed),
+                size=size,
+            )
+        )
+        added = self.env.cr.rowcount
+        self.env["crm.loyalty.offer.control"].invalidate_model()
+        self.invalidate_recordset(["control_ids"])
+        return added
+
+    # ------------------------------------------------------------------ measurement
+
+    def _measure_window(self):
+        """The window the offer is measured over: (first day, day after the last)."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        start = self.measure_from or (self.issued_on and self.issued_on.date()) or today
+        end = self.measure_to or today
+        return start, end + timedelta(days=1)
+
+    def _offered_customers_sql(self):
+        """SQL of the ids of the customers who got the offer."""
+        self.ensure_one()
+        if self.action == "points":
+            return SQL(
+                """SELECT DISTINCT lc.partner_id AS customer FROM loyalty_history h
+                     JOIN loyalty_card lc ON lc.id = h.card_id
+                    WHERE h.crm_offer_id = %s AND lc.partner_id IS NOT NULL""",
+                self.id,
+            )
+        return SQL(
+            """SELECT DISTINCT partner_id AS customer FROM loyalty_card
+                WHERE crm_offer_id = %s AND partner_id IS NOT NULL""",
+            self.id,
+        )
+
+    def _measure_redemption_sql(self, start, end):
+        """SQL of the customers (commercial partners, column customer) of the CTE
+        offer_customers who claimed a reward of the offer's programme in [start, end): a
+        redemption on the points ledger, or a reward line on a confirmed sales order. The
+        point-of-sale bridge adds the till's."""
+        self.ensure_one()
+        return SQL(
+            """
+            SELECT lc.partner_id AS customer
+              FROM loyalty_history h
+              JOIN loyalty_card lc ON lc.id = h.card_id
+             WHERE lc.program_id = %(program)s AND h.crm_kind = 'redeem'
+               AND h.crm_date >= %(start)s AND h.crm_date < %(end)s
+               AND lc.partner_id IN (SELECT customer FROM offer_customers)
+             UNION
+            SELECT p.commercial_partner_id
+              FROM sale_order_line sol
+              JOIN loyalty_reward r ON r.id = sol.reward_id
+              JOIN sale_order so ON so.id = sol.order_id
+              JOIN res_partner p ON p.id = so.partner_id
+             WHERE r.program_id = %(program)s AND so.state = 'sale'
+               AND so.date_order >= %(start)s AND so.date_order < %(end)s
+               AND p.commercial_partner_id IN (SELECT customer FROM offer_customers)
+            """,
+            program=self.program_id.id,
+            start=start,
+            end=end,
+        )
+
+    def _measure_revenue_sql(self, start, end):
+        """SQL of (customer, amount) rows: what the customers of the CTE offer_customers
+        spent in [start, end) on confirmed sales orders of the offer's company (untaxed,
+        in its currency). The point-of-sale bridge adds the till's orders."""
+        self.ensure_one()
+        return SQL(
+            """
+            SELECT p.commercial_partner_id AS customer,
+                   so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount
+              FROM sale_order so
+              JOIN res_partner p ON p.id = so.partner_id
+             WHERE so.state = 'sale' AND so.company_id = %(company)s
+               AND so.date_order >= %(start)s AND so.date_order < %(end)s
+               AND p.commercial_partner_id IN (SELECT customer FROM offer_customers)
+            """,
+            company=self.company_id.id,
+            start=start,
+            end=end,
+        )
+
+    def _measure(self):
+        """{group: (customers, customers who redeemed, revenue)} for the groups offered and
+        control over the offer's window: one query (crm_loyalty_offer_control, the ledger,
+        sale_order and what the bridges add)."""
+        self.ensure_one()
+        self.env.flush_all()
+        start, end = self._measure_window()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH offer_customers AS (
+                    SELECT 'offered' AS grp, customer FROM (%(offered)s) o
+                     UNION ALL
+                    SELECT 'control', partner_id FROM crm_loyalty_offer_control
+                     WHERE offer_id = %(offer)s
+                ), redeemed AS (
+                    SELECT DISTINCT customer FROM (%(redeemed)s) r
+                ), revenue AS (
+                    SELECT customer, SUM(amount) AS amount FROM (%(revenue)s) v
+                     GROUP BY customer
+                )
+                SELECT c.grp, COUNT(*), COUNT(r.customer), COALESCE(SUM(v.amount), 0)
+                  FROM offer_customers c
+             LEFT JOIN redeemed r ON r.customer = c.customer
+             LEFT JOIN revenue v ON v.customer = c.customer
+                 GROUP BY c.grp
+                """,
+                offered=self._offered_customers_sql(),
+                offer=self.id,
+                redeemed=self._measure_redemption_sql(start, end),
+                revenue=self._measure_revenue_sql(start, end),
+            )
+        )
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
 
     def _issue_batch(self, limit=OFFER_BATCH):
         """Issue the offer to the next `limit` customers who have not had it; mark the
@@ -393,13 +674,18 @@ class CrmLoyaltyOffer(models.Model):
         else:
             return
         points = ledger.round_points(self.points, program.crm_whole_points)
+        # the member reads the line (portal, statements): the label, in their language
+        labels = {
+            lang: self.with_context(lang=lang).label
+            for lang in {card.partner_id.lang or self.env.lang for card in targets}
+        }
         self.env["loyalty.history"]._crm_book(
             [
                 {
                     "card": card,
                     "kind": "offer",
                     "points": points,
-                    "description": self.name,
+                    "description": labels[card.partner_id.lang or self.env.lang],
                     "reason": self.reason or self.name,
                     "source": self,
                     "offer": self,

@@ -5,6 +5,7 @@ from . import (
     test_expiry,
     test_i18n,
     test_ledger,
+    test_offer_measure,
     test_opening,
     test_performance,
     test_portal,

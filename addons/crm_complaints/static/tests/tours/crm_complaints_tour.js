@@ -88,3 +88,23 @@ registry.category("web_tour.tours").add("crm_complaints_portal_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("crm_complaints_portal_answers_tour", {
+    url: "/my/complaints/new",
+    steps: () => [
+        {
+            content: "Describe the problem",
+            trigger: "input[name='subject']",
+            run: "edit The leg of my chair wobbles",
+        },
+        {
+            content: "A published answer shows before sending",
+            trigger: ".o_crm_complaint_answers .o_crm_complaint_answer summary:contains('My chair wobbles')",
+            run: "click",
+        },
+        {
+            content: "Its text is there to read",
+            trigger: ".o_crm_complaint_answer_body:contains('Tighten the leg screws')",
+        },
+    ],
+});
