@@ -20,6 +20,18 @@
         "demo/tehran_company_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
+    "assets": {
+        "web.assets_backend": [
+            "base_solar_hijri/static/src/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "base_solar_hijri/static/tests/**/*",
+            ("remove", "base_solar_hijri/static/tests/tours/**/*"),
+        ],
+        "web.assets_tests": [
+            "base_solar_hijri/static/tests/tours/**/*",
+        ],
+    },
     "auto_install": False,
     "installable": True,
 }

@@ -6,4 +6,5 @@ from . import (
     test_rendering,
     test_sale_pdf,
     test_settings,
+    test_tours,
 )

@@ -1,0 +1,174 @@
+/**
+ * Date filters of the search panel in Solar Hijri: "this month", the previous months,
+ * quarters (Q1 = Farvardin-Khordad) and years are Solar Hijri periods, with Solar Hijri
+ * names, and their domains cover those periods. Custom ranges are typed in the Solar Hijri
+ * pickers already. The comparison of pivots and graphs (previous period / year) is left
+ * to Odoo: it shifts Gregorian periods.
+ */
+import { Domain } from "@web/core/domain";
+import { serializeDate, serializeDateTime } from "@web/core/l10n/dates";
+import { localization } from "@web/core/l10n/localization";
+import { patch } from "@web/core/utils/patch";
+import { SearchModel } from "@web/search/search_model";
+import { QUARTERS, toGeneratorId } from "@web/search/utils/dates";
+import { isSolarHijriActive, solarHijriSettings } from "../core/luxon_patch";
+import {
+    endOfJalali,
+    jalaliMonthNames,
+    plusJalaliMonths,
+    setJalali,
+    toJalali,
+    toPersianDigits,
+} from "../core/solar_hijri_calendar";
+
+const GENERATOR_ID = /^(month|year)([+-]\d+)?$/;
+const QUARTER_IDS = {
+    first_quarter: 1,
+    second_quarter: 2,
+    third_quarter: 3,
+    fourth_quarter: 4,
+};
+
+function digits(value) {
+    return solarHijriSettings.persianDigits ? toPersianDigits(value) : String(value);
+}
+
+/**
+ * @param {string} generatorId e.g. "month-2", "year"
+ * @returns {{ unit: string, offset: number } | null}
+ */
+function parseGeneratorId(generatorId) {
+    const match = GENERATOR_ID.exec(generatorId);
+    return match ? { unit: match[1], offset: Number(match[2] || 0) } : null;
+}
+
+/**
+ * @param {luxon.DateTime} reference
+ * @param {number} offset Solar Hijri months from the reference's month
+ * @returns {{ year: number, month: number }}
+ */
+function monthAt(reference, offset) {
+    return toJalali(plusJalaliMonths(reference, offset));
+}
+
+/**
+ * The domain and description of a date filter's selected options, in Solar Hijri periods.
+ *
+ * @param {luxon.DateTime} reference "today" of the search model
+ * @param {object} dateFilter the search item
+ * @param {string[]} generatorIds the selected options ("month", "month-1", "year", ...)
+ * @returns {{ domain: Domain, description: string } | null} null when an option is a custom
+ *  domain (Odoo's own code handles those)
+ */
+export function solarHijriDateFilterDomain(reference, dateFilter, generatorIds) {
+    const current = toJalali(reference);
+    const years = [];
+    const periods = []; // [first month, number of months, label]
+    for (const generatorId of generatorIds) {
+        const parsed = parseGeneratorId(generatorId);
+        if (parsed && parsed.unit === "year") {
+            years.push(current.year + parsed.offset);
+        } else if (parsed && parsed.unit === "month") {
+            const { month } = monthAt(reference, parsed.offset);
+            periods.push([month, 1, null]);
+        } else if (generatorId in QUARTER_IDS) {
+            const quarter = QUARTER_IDS[generatorId];
+            periods.push([quarter * 3 - 2, 3, QUARTERS[quarter].description.toString()]);
+        } else {
+            return null;
+        }
+    }
+    years.sort((a, b) => a - b);
+    periods.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+    const { fieldName, fieldType } = dateFilter;
+    const serialize = fieldType === "date" ? serializeDate : serializeDateTime;
+    const names = jalaliMonthNames(reference.locale || "en");
+    const method = localization.direction === "rtl" ? "push" : "unshift";
+    const ranges = [];
+    for (const year of years) {
+        for (const [month, months, label] of periods.length ? periods : [[1, 12, null]]) {
+            const start = setJalali(reference, year, month, 1).startOf("day");
+            const end = endOfJalali(plusJalaliMonths(start, months - 1), "month");
+            const descriptions = [digits(year)];
+            if (months === 1) {
+                descriptions[method](names[month - 1]);
+            } else if (months === 3) {
+                descriptions[method](label);
+            }
+            ranges.push({
+                domain: new Domain([
+                    "&",
+                    [fieldName, ">=", serialize(start)],
+                    [fieldName, "<=", serialize(end)],
+                ]),
+                description: descriptions.join(" "),
+            });
+        }
+    }
+    const domain = Domain.and([
+        Domain.combine(
+            ranges.map((range) => range.domain),
+            "OR"
+        ),
+        dateFilter.domain,
+    ]);
+    return { domain, description: ranges.map((range) => range.description).join("/") };
+}
+
+patch(SearchModel.prototype, {
+    _getDateFilterDomain(dateFilter, generatorIds, key = "domain") {
+        if (isSolarHijriActive()) {
+            const result = solarHijriDateFilterDomain(
+                this.referenceMoment,
+                dateFilter,
+                generatorIds
+            );
+            if (result) {
+                return result[key];
+            }
+        }
+        return super._getDateFilterDomain(dateFilter, generatorIds, key);
+    },
+
+    toggleDateFilter(searchItemId, generatorId) {
+        const before = this.query.length;
+        super.toggleDateFilter(searchItemId, generatorId);
+        if (!isSolarHijriActive() || this.query.length !== before + 2) {
+            return;
+        }
+        // Odoo added a month and the year it falls in; in Solar Hijri that year can differ
+        // (the month before Farvardin is Esfand of the previous year)
+        const [monthElem, yearElem] = this.query.slice(-2);
+        const month = parseGeneratorId(monthElem.generatorId || "");
+        const year = parseGeneratorId(yearElem.generatorId || "");
+        if (month?.unit !== "month" || year?.unit !== "year") {
+            return;
+        }
+        const { startYear, endYear } = this.searchItems[searchItemId].optionsParams;
+        const reference = this.referenceMoment;
+        const offset = monthAt(reference, month.offset).year - toJalali(reference).year;
+        const clamped = Math.min(Math.max(offset, startYear), endYear);
+        yearElem.generatorId = toGeneratorId("year", clamped);
+        this._notify();
+    },
+
+    _enrichItem(searchItem) {
+        const item = super._enrichItem(searchItem);
+        if (!item || searchItem.type !== "dateFilter" || !isSolarHijriActive()) {
+            return item;
+        }
+        const reference = this.referenceMoment;
+        const names = jalaliMonthNames(reference.locale || "en");
+        item.options = item.options.map((option) => {
+            const parsed = parseGeneratorId(option.id);
+            if (!parsed) {
+                return option;
+            }
+            const { year, month } = monthAt(reference, parsed.unit === "month" ? parsed.offset : 0);
+            const description =
+                parsed.unit === "month" ? names[month - 1] : digits(year + parsed.offset);
+            return { ...option, description };
+        });
+        return item;
+    },
+});
