@@ -13,7 +13,9 @@ Steps of `solve`:
 2. The shifts are cut into chunks (every shift, or the shifts of `split_days` days at a time);
    each chunk is one VROOM problem over the visits still unplanned that fit one of its shifts.
 3. Each chunk is solved first with the customers' preferred windows; the visits left out are
-   offered their whole allowed window in a second solve that starts from the first routes.
+   offered their preferred window widened by WIDEN_HOURS, step by step, then their whole
+   allowed window, each step a solve that starts from the routes before it (a visit that
+   misses its wish lands as close after it as the routes allow, not anywhere).
 4. The routes are timed again, as early as each visit allows (VROOM may start a day late to
    avoid waiting), and each visit gets its start, end and the travel before it.
 5. Visits the solver could not fit anywhere get the reason "no_capacity" (or "pin_conflict").
@@ -34,6 +36,9 @@ PRIORITY_WEIGHT = 20  # priority 0..3 -> 0..60
 LAST_CHANCE = 30  # a visit whose windows end inside the days being solved goes first
 PINNED_PRIORITY = 100
 OVERLOAD = 1.0  # day by day, a chunk is offered visits for at most its working time
+# how much later than their preferred window the visits left out may end, step by step,
+# before they are offered their whole window
+WIDEN_HOURS = (2, 6)
 
 REASONS = (
     "no_location",
@@ -43,6 +48,7 @@ REASONS = (
     "too_long",
     "no_capacity",
     "pin_conflict",
+    "no_home_base",
 )
 
 
@@ -98,6 +104,7 @@ class Plan:
     unplanned: dict = field(default_factory=dict)
     travel: int = 0
     lateness: int = 0
+    late_visits: int = 0
     seconds: float = 0.0
     chunks: int = 0
 
@@ -364,10 +371,13 @@ def solve(
     timeout=None,
     split_days=None,
     on_progress=None,
+    widen_hours=WIDEN_HOURS,
 ):
     """Plans the visits onto the shifts; returns a Plan. `split_days` solves the shifts of
     that many days at a time (visits left over go on to the next days); `timeout` (seconds)
-    bounds each VROOM solve; `on_progress(done, total)` is called after each chunk."""
+    bounds each VROOM solve; `on_progress(done, total)` is called after each solve (a
+    chunk's rounds count as parts of it); `widen_hours` are the steps by which the preferred
+    windows of the visits left out widen (empty: straight to their whole window)."""
     started = time.monotonic()
     travel = travel or HaversineTravel()
     vroom = _import_vroom()
@@ -387,11 +397,24 @@ def solve(
 
     chunks = _chunks(shifts, split_days)
     todo = {v.id: v for v in open_visits}
+    rounds = len(widen_hours) + 2
     for number, chunk_shifts in enumerate(chunks, start=1):
         candidates = _candidates(todo.values(), chunk_shifts, split_days is not None)
+
+        def tick(done_rounds, number=number):
+            if on_progress:
+                on_progress((number - 1) * rounds + done_rounds, len(chunks) * rounds)
+
         if candidates:
             routes = _solve_chunk(
-                vroom, chunk_shifts, candidates, index, full, exploration_level, threads, timeout
+                vroom,
+                chunk_shifts,
+                candidates,
+                index,
+                full,
+                (exploration_level, threads, timeout),
+                widen_hours,
+                tick,
             )
             by_shift = {s.id: s for s in chunk_shifts}
             for shift_id, route in routes.items():
@@ -402,7 +425,9 @@ def solve(
                 plan.planned.extend(timed)
                 plan.travel += sum(p.travel for p in timed) + back
                 for (visit, _windows), planned in zip(route, timed, strict=True):
-                    plan.lateness += _lateness(visit, planned)
+                    late = _lateness(visit, planned)
+                    plan.lateness += late
+                    plan.late_visits += bool(late)
                     todo.pop(visit.id, None)
         plan.chunks = number
         if on_progress:
@@ -468,9 +493,13 @@ def _chunks(shifts, split_days):
     return [[s for s in shifts if s.day in group] for group in groups]
 
 
-def _solve_chunk(vroom, shifts, visits, index, full, exploration_level, threads, timeout):
+def _solve_chunk(vroom, shifts, visits, index, full, settings, widen_hours, tick):
     """{shift id: [(Visit, its windows), ...]} for one chunk: the customers' preferred
-    windows first, then the whole allowed window for the visits left out."""
+    windows first; then, for the visits left out, those windows widened step by step
+    (`widen_hours`), then their whole allowed window. Each round starts from the routes
+    before it and is kept only when it plans more visits. `settings` are VROOM's
+    (exploration level, threads, timeout in seconds); `tick(rounds done)` reports progress."""
+    exploration_level, threads, timeout = settings
     rows = sorted(
         {index[("shift", s.id)] for s in shifts} | {index[("visit", v.id)] for v in visits}
     )
@@ -478,47 +507,55 @@ def _solve_chunk(vroom, shifts, visits, index, full, exploration_level, threads,
     chunk_index = {key: local[row] for key, row in index.items() if row in local}
     chunk = _Chunk(shifts, visits, chunk_index, full[np.ix_(rows, rows)])
     limit = timedelta(seconds=timeout) if timeout else None
+    whole = len(widen_hours) + 1
+    step = {}  # visit id -> widening step of its windows (absent: its preferred window)
 
-    def preferred(visit):
-        wish = [
-            (max(s, ps), min(e, pe))
+    def wish(visit, extra):
+        windows = [
+            (max(s, ps), min(e, pe + extra))
             for s, e in visit.windows
             for ps, pe in visit.preferred
-            if min(e, pe) - max(s, ps) >= visit.duration
+            if min(e, pe + extra) - max(s, ps) >= visit.duration
         ]
-        return wish or visit.windows
-
-    wide = set()  # ids of the visits offered their whole window in the second solve
+        return windows or visit.windows
 
     def windows_of(visit):
-        return visit.windows if visit.id in wide else preferred(visit)
+        level = step.get(visit.id, 0)
+        if level >= whole:
+            return visit.windows
+        return wish(visit, 3600 * (widen_hours[level - 1] if level else 0))
 
-    solution = chunk.build(vroom, windows_of).solve(
-        exploration_level=exploration_level, nb_threads=threads, timeout=limit
-    )
-    routes = chunk.routes(solution)
-    planned = {n for route in routes.values() for kind, n in route if kind == "job"}
-    wide.update(
-        visit.id
-        for n, visit in enumerate(visits, start=1)
-        if n not in planned and visit.preferred and visit.pinned_shift is None
-    )
-    if wide:
+    def run(initial=None):
         try:
-            problem = chunk.build(vroom, windows_of, initial=routes)
-            solution = problem.solve(
-                exploration_level=exploration_level, nb_threads=threads, timeout=limit
-            )
+            problem = chunk.build(vroom, windows_of, initial=initial)
         except vroom._vroom.VroomInputException:
-            # VROOM refused the first routes as a start: solve the second round afresh
-            solution = chunk.build(vroom, windows_of).solve(
-                exploration_level=exploration_level, nb_threads=threads, timeout=limit
-            )
-        second = chunk.routes(solution)
-        if sum(kind == "job" for route in second.values() for kind, _n in route) > len(planned):
-            routes = second
-        else:
-            wide.clear()
+            if not initial:
+                raise
+            # VROOM refused the routes before as a start: solve this round afresh
+            problem = chunk.build(vroom, windows_of)
+        return chunk.routes(
+            problem.solve(exploration_level=exploration_level, nb_threads=threads, timeout=limit)
+        )
+
+    def jobs(routes):
+        return {n for route in routes.values() for kind, n in route if kind == "job"}
+
+    routes = run()
+    planned = jobs(routes)
+    tick(1)
+    for level in range(1, whole + 1):
+        left = [
+            visit
+            for n, visit in enumerate(visits, start=1)
+            if n not in planned and visit.preferred and visit.pinned_shift is None
+        ]
+        if not left:
+            break
+        step.update((visit.id, level) for visit in left)
+        again = run(initial=routes)
+        if len(jobs(again)) > len(planned):
+            routes, planned = again, jobs(again)
+        tick(level + 1)
     return {
         shift_id: [
             (visits[n - 1], windows_of(visits[n - 1])) for kind, n in route if kind == "job"
