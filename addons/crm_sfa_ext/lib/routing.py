@@ -575,3 +575,105 @@ def route_summary(plan, visits_by_id):
         "seconds": round(plan.seconds, 1),
         "late_visits": sum(1 for p in plan.planned if _lateness(visits_by_id[p.visit_id], p)),
     }
+
+
+# ------------------------------------------------------------------ regions
+
+
+def regions_for(visit_count, region_visits):
+    """How many regions a problem of `visit_count` visits is cut into (1: none)."""
+    return max(1, round(visit_count / region_visits)) if region_visits else 1
+
+
+def solve_by_regions(visits, shifts, travel=None, *, regions=2, **options):
+    """Plans a large problem region by region: VROOM's time grows much faster than the
+    problem, and technicians mostly serve the visits near their home base.
+
+    1. The units' home bases are cut into `regions` groups (k-means), ordered along the
+       longitude of their centres so that neighbouring regions follow each other;
+    2. each visit goes to the region of the nearest unit able to do it (skills, crew
+       size), a pinned visit to the region of its shift;
+    3. the regions are solved in turn with `solve` (its options, VROOM's threads on both
+       cores); the visits a region had no room for (no_capacity) are offered to the next
+       region, those of the last region end unplanned.
+    The figures (travel, lateness, seconds) are the sums over the regions."""
+    started = time.monotonic()
+    travel = travel or HaversineTravel()
+    homes = {}
+    for shift in shifts:
+        homes.setdefault(shift.unit, (shift.lat, shift.lon))
+    region_of_unit = _cluster(homes, regions)
+    count = max(region_of_unit.values(), default=-1) + 1
+    by_id = {s.id: s for s in shifts}
+    units = list(homes)
+    unit_pts = np.asarray([homes[u] for u in units], dtype=float)
+    unit_shifts = {u: [s for s in shifts if s.unit == u] for u in units}
+    region_visits = [[] for _r in range(count)]
+    orphans = []
+    for visit in visits:
+        if visit.pinned_shift is not None and visit.pinned_shift in by_id:
+            region_visits[region_of_unit[by_id[visit.pinned_shift].unit]].append(visit)
+            continue
+        able = [n for n, u in enumerate(units) if any(_skilled(visit, s) for s in unit_shifts[u])]
+        if visit.lat is None or not able:
+            orphans.append(visit)  # precheck says why
+            continue
+        km = haversine_km(visit.lat, visit.lon, unit_pts[able, 0], unit_pts[able, 1])
+        region_visits[region_of_unit[units[able[int(np.argmin(km))]]]].append(visit)
+    plan = Plan(unplanned=precheck(orphans, shifts))
+    carry = []
+    on_progress = options.pop("on_progress", None)
+    for region in range(count):
+        region_shifts = [s for s in shifts if region_of_unit[s.unit] == region]
+        offered = region_visits[region] + [
+            v for v in carry if any(_skilled(v, s) for s in region_shifts)
+        ]
+        result = solve(offered, region_shifts, travel, **options)
+        plan.planned.extend(result.planned)
+        plan.travel += result.travel
+        plan.lateness += result.lateness
+        plan.late_visits += result.late_visits
+        plan.chunks += result.chunks
+        planned_ids = {p.visit_id for p in result.planned}
+        carry = [
+            v
+            for v in offered
+            if v.id not in planned_ids and result.unplanned.get(v.id) == "no_capacity"
+        ] + [v for v in carry if v not in offered]
+        plan.unplanned.update(
+            (v_id, reason) for v_id, reason in result.unplanned.items() if reason != "no_capacity"
+        )
+        for v_id in planned_ids:
+            plan.unplanned.pop(v_id, None)
+        if on_progress:
+            on_progress(region + 1, count)
+    for visit in carry:
+        plan.unplanned[visit.id] = "no_capacity"
+    plan.seconds = time.monotonic() - started
+    return plan
+
+
+def _cluster(homes, regions, rounds=20):
+    """{unit: region number} by k-means over the home bases (deterministic start: the
+    longitude quantiles), regions numbered along their centres' longitude."""
+    units = list(homes)
+    if regions <= 1 or len(units) <= regions:
+        return dict.fromkeys(units, 0)
+    pts = np.asarray([homes[u] for u in units], dtype=float)
+    order = np.argsort(pts[:, 1], kind="stable")
+    centres = np.asarray(
+        [pts[order[int((k + 0.5) * len(units) / regions)]] for k in range(regions)]
+    )
+    for _round in range(rounds):
+        labels = np.argmin(((pts[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2), axis=1)
+        moved = np.asarray(
+            [
+                pts[labels == k].mean(axis=0) if (labels == k).any() else centres[k]
+                for k in range(regions)
+            ]
+        )
+        if np.allclose(moved, centres):
+            break
+        centres = moved
+    rank = {int(k): n for n, k in enumerate(np.argsort(centres[:, 1], kind="stable"))}
+    return {u: rank[int(label)] for u, label in zip(units, labels, strict=True)}

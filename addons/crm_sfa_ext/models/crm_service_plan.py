@@ -9,8 +9,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..lib import routing
-
 _logger = logging.getLogger(__name__)
 
 
@@ -145,7 +143,8 @@ class CrmServicePlan(models.Model):
            (crm_service_order), the technicians, their skills, working hours, leaves and
            calendar events (hr_employee, hr_employee_skill, resource_*, calendar_event), the
            crews (crm_service_crew), and geolocates sites without coordinates (res_partner);
-        2. lib/routing.solve plans them with VROOM, reporting progress here;
+        2. `_fs_solve` plans them with VROOM (lib/routing), region by region or in one
+           piece, reporting progress here;
         3. `_fs_write_plan` writes the visits' technicians, times, stops and reasons set-based
            (crm_service_order and its technicians' relation table), in batches."""
         self.ensure_one()
@@ -157,13 +156,10 @@ class CrmServicePlan(models.Model):
                 problem = planner._fs_problem(self)
                 self._fs_progress(5, 100)
                 travel = planner._fs_travel(self.company_id)
-                plan = routing.solve(
-                    problem.visits,
-                    problem.shifts,
+                plan = planner._fs_solve(
+                    self,
+                    problem,
                     travel,
-                    exploration_level=self.company_id.fs_exploration_level or 1,
-                    threads=2,
-                    split_days=planner._fs_split_days(self),
                     on_progress=lambda done, total: self._fs_progress(
                         5 + 90 * done // max(total, 1), 100
                     ),
@@ -210,6 +206,21 @@ class CrmServicePlan(models.Model):
             seconds=plan.seconds,
         )
         self.message_post(body=Markup("<br/>").join([summary, *notes]))
+        self._fs_notify_done(summary)
+
+    def _fs_notify_done(self, summary):
+        """Tells the dispatcher who asked for the plan that it is done, on whatever screen
+        they are (Odoo's bus), with the plan's figures."""
+        if self.create_uid and not self.create_uid.share:
+            self.create_uid._bus_send(
+                "simple_notification",
+                {
+                    "type": "success",
+                    "title": self.env._("%(plan)s is done", plan=self.name),
+                    "message": summary,
+                    "sticky": False,
+                },
+            )
 
     def _fs_notes(self, problem, travel):
         """What the dispatcher should know about how the plan was made."""

@@ -50,11 +50,34 @@ class CrmServicePlanner(models.AbstractModel):
 
     @api.model
     def _fs_split_days(self, plan):
-        """Days solved at a time: the whole period up to a week, a day at a time beyond
-        (VROOM's time grows fast with technician-days: 14 days of 50 technicians take 42 s
-        a day at a time, 300 s two days at a time; see the README's benchmark)."""
+        """Days solved at a time when the plan is not cut into regions: the whole period up
+        to a week, a day at a time beyond (VROOM's time grows fast with technician-days)."""
         days = (plan.date_to - plan.date_from).days + 1
         return plan.company_id.fs_split_days or (None if days <= 7 else 1)
+
+    @api.model
+    def _fs_solve(self, plan, problem, travel, on_progress=None):
+        """Solves the problem with the company's solver settings: cut into regions of about
+        `fs_region_visits` visits (each region solved over the whole period), or in one
+        piece (then a day at a time beyond a week); see the README's benchmark."""
+        company = plan.company_id
+        options = {
+            "exploration_level": company.fs_exploration_level or 1,
+            "threads": 2,
+            "on_progress": on_progress,
+        }
+        regions = routing.regions_for(len(problem.visits), company.fs_region_visits)
+        if regions > 1 and not company.fs_split_days:
+            return routing.solve_by_regions(
+                problem.visits, problem.shifts, travel, regions=regions, **options
+            )
+        return routing.solve(
+            problem.visits,
+            problem.shifts,
+            travel,
+            split_days=self._fs_split_days(plan),
+            **options,
+        )
 
     @api.model
     def _fs_problem(self, plan):

@@ -1,5 +1,8 @@
 from odoo import fields, models
 
+# see the README's field-service benchmark
+REGION_VISITS = 600
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -18,6 +21,13 @@ class ResCompany(models.Model):
     fs_split_days = fields.Integer(
         string="Days Solved at a Time",
         help="0: a week or less in one solve, a day at a time beyond.",
+    )
+    fs_region_visits = fields.Integer(
+        string="Visits per Region",
+        default=REGION_VISITS,
+        help="A plan of more visits is cut into regions of about this many (by the "
+        "technicians' home bases), each solved over the whole period: much faster than one "
+        "solve, nearly as short. 0: never cut.",
     )
     fs_arrival_window_minutes = fields.Integer(
         string="Customer's Arrival Window (minutes)",

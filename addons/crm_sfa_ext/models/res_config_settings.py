@@ -10,6 +10,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.fs_exploration_level", readonly=False
     )
     fs_split_days = fields.Integer(related="company_id.fs_split_days", readonly=False)
+    fs_region_visits = fields.Integer(related="company_id.fs_region_visits", readonly=False)
     fs_arrival_window_minutes = fields.Integer(
         related="company_id.fs_arrival_window_minutes", readonly=False
     )
