@@ -526,16 +526,19 @@ def _solve_chunk(vroom, shifts, visits, index, full, settings, widen_hours, tick
         return wish(visit, 3600 * (widen_hours[level - 1] if level else 0))
 
     def run(initial=None):
+        def attempt(start):
+            problem = chunk.build(vroom, windows_of, initial=start)
+            return problem.solve(
+                exploration_level=exploration_level, nb_threads=threads, timeout=limit
+            )
+
         try:
-            problem = chunk.build(vroom, windows_of, initial=initial)
+            return chunk.routes(attempt(initial))
         except vroom._vroom.VroomInputException:
             if not initial:
                 raise
             # VROOM refused the routes before as a start: solve this round afresh
-            problem = chunk.build(vroom, windows_of)
-        return chunk.routes(
-            problem.solve(exploration_level=exploration_level, nb_threads=threads, timeout=limit)
-        )
+            return chunk.routes(attempt(None))
 
     def jobs(routes):
         return {n for route in routes.values() for kind, n in route if kind == "job"}

@@ -192,3 +192,29 @@ class TestServiceLateness(TransactionCase):
         self.assertEqual((len(at_once.planned), len(stepwise.planned)), (3, 3))
         self.assertEqual((at_once.late_visits, stepwise.late_visits), (1, 1))
         self.assertLess(stepwise.lateness, at_once.lateness - hour)
+
+
+@tagged("post_install", "-at_install")
+class TestServiceRegions(TransactionCase):
+    def test_a_plan_cut_into_regions_plans_each_visit_near_home_and_shares_the_overflow(self):
+        """Two technicians 60 km apart, the west one 8:00-12:00, the east one 8:00-17:00. Four
+        hour-long visits near the west one, one near the east one: cut into two regions,
+        the west region has room for three visits only with the travel, so what it cannot
+        take is offered to the east technician."""
+        hour = 3600
+        west, east_home = east(-30), east(30)
+        shifts = [
+            routing.Shift(1, "west", *west, 8 * hour, 12 * hour),
+            routing.Shift(2, "east", *east_home, 8 * hour, 17 * hour),
+        ]
+        day = ((8 * hour, 12 * hour),)
+        visits = [routing.Visit(n, *east(-30 + n), hour, windows=day) for n in (1, 2, 3, 4)]
+        visits.append(routing.Visit(5, *east(31), hour, windows=day))
+        plan = routing.solve_by_regions(visits, shifts, regions=2, exploration_level=1)
+        by_visit = plan.by_visit()
+        self.assertEqual(len(plan.planned), 5, plan.unplanned)
+        self.assertEqual(by_visit[5].shift_id, 2)
+        self.assertEqual(sum(by_visit[n].shift_id == 1 for n in (1, 2, 3, 4)), 3)
+        self.assertEqual(routing.regions_for(1000, 600), 2)
+        self.assertEqual(routing.regions_for(500, 600), 1)
+        self.assertEqual(routing.regions_for(5000, 0), 1)
