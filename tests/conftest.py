@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The design card's four addons, in dependency order ...
 ADDONS = ["crm_identification", "crm_loyalty", "crm_complaints", "crm_sfa_ext"]
+# ... and every addon under addons/ (the calendar localisation, the bridges), as the test and
+# run commands install them (setup/lib.sh's SUITE_ADDONS)
+SUITE_ADDONS = ADDONS + sorted(
+    {p.parent.name for p in (ROOT / "addons").glob("*/__manifest__.py")} - set(ADDONS)
+)
 
 
 def bash(script, env=None, timeout=1800, check=True):
@@ -91,8 +97,8 @@ def databases():
 
 @pytest.fixture(scope="session")
 def suite_database(databases):
-    """A copy of the template with the suite's four addons installed (and their demo data),
+    """A copy of the template with every addon of the suite installed (and their demo data),
     shared by the tests that only need the whole suite in place."""
     db = databases.copy_template("suite")
-    databases.odoo(db, "-i", ",".join(ADDONS))
+    databases.odoo(db, "-i", ",".join(SUITE_ADDONS))
     return db

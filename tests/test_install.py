@@ -2,20 +2,34 @@
 leaves no record of it and no broken menu, action or view behind."""
 
 import re
+import uuid
 
 import pytest
-from conftest import ADDONS, ROOT
+from conftest import ADDONS, ROOT, SUITE_ADDONS, bash
 
-CHECK = (ROOT / "tests/scripts/check_addon_state.py").read_text()
+CHECK = f"ADDONS = {SUITE_ADDONS!r}\n" + (ROOT / "tests/scripts/check_addon_state.py").read_text()
 UNINSTALL = (ROOT / "tests/scripts/uninstall.py").read_text()
 
-# The suite's own dependency chain: what installing each addon pulls in.
-PULLS_IN = {
-    "crm_identification": {"crm_identification"},
-    "crm_loyalty": {"crm_identification", "crm_loyalty"},
-    "crm_complaints": {"crm_identification", "crm_loyalty", "crm_complaints"},
-    "crm_sfa_ext": {"crm_identification", "crm_loyalty", "crm_complaints", "crm_sfa_ext"},
+# The suite's own dependency chain: what installing each addon pulls in. Its bridges come
+# along by themselves where the Odoo module they join is there (the template database has
+# Odoo's Dashboards and point of sale): the addon's dashboards, and the point-of-sale ledger
+# with crm_loyalty. The Solar Hijri calendar pulls in nothing of the suite.
+BRIDGES = {
+    "crm_identification": {"spreadsheet_dashboard_crm_identification"},
+    "crm_loyalty": {"spreadsheet_dashboard_crm_loyalty", "pos_crm_loyalty"},
+    "crm_complaints": {"spreadsheet_dashboard_crm_complaints"},
+    "crm_sfa_ext": {"spreadsheet_dashboard_crm_sfa_ext"},
 }
+CHAIN = {
+    "crm_identification": ["crm_identification"],
+    "crm_loyalty": ["crm_identification", "crm_loyalty"],
+    "crm_complaints": ["crm_identification", "crm_loyalty", "crm_complaints"],
+    "crm_sfa_ext": ["crm_identification", "crm_loyalty", "crm_complaints", "crm_sfa_ext"],
+}
+PULLS_IN = {
+    addon: set(chain).union(*(BRIDGES[a] for a in chain)) for addon, chain in CHAIN.items()
+}
+PULLS_IN["base_solar_hijri"] = {"base_solar_hijri"}
 ROOT_MENUS = {
     "crm_identification": "CRM/Customer Insight",
     "crm_loyalty": "CRM/Loyalty",
@@ -30,7 +44,7 @@ def assert_nothing_broken(report):
     assert report["broken_views"] == []
 
 
-@pytest.mark.parametrize("addon", ADDONS)
+@pytest.mark.parametrize("addon", [*ADDONS, "base_solar_hijri"])
 def test_addon_installs_alone_and_uninstalls_cleanly(databases, addon):
     db = databases.copy_template(addon)
     proc = databases.odoo(db, "-i", addon)
@@ -39,7 +53,7 @@ def test_addon_installs_alone_and_uninstalls_cleanly(databases, addon):
     report = databases.shell(db, CHECK)
     installed = {name for name, state in report["states"].items() if state == "installed"}
     assert installed == PULLS_IN[addon]
-    assert {ROOT_MENUS[a] for a in installed} <= set(report["menus"])
+    assert {ROOT_MENUS[a] for a in installed if a in ROOT_MENUS} <= set(report["menus"])
     assert_nothing_broken(report)
 
     # Uninstalling the base of the chain takes every addon that depends on it along.
@@ -47,8 +61,26 @@ def test_addon_installs_alone_and_uninstalls_cleanly(databases, addon):
     databases.shell(db, f"UNINSTALL = {target!r}\n{UNINSTALL}")
     report = databases.shell(db, CHECK)
     still = {name for name, state in report["states"].items() if state == "installed"}
-    assert still == PULLS_IN[addon] - ({target} if target == addon else PULLS_IN[addon])
-    assert not {ROOT_MENUS[a] for a in PULLS_IN[addon] - still} & set(report["menus"])
+    # (its bridges go with it)
+    gone = {target} | BRIDGES.get(target, set()) if target == addon else PULLS_IN[addon]
+    assert still == PULLS_IN[addon] - gone
+    assert not {ROOT_MENUS[a] for a in PULLS_IN[addon] - still if a in ROOT_MENUS} & set(
+        report["menus"]
+    )
     assert_nothing_broken(report)
     for gone in PULLS_IN[addon] - still:
         assert gone not in report["leftover_records"], f"{gone} left records behind"
+
+
+def test_solar_hijri_calendar_installs_on_a_bare_database(databases):
+    """The calendar localisation is for any Odoo database, not only the suite's: on one
+    with nothing but base, it installs with only the Odoo modules it names."""
+    db = f"crm_suite_pytest_bare_{uuid.uuid4().hex[:6]}"
+    databases.created.append(db)
+    bash(f"crm_prepare; crm_drop_db {db}; createdb {db}")
+    proc = databases.odoo(db, "-i", "base_solar_hijri", "--without-demo=all")
+    assert not re.search(r" (ERROR|CRITICAL) ", proc.stderr), proc.stderr
+    report = databases.shell(db, CHECK)
+    installed = {name for name, state in report["states"].items() if state == "installed"}
+    assert installed == {"base_solar_hijri"}
+    assert_nothing_broken(report)

@@ -1,7 +1,7 @@
 """Odoo's own tests of the modules the suite extends pass with the whole suite installed.
 
-A selection of Odoo's tests runs on a copy of the template database with the suite's four
-addons installed, and is compared with the same selection on Odoo's modules alone (run once
+A selection of Odoo's tests runs on a copy of the template database with every addon of the
+suite installed, and is compared with the same selection on Odoo's modules alone (run once
 per template and kept under $CRM_SUITE_HOME/own-tests, or run again when a test fails with
 the suite that did not fail there). Both run
 every selected test, at_install ones included, once the registry is fully loaded
@@ -23,7 +23,8 @@ from conftest import ROOT, free_port
 
 # What fits the CI time: the tests of loyalty, sale_loyalty, sale_crm and crm (less crm's
 # tours and lead-assignment load tests), and of sale, sale_stock and account the classes on
-# the flows the suite hooks into (confirmation, invoicing, delivery, payment, access rights).
+# the flows the suite hooks into (confirmation, invoicing, delivery, payment, access rights),
+# and the point-of-sale loyalty and Dashboards tests its bridges touch (not their tours).
 TAGS = os.environ.get(
     "ODOO_OWN_TEST_TAGS",
     ",".join(
@@ -44,6 +45,11 @@ TAGS = os.environ.get(
             "/sale:TestSaleFlow",
             "/sale_stock:TestSaleStock",
             "/account:TestAccountPayment",
+            # the point-of-sale ledger bridge and the Dashboards bridges extend these
+            "/pos_loyalty:TestPOSLoyaltyHistory",
+            "/pos_loyalty:TestUnlinkReward",
+            "/spreadsheet_dashboard:TestSpreadsheetDashboard",
+            "/spreadsheet_dashboard:DashboardSharing",
         ]
     ),
 )

@@ -2,7 +2,7 @@
 every PDF report of the suite's addons render through wkhtmltopdf, which the setup
 installs, with the whole suite installed."""
 
-from conftest import ADDONS
+from conftest import ADDONS, SUITE_ADDONS
 
 RENDER = """
 import json
@@ -33,7 +33,7 @@ print(json.dumps(results))
 
 
 def test_quotation_invoice_and_every_suite_report_print_as_pdf(databases, suite_database):
-    results = databases.shell(suite_database, f"ADDONS = {ADDONS!r}\n{RENDER}")
+    results = databases.shell(suite_database, f"ADDONS = {SUITE_ADDONS!r}\n{RENDER}")
     for xmlid, (kind, head, count) in results.items():
         assert count == 1, f"no record to print {xmlid} with on the demo database"
         assert (kind, head) == ("pdf", "%PDF-"), f"{xmlid} did not render as a PDF"

@@ -1,9 +1,8 @@
-# Run inside `odoo shell` (env is given). Reports, as one JSON line, what a user would trip
+# Run inside `odoo shell` (env is given) after a line `ADDONS = [...]` naming the suite's
+# addons (tests/conftest.py's SUITE_ADDONS). Reports, as one JSON line, what a user would trip
 # over: module states, records the addons left behind, menus whose action is gone, actions
 # on models that no longer exist, views that no longer validate.
 import json
-
-ADDONS = ["crm_identification", "crm_loyalty", "crm_complaints", "crm_sfa_ext"]
 
 states = {m.name: m.state for m in env["ir.module.module"].search([("name", "in", ADDONS)])}
 leftover = dict(
