@@ -144,6 +144,11 @@ if not Order.search_count([("summary", "=like", "Bench visit %")]):
 plan = env["crm.service.plan"].create(
     {"date_from": origin.date(), "date_to": (origin + timedelta(days=n_days - 1)).date()}
 )
+if os.environ.get("FS_BENCH_QUEUE"):
+    # field_service_prefork.sh: the plan is queued for the cron worker of a prefork server
+    plan.action_plan()
+    env.cr.commit()
+    sys.exit(0)
 planner = env["crm.service.planner"]
 env.invalidate_all()  # read from the database, not from what loading left in the cache
 steps = {}
@@ -153,13 +158,7 @@ steps["read"] = time.monotonic() - t0
 from odoo.addons.crm_sfa_ext.lib import routing  # noqa: E402
 
 t1 = time.monotonic()
-result = routing.solve(
-    problem.visits,
-    problem.shifts,
-    planner._fs_travel(company),
-    exploration_level=company.fs_exploration_level or 1,
-    split_days=planner._fs_split_days(plan),
-)
+result = planner._fs_solve(plan, problem, planner._fs_travel(company))
 steps["solve"] = time.monotonic() - t1
 t2 = time.monotonic()
 planner._fs_write_plan(plan, problem, result)
@@ -173,5 +172,6 @@ print(
     f"{steps['solve']:.1f} s, write {steps['write']:.1f} s); {len(problem.visits)} visits, "
     f"{len(problem.shifts)} technician-days; planned {planned}, travel "
     f"{result.travel / 3600:.1f} h, lateness {result.lateness / 3600:.1f} h, unplanned "
-    f"{len(result.unplanned)}"
+    f"{len(result.unplanned)}, regions "
+    f"{routing.regions_for(len(problem.visits), company.fs_region_visits)}"
 )

@@ -4,6 +4,7 @@ Prints figures; asserts nothing.
     python tests/bench/field_service_solver.py a            case (a), one solve of the week
     python tests/bench/field_service_solver.py b --split 1  case (b), one solve per day
     python tests/bench/field_service_solver.py b --split 0  case (b) in one solve (slow)
+    python tests/bench/field_service_solver.py b --regions 8  case (b) region by region
 """
 
 import argparse
@@ -25,24 +26,28 @@ def main():
     parser.add_argument("--split", type=int, default=None, help="days per solve (0: all)")
     parser.add_argument("--level", type=int, default=1, help="VROOM exploration level")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--regions", type=int, default=1, help="regions solved in turn")
     args = parser.parse_args()
     technicians, crews, orders = generate(args.case)
     visits, shifts = to_problem(routing, technicians, crews, orders)
     split = args.split if args.split is not None else (None if args.case == "a" else 1)
-    plan = routing.solve(
-        visits,
-        shifts,
-        split_days=split or None,
-        exploration_level=args.level,
-        threads=args.threads,
-    )
+    options = {
+        "split_days": split or None,
+        "exploration_level": args.level,
+        "threads": args.threads,
+    }
+    if args.regions > 1:
+        plan = routing.solve_by_regions(visits, shifts, regions=args.regions, **options)
+    else:
+        plan = routing.solve(visits, shifts, **options)
     figures = routing.route_summary(plan, {v.id: v for v in visits})
     reasons = {}
     for reason in plan.unplanned.values():
         reasons[reason] = reasons.get(reason, 0) + 1
     print(
         f"case ({args.case}) VROOM x{args.level}, {len(visits)} orders, {len(shifts)} "
-        f"technician-days, split {split or 'none'}: {figures['seconds']} s, planned "
+        f"technician-days, split {split or 'none'}, regions {args.regions}: "
+        f"{figures['seconds']} s, planned "
         f"{figures['planned']} of {len(visits)}, travel {figures['travel_h']} h, lateness "
         f"{figures['lateness_h']} h over {figures['late_visits']} visits, unplanned {reasons}"
     )

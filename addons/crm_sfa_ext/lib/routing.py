@@ -13,7 +13,9 @@ Steps of `solve`:
 2. The shifts are cut into chunks (every shift, or the shifts of `split_days` days at a time);
    each chunk is one VROOM problem over the visits still unplanned that fit one of its shifts.
 3. Each chunk is solved first with the customers' preferred windows; the visits left out are
-   offered their whole allowed window in a second solve that starts from the first routes.
+   offered their preferred window widened by WIDEN_HOURS, step by step, then their whole
+   allowed window, each step a solve that starts from the routes before it (a visit that
+   misses its wish lands as close after it as the routes allow, not anywhere).
 4. The routes are timed again, as early as each visit allows (VROOM may start a day late to
    avoid waiting), and each visit gets its start, end and the travel before it.
 5. Visits the solver could not fit anywhere get the reason "no_capacity" (or "pin_conflict").
@@ -34,6 +36,9 @@ PRIORITY_WEIGHT = 20  # priority 0..3 -> 0..60
 LAST_CHANCE = 30  # a visit whose windows end inside the days being solved goes first
 PINNED_PRIORITY = 100
 OVERLOAD = 1.0  # day by day, a chunk is offered visits for at most its working time
+# how much later than their preferred window the visits left out may end, step by step,
+# before they are offered their whole window
+WIDEN_HOURS = (2, 6)
 
 REASONS = (
     "no_location",
@@ -43,6 +48,7 @@ REASONS = (
     "too_long",
     "no_capacity",
     "pin_conflict",
+    "no_home_base",
 )
 
 
@@ -98,6 +104,7 @@ class Plan:
     unplanned: dict = field(default_factory=dict)
     travel: int = 0
     lateness: int = 0
+    late_visits: int = 0
     seconds: float = 0.0
     chunks: int = 0
 
@@ -364,10 +371,13 @@ def solve(
     timeout=None,
     split_days=None,
     on_progress=None,
+    widen_hours=WIDEN_HOURS,
 ):
     """Plans the visits onto the shifts; returns a Plan. `split_days` solves the shifts of
     that many days at a time (visits left over go on to the next days); `timeout` (seconds)
-    bounds each VROOM solve; `on_progress(done, total)` is called after each chunk."""
+    bounds each VROOM solve; `on_progress(done, total)` is called after each solve (a
+    chunk's rounds count as parts of it); `widen_hours` are the steps by which the preferred
+    windows of the visits left out widen (empty: straight to their whole window)."""
     started = time.monotonic()
     travel = travel or HaversineTravel()
     vroom = _import_vroom()
@@ -387,11 +397,24 @@ def solve(
 
     chunks = _chunks(shifts, split_days)
     todo = {v.id: v for v in open_visits}
+    rounds = len(widen_hours) + 2
     for number, chunk_shifts in enumerate(chunks, start=1):
         candidates = _candidates(todo.values(), chunk_shifts, split_days is not None)
+
+        def tick(done_rounds, number=number):
+            if on_progress:
+                on_progress((number - 1) * rounds + done_rounds, len(chunks) * rounds)
+
         if candidates:
             routes = _solve_chunk(
-                vroom, chunk_shifts, candidates, index, full, exploration_level, threads, timeout
+                vroom,
+                chunk_shifts,
+                candidates,
+                index,
+                full,
+                (exploration_level, threads, timeout),
+                widen_hours,
+                tick,
             )
             by_shift = {s.id: s for s in chunk_shifts}
             for shift_id, route in routes.items():
@@ -402,7 +425,9 @@ def solve(
                 plan.planned.extend(timed)
                 plan.travel += sum(p.travel for p in timed) + back
                 for (visit, _windows), planned in zip(route, timed, strict=True):
-                    plan.lateness += _lateness(visit, planned)
+                    late = _lateness(visit, planned)
+                    plan.lateness += late
+                    plan.late_visits += bool(late)
                     todo.pop(visit.id, None)
         plan.chunks = number
         if on_progress:
@@ -468,9 +493,13 @@ def _chunks(shifts, split_days):
     return [[s for s in shifts if s.day in group] for group in groups]
 
 
-def _solve_chunk(vroom, shifts, visits, index, full, exploration_level, threads, timeout):
+def _solve_chunk(vroom, shifts, visits, index, full, settings, widen_hours, tick):
     """{shift id: [(Visit, its windows), ...]} for one chunk: the customers' preferred
-    windows first, then the whole allowed window for the visits left out."""
+    windows first; then, for the visits left out, those windows widened step by step
+    (`widen_hours`), then their whole allowed window. Each round starts from the routes
+    before it and is kept only when it plans more visits. `settings` are VROOM's
+    (exploration level, threads, timeout in seconds); `tick(rounds done)` reports progress."""
+    exploration_level, threads, timeout = settings
     rows = sorted(
         {index[("shift", s.id)] for s in shifts} | {index[("visit", v.id)] for v in visits}
     )
@@ -478,47 +507,58 @@ def _solve_chunk(vroom, shifts, visits, index, full, exploration_level, threads,
     chunk_index = {key: local[row] for key, row in index.items() if row in local}
     chunk = _Chunk(shifts, visits, chunk_index, full[np.ix_(rows, rows)])
     limit = timedelta(seconds=timeout) if timeout else None
+    whole = len(widen_hours) + 1
+    step = {}  # visit id -> widening step of its windows (absent: its preferred window)
 
-    def preferred(visit):
-        wish = [
-            (max(s, ps), min(e, pe))
+    def wish(visit, extra):
+        windows = [
+            (max(s, ps), min(e, pe + extra))
             for s, e in visit.windows
             for ps, pe in visit.preferred
-            if min(e, pe) - max(s, ps) >= visit.duration
+            if min(e, pe + extra) - max(s, ps) >= visit.duration
         ]
-        return wish or visit.windows
-
-    wide = set()  # ids of the visits offered their whole window in the second solve
+        return windows or visit.windows
 
     def windows_of(visit):
-        return visit.windows if visit.id in wide else preferred(visit)
+        level = step.get(visit.id, 0)
+        if level >= whole:
+            return visit.windows
+        return wish(visit, 3600 * (widen_hours[level - 1] if level else 0))
 
-    solution = chunk.build(vroom, windows_of).solve(
-        exploration_level=exploration_level, nb_threads=threads, timeout=limit
-    )
-    routes = chunk.routes(solution)
-    planned = {n for route in routes.values() for kind, n in route if kind == "job"}
-    wide.update(
-        visit.id
-        for n, visit in enumerate(visits, start=1)
-        if n not in planned and visit.preferred and visit.pinned_shift is None
-    )
-    if wide:
+    def run(initial=None):
+        def attempt(start):
+            problem = chunk.build(vroom, windows_of, initial=start)
+            return problem.solve(
+                exploration_level=exploration_level, nb_threads=threads, timeout=limit
+            )
+
         try:
-            problem = chunk.build(vroom, windows_of, initial=routes)
-            solution = problem.solve(
-                exploration_level=exploration_level, nb_threads=threads, timeout=limit
-            )
+            return chunk.routes(attempt(initial))
         except vroom._vroom.VroomInputException:
-            # VROOM refused the first routes as a start: solve the second round afresh
-            solution = chunk.build(vroom, windows_of).solve(
-                exploration_level=exploration_level, nb_threads=threads, timeout=limit
-            )
-        second = chunk.routes(solution)
-        if sum(kind == "job" for route in second.values() for kind, _n in route) > len(planned):
-            routes = second
-        else:
-            wide.clear()
+            if not initial:
+                raise
+            # VROOM refused the routes before as a start: solve this round afresh
+            return chunk.routes(attempt(None))
+
+    def jobs(routes):
+        return {n for route in routes.values() for kind, n in route if kind == "job"}
+
+    routes = run()
+    planned = jobs(routes)
+    tick(1)
+    for level in range(1, whole + 1):
+        left = [
+            visit
+            for n, visit in enumerate(visits, start=1)
+            if n not in planned and visit.preferred and visit.pinned_shift is None
+        ]
+        if not left:
+            break
+        step.update((visit.id, level) for visit in left)
+        again = run(initial=routes)
+        if len(jobs(again)) > len(planned):
+            routes, planned = again, jobs(again)
+        tick(level + 1)
     return {
         shift_id: [
             (visits[n - 1], windows_of(visits[n - 1])) for kind, n in route if kind == "job"
@@ -538,3 +578,105 @@ def route_summary(plan, visits_by_id):
         "seconds": round(plan.seconds, 1),
         "late_visits": sum(1 for p in plan.planned if _lateness(visits_by_id[p.visit_id], p)),
     }
+
+
+# ------------------------------------------------------------------ regions
+
+
+def regions_for(visit_count, region_visits):
+    """How many regions a problem of `visit_count` visits is cut into (1: none)."""
+    return max(1, round(visit_count / region_visits)) if region_visits else 1
+
+
+def solve_by_regions(visits, shifts, travel=None, *, regions=2, **options):
+    """Plans a large problem region by region: VROOM's time grows much faster than the
+    problem, and technicians mostly serve the visits near their home base.
+
+    1. The units' home bases are cut into `regions` groups (k-means), ordered along the
+       longitude of their centres so that neighbouring regions follow each other;
+    2. each visit goes to the region of the nearest unit able to do it (skills, crew
+       size), a pinned visit to the region of its shift;
+    3. the regions are solved in turn with `solve` (its options, VROOM's threads on both
+       cores); the visits a region had no room for (no_capacity) are offered to the next
+       region, those of the last region end unplanned.
+    The figures (travel, lateness, seconds) are the sums over the regions."""
+    started = time.monotonic()
+    travel = travel or HaversineTravel()
+    homes = {}
+    for shift in shifts:
+        homes.setdefault(shift.unit, (shift.lat, shift.lon))
+    region_of_unit = _cluster(homes, regions)
+    count = max(region_of_unit.values(), default=-1) + 1
+    by_id = {s.id: s for s in shifts}
+    units = list(homes)
+    unit_pts = np.asarray([homes[u] for u in units], dtype=float)
+    unit_shifts = {u: [s for s in shifts if s.unit == u] for u in units}
+    region_visits = [[] for _r in range(count)]
+    orphans = []
+    for visit in visits:
+        if visit.pinned_shift is not None and visit.pinned_shift in by_id:
+            region_visits[region_of_unit[by_id[visit.pinned_shift].unit]].append(visit)
+            continue
+        able = [n for n, u in enumerate(units) if any(_skilled(visit, s) for s in unit_shifts[u])]
+        if visit.lat is None or not able:
+            orphans.append(visit)  # precheck says why
+            continue
+        km = haversine_km(visit.lat, visit.lon, unit_pts[able, 0], unit_pts[able, 1])
+        region_visits[region_of_unit[units[able[int(np.argmin(km))]]]].append(visit)
+    plan = Plan(unplanned=precheck(orphans, shifts))
+    carry = []
+    on_progress = options.pop("on_progress", None)
+    for region in range(count):
+        region_shifts = [s for s in shifts if region_of_unit[s.unit] == region]
+        offered = region_visits[region] + [
+            v for v in carry if any(_skilled(v, s) for s in region_shifts)
+        ]
+        result = solve(offered, region_shifts, travel, **options)
+        plan.planned.extend(result.planned)
+        plan.travel += result.travel
+        plan.lateness += result.lateness
+        plan.late_visits += result.late_visits
+        plan.chunks += result.chunks
+        planned_ids = {p.visit_id for p in result.planned}
+        carry = [
+            v
+            for v in offered
+            if v.id not in planned_ids and result.unplanned.get(v.id) == "no_capacity"
+        ] + [v for v in carry if v not in offered]
+        plan.unplanned.update(
+            (v_id, reason) for v_id, reason in result.unplanned.items() if reason != "no_capacity"
+        )
+        for v_id in planned_ids:
+            plan.unplanned.pop(v_id, None)
+        if on_progress:
+            on_progress(region + 1, count)
+    for visit in carry:
+        plan.unplanned[visit.id] = "no_capacity"
+    plan.seconds = time.monotonic() - started
+    return plan
+
+
+def _cluster(homes, regions, rounds=20):
+    """{unit: region number} by k-means over the home bases (deterministic start: the
+    longitude quantiles), regions numbered along their centres' longitude."""
+    units = list(homes)
+    if regions <= 1 or len(units) <= regions:
+        return dict.fromkeys(units, 0)
+    pts = np.asarray([homes[u] for u in units], dtype=float)
+    order = np.argsort(pts[:, 1], kind="stable")
+    centres = np.asarray(
+        [pts[order[int((k + 0.5) * len(units) / regions)]] for k in range(regions)]
+    )
+    for _round in range(rounds):
+        labels = np.argmin(((pts[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2), axis=1)
+        moved = np.asarray(
+            [
+                pts[labels == k].mean(axis=0) if (labels == k).any() else centres[k]
+                for k in range(regions)
+            ]
+        )
+        if np.allclose(moved, centres):
+            break
+        centres = moved
+    rank = {int(k): n for n, k in enumerate(np.argsort(centres[:, 1], kind="stable"))}
+    return {u: rank[int(label)] for u, label in zip(units, labels, strict=True)}

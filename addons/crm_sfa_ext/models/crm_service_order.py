@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -18,7 +18,12 @@ UNPLANNED_REASONS = [
     ("too_long", "Longer than any free stretch of a skilled technician in its window"),
     ("no_capacity", "Skilled technicians are fully booked in its window"),
     ("pin_conflict", "Pinned where its technicians cannot be (leave, break or other visit)"),
+    ("no_home_base", "Its skilled technicians have no home base (nor has the company an address)"),
 ]
+# a hand write of these places the visit: it becomes planned and pinned (see write)
+PLACING = ("planned_start", "technician_ids")
+# the customer's arrival window starts on a quarter of an hour
+WINDOW_ROUNDING = 15
 
 
 class CrmServiceOrder(models.Model):
@@ -170,8 +175,32 @@ class CrmServiceOrder(models.Model):
         domain="[('fs_is_technician', '=', True)]",
         groups=INTERNAL,
     )
-    planned_start = fields.Datetime(tracking=True, copy=False, index=True)
+    planned_arrival = fields.Datetime(
+        string="Arrival",
+        copy=False,
+        groups=INTERNAL,
+        help="When the technicians reach the site (the end of their travel); the service "
+        "starts then, or later when they wait for the visit's window.",
+    )
+    planned_start = fields.Datetime(string="Service Start", tracking=True, copy=False, index=True)
     planned_end = fields.Datetime(copy=False)
+    arrival_window_start = fields.Datetime(
+        compute="_compute_arrival_window",
+        store=True,
+        help="The customer is told the technicians arrive between this and the window's end.",
+    )
+    arrival_window_end = fields.Datetime(compute="_compute_arrival_window", store=True)
+    notified_window_start = fields.Datetime(
+        string="Customer Told From",
+        copy=False,
+        readonly=True,
+        groups=INTERNAL,
+        help="The arrival window the customer was last told; a new plan that moves the visit "
+        "out of it tells them again.",
+    )
+    notified_window_end = fields.Datetime(
+        string="Customer Told Until", copy=False, readonly=True, groups=INTERNAL
+    )
     route_sequence = fields.Integer(
         string="Stop", copy=False, groups=INTERNAL, help="Its place in the day's route."
     )
@@ -280,6 +309,17 @@ class CrmServiceOrder(models.Model):
                 else False
             )
 
+    @api.depends("planned_arrival", "planned_start", "company_id.fs_arrival_window_minutes")
+    def _compute_arrival_window(self):
+        for order in self:
+            arrival = order.sudo().planned_arrival or order.planned_start
+            if not arrival:
+                order.arrival_window_start = order.arrival_window_end = False
+                continue
+            order.arrival_window_start, order.arrival_window_end = arrival_window(
+                arrival, order.company_id.fs_arrival_window_minutes
+            )
+
     def _compute_access_url(self):
         for order in self:
             order.access_url = f"/my/service-visits/{order.id}"
@@ -321,13 +361,33 @@ class CrmServiceOrder(models.Model):
                     .next_by_code("crm.service.order")
                     or "/"
                 )
+            if (
+                vals.get("planned_start")
+                and vals.get("technician_ids")
+                and vals.get("state", "new") == "new"
+            ):
+                # created already placed (the form, an import): planned and pinned
+                vals["state"] = "planned"
+                vals.setdefault("pinned", True)
+            if vals.get("planned_start") and not vals.get("planned_arrival"):
+                vals["planned_arrival"] = vals["planned_start"]
         return super().create(vals_list)
 
     def write(self, vals):
         moving = "planned_start" in vals and self.filtered(
             lambda o: o.contract_id and o._fs_fixed()
         )
+        placing = any(name in vals for name in PLACING) and self.filtered(
+            lambda o: o.state in ("new", "planned")
+        )
+        told = ("planned_start" in vals or "planned_arrival" in vals) and self.sudo().filtered(
+            "notified_window_start"
+        )
         result = super().write(vals)
+        if placing:
+            placing._fs_placed_by_hand(vals)
+        if told:
+            told._fs_tell_customers_moved()
         if "planned_start" in vals:
             # a contract counts its next visits from its fixed ones: it follows them, before
             # and after the move, whoever moved them (a technician has no access to
@@ -337,10 +397,54 @@ class CrmServiceOrder(models.Model):
             moved.contract_id.sudo()._fs_follow_frequency()
         return result
 
+    def _fs_placed_by_hand(self, vals):
+        """A dispatcher gave these open visits technicians and a start (form, list, board):
+        they are planned and pinned, so that the planner keeps them where they are. What the
+        write set itself (its stage, its pin, its end, its arrival) is kept."""
+        for order in self:
+            if not order.planned_start or not order.technician_ids:
+                continue
+            update = {"unplanned_reason": False}
+            if "state" not in vals and order.state == "new":
+                update["state"] = "planned"
+            if "pinned" not in vals and not order.pinned:
+                update["pinned"] = True
+            if "planned_start" in vals:
+                if "planned_end" not in vals:
+                    update["planned_end"] = order.planned_start + timedelta(hours=order.duration)
+                if "planned_arrival" not in vals:
+                    update["planned_arrival"] = order.planned_start
+            if len(update) > 1 or order.unplanned_reason:
+                order.write(update)
+
+    def _fs_tell_customers_moved(self):
+        """Mails the customers who were told an arrival window when their visit's window
+        changed since (a new plan, a dispatcher's move). Visits back to plan wait: their
+        customer hears when they are placed again."""
+        template = self.env.ref("crm_sfa_ext.mail_template_field_service_visit_moved")
+        for order in self.sudo():
+            if order.state not in ("planned", "dispatched") or not order.notified_window_start:
+                continue
+            window = (order.arrival_window_start, order.arrival_window_end)
+            if window == (order.notified_window_start, order.notified_window_end):
+                continue
+            order.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+            order.write(
+                {
+                    "notified_window_start": window[0],
+                    "notified_window_end": window[1],
+                    "customer_response": "pending",
+                }
+            )
+
     def action_dispatch(self):
         """Sends the planned visits to their technicians and the customers their window."""
         for order in self:
-            if order.state != "planned" or not order.planned_start or not order.technician_ids:
+            if (
+                order.state not in ("new", "planned")
+                or not order.planned_start
+                or not order.technician_ids
+            ):
                 raise UserError(
                     self.env._(
                         "%(order)s is not planned yet: plan it (Field Service > Planning) or "
@@ -351,6 +455,12 @@ class CrmServiceOrder(models.Model):
         self.write({"state": "dispatched", "customer_response": "pending"})
         template = self.env.ref("crm_sfa_ext.mail_template_field_service_visit_planned")
         for order in self:
+            order.sudo().write(
+                {
+                    "notified_window_start": order.arrival_window_start,
+                    "notified_window_end": order.arrival_window_end,
+                }
+            )
             order.message_subscribe(partner_ids=order.partner_id.ids)
             order._portal_ensure_token()
             order.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
@@ -358,7 +468,7 @@ class CrmServiceOrder(models.Model):
 
     def action_start(self):
         for order in self:
-            if order.state not in ("planned", "dispatched"):
+            if order.state not in ("planned", "dispatched") and not order._fs_placed():
                 raise UserError(
                     self.env._(
                         "%(order)s cannot start from stage %(stage)s.",
@@ -376,7 +486,10 @@ class CrmServiceOrder(models.Model):
         quantities on the sales order), a recurring contract moves its next visits, and the
         document that asked for the visit hears of it (`_fs_on_done`)."""
         for order in self:
-            if order.state not in ("dispatched", "in_progress", "planned"):
+            if (
+                order.state not in ("dispatched", "in_progress", "planned")
+                and not order._fs_placed()
+            ):
                 raise UserError(
                     self.env._(
                         "%(order)s is not under way: only a planned, dispatched or started "
@@ -451,6 +564,13 @@ class CrmServiceOrder(models.Model):
                 )
             )
         return True
+
+    def _fs_placed(self):
+        """An open visit that has its technicians and a start, however it got them."""
+        self.ensure_one()
+        return self.state in ("new", "planned") and bool(
+            self.planned_start and self.technician_ids
+        )
 
     def _fs_located(self):
         self.ensure_one()
@@ -537,3 +657,15 @@ class CrmServiceOrder(models.Model):
             summary=self.env._("Plan the visit in the customer's new window"),
             user_id=dispatcher.id,
         )
+
+
+def arrival_window(arrival, width_minutes):
+    """(start, end) of the window the customer is told for an arrival: `width_minutes`
+    wide around it, starting on a quarter of an hour (the arrival itself without a width)."""
+    if not width_minutes or width_minutes <= 0:
+        return arrival, arrival
+    start = arrival - timedelta(minutes=width_minutes / 2)
+    start = datetime(start.year, start.month, start.day, start.hour) + timedelta(
+        minutes=start.minute // WINDOW_ROUNDING * WINDOW_ROUNDING
+    )
+    return start, start + timedelta(minutes=width_minutes)

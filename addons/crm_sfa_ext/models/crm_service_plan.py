@@ -3,12 +3,11 @@ import time as systime
 from datetime import datetime, time, timedelta
 
 import pytz
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-
-from ..lib import routing
 
 _logger = logging.getLogger(__name__)
 
@@ -57,6 +56,18 @@ class CrmServicePlan(models.Model):
     travel_hours = fields.Float(readonly=True)
     lateness_hours = fields.Float(
         readonly=True, help="Hours visits end after their customer's preferred window, summed."
+    )
+    late_count = fields.Integer(
+        string="Late Visits",
+        readonly=True,
+        help="Visits planned to end after their customer's preferred window.",
+    )
+    travel_source = fields.Selection(
+        [("road", "Road network"), ("straight", "Straight lines")],
+        string="Travel Times",
+        readonly=True,
+        help="Where the travel times came from: the company's road router, or straight lines "
+        "(no router set, or the router could not be reached).",
     )
     solve_seconds = fields.Float(readonly=True)
     run_seconds = fields.Float(string="Total Seconds", readonly=True)
@@ -132,7 +143,8 @@ class CrmServicePlan(models.Model):
            (crm_service_order), the technicians, their skills, working hours, leaves and
            calendar events (hr_employee, hr_employee_skill, resource_*, calendar_event), the
            crews (crm_service_crew), and geolocates sites without coordinates (res_partner);
-        2. lib/routing.solve plans them with VROOM, reporting progress here;
+        2. `_fs_solve` plans them with VROOM (lib/routing), region by region or in one
+           piece, reporting progress here;
         3. `_fs_write_plan` writes the visits' technicians, times, stops and reasons set-based
            (crm_service_order and its technicians' relation table), in batches."""
         self.ensure_one()
@@ -142,22 +154,29 @@ class CrmServicePlan(models.Model):
         try:
             with self.env.cr.savepoint():
                 problem = planner._fs_problem(self)
-                plan = routing.solve(
-                    problem.visits,
-                    problem.shifts,
-                    planner._fs_travel(self.company_id),
-                    exploration_level=self.company_id.fs_exploration_level or 1,
-                    threads=2,
-                    split_days=planner._fs_split_days(self),
-                    on_progress=self._fs_progress,
+                self._fs_progress(5, 100)
+                travel = planner._fs_travel(self.company_id)
+                plan = planner._fs_solve(
+                    self,
+                    problem,
+                    travel,
+                    on_progress=lambda done, total: self._fs_progress(
+                        5 + 90 * done // max(total, 1), 100
+                    ),
                 )
+                planner._fs_homeless_reasons(problem, plan)
+                self._fs_progress(95, 100)
                 planner._fs_write_plan(self, problem, plan)
+                problem.orders.filtered(lambda o: o.id not in problem.pinned).sudo().filtered(
+                    "notified_window_start"
+                )._fs_tell_customers_moved()
         except Exception as error:
             _logger.exception("Field-service plan %s failed", self.id)
             self._fs_progress(0, None)
             self.write({"state": "failed", "message": str(error)})
             return
         self._fs_progress(0, None)
+        notes = self._fs_notes(problem, travel)
         self.write(
             {
                 "state": "done",
@@ -167,21 +186,63 @@ class CrmServicePlan(models.Model):
                 "shift_count": len(problem.shifts),
                 "travel_hours": plan.travel / 3600,
                 "lateness_hours": plan.lateness / 3600,
+                "late_count": plan.late_visits,
+                "travel_source": "straight" if travel.fallback else "road",
                 "solve_seconds": plan.seconds,
                 "run_seconds": systime.monotonic() - started,
+                "message": "\n".join(notes) or False,
             }
         )
-        self.message_post(
-            body=self.env._(
-                "%(planned)s of %(total)s visits planned on %(shifts)s technician-days; "
-                "%(travel).1f hours of travel; solved in %(seconds).1f s.",
-                planned=len(plan.planned),
-                total=len(problem.visits),
-                shifts=len(problem.shifts),
-                travel=plan.travel / 3600,
-                seconds=plan.seconds,
-            )
+        summary = self.env._(
+            "%(planned)s of %(total)s visits planned on %(shifts)s technician-days; "
+            "%(travel).1f hours of travel; %(late)s visits late against their customer's "
+            "preferred window (%(lateness).1f hours); solved in %(seconds).1f s.",
+            planned=len(plan.planned),
+            total=len(problem.visits),
+            shifts=len(problem.shifts),
+            travel=plan.travel / 3600,
+            late=plan.late_visits,
+            lateness=plan.lateness / 3600,
+            seconds=plan.seconds,
         )
+        self.message_post(body=Markup("<br/>").join([summary, *notes]))
+        self._fs_notify_done(summary)
+
+    def _fs_notify_done(self, summary):
+        """Tells the dispatcher who asked for the plan that it is done, on whatever screen
+        they are (Odoo's bus), with the plan's figures."""
+        if self.create_uid and not self.create_uid.share:
+            self.create_uid._bus_send(
+                "simple_notification",
+                {
+                    "type": "success",
+                    "title": self.env._("%(plan)s is done", plan=self.name),
+                    "message": summary,
+                    "sticky": False,
+                },
+            )
+
+    def _fs_notes(self, problem, travel):
+        """What the dispatcher should know about how the plan was made."""
+        notes = []
+        if travel.fallback and travel.fallback != "unset":
+            notes.append(
+                self.env._(
+                    "Travel times are straight lines: the road router %(url)s could not be "
+                    "used (%(error)s). Check the router's address in the settings.",
+                    url=self.company_id.fs_router_url,
+                    error=travel.fallback,
+                )
+            )
+        if problem.homeless:
+            notes.append(
+                self.env._(
+                    "No home base, not planned: %(names)s. Set their home base on the "
+                    "employee, or the company's coordinates.",
+                    names=", ".join(problem.homeless.mapped("name")),
+                )
+            )
+        return notes
 
     def _fs_progress(self, done, total):
         """Shows the dispatcher how far the solve is, at once: written and committed through

@@ -1,7 +1,7 @@
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytz
 
@@ -10,7 +10,8 @@ from odoo.addons.resource.models.utils import Intervals
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..lib import routing
+from ..lib import road_travel, routing
+from .crm_service_order import arrival_window
 
 WRITE_BATCH = 1000
 _logger = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ class Problem:
     members: dict = field(default_factory=dict)  # shift id -> hr.employee ids
     orders: object = None  # the crm.service.order records planned (open and pinned)
     pinned: set = field(default_factory=set)  # ids of the orders kept where they are
+    homeless: object = None  # the technicians without a home base, left out
 
 
 class CrmServicePlanner(models.AbstractModel):
@@ -37,19 +39,45 @@ class CrmServicePlanner(models.AbstractModel):
 
     @api.model
     def _fs_travel(self, company):
-        """Travel seconds between points: as the crow flies x the company's road factor, at
-        its average speed. Return any callable of a list of (lat, lon) giving a matrix."""
-        return routing.HaversineTravel(
+        """Travel seconds between points: by road from the company's router (OSRM or
+        Valhalla) when it has one, else as the crow flies x the company's road factor, at its
+        average speed (also when the router cannot be reached: the callable's `fallback`
+        then says why). Return any callable of a list of (lat, lon) giving a matrix."""
+        straight = routing.HaversineTravel(
             speed_kmh=company.fs_speed_kmh or 40.0, road_factor=company.fs_road_factor or 1.3
         )
+        return road_travel.RoadTravel(company.fs_router, company.fs_router_url, straight)
 
     @api.model
     def _fs_split_days(self, plan):
-        """Days solved at a time: the whole period up to a week, a day at a time beyond
-        (VROOM's time grows fast with technician-days: 14 days of 50 technicians take 42 s
-        a day at a time, 300 s two days at a time; see the README's benchmark)."""
+        """Days solved at a time when the plan is not cut into regions: the whole period up
+        to a week, a day at a time beyond (VROOM's time grows fast with technician-days)."""
         days = (plan.date_to - plan.date_from).days + 1
         return plan.company_id.fs_split_days or (None if days <= 7 else 1)
+
+    @api.model
+    def _fs_solve(self, plan, problem, travel, on_progress=None):
+        """Solves the problem with the company's solver settings: cut into regions of about
+        `fs_region_visits` visits (each region solved over the whole period), or in one
+        piece (then a day at a time beyond a week); see the README's benchmark."""
+        company = plan.company_id
+        options = {
+            "exploration_level": company.fs_exploration_level or 1,
+            "threads": 2,
+            "on_progress": on_progress,
+        }
+        regions = routing.regions_for(len(problem.visits), company.fs_region_visits)
+        if regions > 1 and not company.fs_split_days:
+            return routing.solve_by_regions(
+                problem.visits, problem.shifts, travel, regions=regions, **options
+            )
+        return routing.solve(
+            problem.visits,
+            problem.shifts,
+            travel,
+            split_days=self._fs_split_days(plan),
+            **options,
+        )
 
     @api.model
     def _fs_problem(self, plan):
@@ -66,8 +94,15 @@ class CrmServicePlanner(models.AbstractModel):
             ("latest_end", "=", False),
             ("latest_end", ">", start),
         ]
+        scope = []
+        if plan.technician_ids:
+            # a plan of some technicians moves only their visits and the unassigned ones
+            others = self.env["hr.employee"].search(
+                [("company_id", "=", company.id), ("id", "not in", plan.technician_ids.ids)]
+            )
+            scope = ["|", ("technician_ids", "=", False), ("technician_ids", "not in", others.ids)]
         open_orders = Order.search(
-            [*in_period, ("state", "in", ("new", "planned")), ("pinned", "=", False)]
+            [*in_period, ("state", "in", ("new", "planned")), ("pinned", "=", False), *scope]
         )
         fixed = Order.search(
             [
@@ -78,7 +113,7 @@ class CrmServicePlanner(models.AbstractModel):
                 "|",
                 ("state", "in", ("dispatched", "in_progress")),
                 "&",
-                ("state", "=", "planned"),
+                ("state", "in", ("new", "planned")),
                 ("pinned", "=", True),
             ]
         )
@@ -88,6 +123,8 @@ class CrmServicePlanner(models.AbstractModel):
             [("fs_is_technician", "=", True), ("company_id", "=", company.id)]
         )
         technicians = technicians.sudo()  # home bases and working hours: the planner's data
+        bases = self._fs_home_bases(technicians, company)
+        problem.homeless = technicians.filtered(lambda t: t.id not in bases)
         available = self._fs_availability(technicians, start, end)
         units = self._fs_units(technicians, company, available)
 
@@ -123,12 +160,12 @@ class CrmServicePlanner(models.AbstractModel):
             spans = [(s, e) for s, e in spans if e > s]
             if not spans:
                 continue
-            lead = technicians.browse(members[0])
+            if members[0] not in bases:
+                continue
             shift = routing.Shift(
                 len(problem.shifts) + 1,
                 key,
-                lead.fs_home_latitude,
-                lead.fs_home_longitude,
+                *bases[members[0]],
                 spans[0][0],
                 spans[-1][1],
                 breaks=tuple((a[1], b[0]) for a, b in zip(spans, spans[1:], strict=False)),
@@ -157,6 +194,37 @@ class CrmServicePlanner(models.AbstractModel):
                 problem.pinned.add(order.id)
         problem.orders = open_orders | fixed.filtered(lambda o: o.id in problem.pinned)
         return problem
+
+    @api.model
+    def _fs_home_bases(self, technicians, company):
+        """{employee id: (lat, lon)} where each technician's day starts and ends: their home
+        base, else the company's address when it is located; a technician with neither is
+        left out (the plan names them)."""
+        office = company.partner_id
+        office = (
+            (office.partner_latitude, office.partner_longitude) if office._fs_located() else None
+        )
+        bases = {}
+        for employee in technicians:
+            if employee.fs_home_latitude or employee.fs_home_longitude:
+                bases[employee.id] = (employee.fs_home_latitude, employee.fs_home_longitude)
+            elif office:
+                bases[employee.id] = office
+        return bases
+
+    @api.model
+    def _fs_homeless_reasons(self, problem, result):
+        """Visits left out because the only technicians who could do them have no home base
+        get that reason rather than "no skill"."""
+        if not problem.homeless:
+            return
+        skills = self._fs_skills(problem.homeless)
+        visits = {v.id: v for v in problem.visits}
+        for visit_id, reason in result.unplanned.items():
+            if reason in ("no_skill", "crew_too_large", "too_long") and any(
+                visits[visit_id].skills <= skills.get(t.id, frozenset()) for t in problem.homeless
+            ):
+                result.unplanned[visit_id] = "no_home_base"
 
     @api.model
     def _fs_visit(self, order, start, end, **pin):
@@ -279,7 +347,9 @@ class CrmServicePlanner(models.AbstractModel):
 
     @api.model
     def _fs_appointments(self, technicians, start, end):
-        """{employee id: [(start, end)]} of their calendar events in the period (one read)."""
+        """{employee id: [(start, end)]} of their calendar events in the period (one read).
+        An all-day event takes every day it spans, midnight to midnight in the employee's
+        time zone (Odoo keeps only its days)."""
         partner_of = {}
         for employee in technicians:
             for partner in employee.work_contact_id | employee.user_id.partner_id:
@@ -291,22 +361,35 @@ class CrmServicePlanner(models.AbstractModel):
             .sudo()
             .search_read(
                 [
-                    ("start", "<", end),
-                    ("stop", ">", start),
+                    # an all-day event's start and stop are its days' 8:00 and 18:00: a day
+                    # more on each side finds those of any time zone
+                    ("start", "<", end + timedelta(days=1)),
+                    ("stop", ">", start - timedelta(days=1)),
                     ("partner_ids", "in", list(partner_of)),
                     ("show_as", "=", "busy"),
                 ],
-                ["start", "stop", "partner_ids", "allday"],
+                ["start", "stop", "start_date", "stop_date", "partner_ids", "allday"],
             )
         )
+        zone = {e.id: pytz.timezone(e.tz or "UTC") for e in technicians}
         result = defaultdict(list)
         for event in events:
-            s, e = event["start"], event["stop"]
-            if event["allday"]:
-                e = s + timedelta(days=1)
             for employee_id in {i for p in event["partner_ids"] for i in partner_of.get(p, ())}:
-                result[employee_id].append((s, e))
+                s, e = event["start"], event["stop"]
+                if event["allday"]:
+                    s = self._fs_local_midnight(event["start_date"], zone[employee_id])
+                    e = self._fs_local_midnight(
+                        event["stop_date"] + timedelta(days=1), zone[employee_id]
+                    )
+                if s < end and e > start:
+                    result[employee_id].append((s, e))
         return result
+
+    @api.model
+    def _fs_local_midnight(self, day, tz):
+        """Naive UTC datetime of the start of `day` in time zone `tz`."""
+        moment = tz.localize(datetime.combine(day, time()))
+        return moment.astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.model
     def _fs_skills(self, technicians):
@@ -322,18 +405,25 @@ class CrmServicePlanner(models.AbstractModel):
     @api.model
     def _fs_write_plan(self, plan, problem, result):
         """Writes the plan set-based, WRITE_BATCH visits a statement: planned visits get their
-        technicians, times, stop and travel; the others go back to be planned with their
-        reason. Pinned visits keep their time and technicians (their stop is updated)."""
+        technicians, times (arrival, the customer's arrival window by the rule of
+        crm_service_order.arrival_window, service start and end), stop and travel; the
+        others go back to be planned with their reason. Pinned visits keep their time and
+        technicians (their stop is updated)."""
         Order = self.env["crm.service.order"]
         Order.flush_model()
         origin = problem.origin
+        width = plan.company_id.fs_arrival_window_minutes
         rows = []
         for p in result.planned:
             pinned = p.visit_id in problem.pinned
+            arrival = origin + timedelta(seconds=p.arrival)
+            window = (None, None) if pinned else arrival_window(arrival, width)
             rows.append(
                 (
                     p.visit_id,
                     None if pinned else "planned",
+                    *window,
+                    None if pinned else arrival,
                     None if pinned else origin + timedelta(seconds=p.start),
                     None if pinned else origin + timedelta(seconds=p.end),
                     p.sequence,
@@ -342,7 +432,7 @@ class CrmServicePlanner(models.AbstractModel):
                 )
             )
         for visit_id, reason in result.unplanned.items():
-            rows.append((visit_id, "new", None, None, None, None, reason))
+            rows.append((visit_id, "new", None, None, None, None, None, None, None, reason))
         for first in range(0, len(rows), WRITE_BATCH):
             batch = rows[first : first + WRITE_BATCH]
             self.env.cr.execute(
@@ -350,6 +440,13 @@ class CrmServicePlanner(models.AbstractModel):
                     """
                     UPDATE crm_service_order o
                        SET state = COALESCE(v.state, o.state),
+                           arrival_window_start = CASE WHEN v.reason IS NOT NULL THEN NULL
+                                                       ELSE COALESCE(v.ws, o.arrival_window_start)
+                                                   END,
+                           arrival_window_end = CASE WHEN v.reason IS NOT NULL THEN NULL
+                                                     ELSE COALESCE(v.we, o.arrival_window_end) END,
+                           planned_arrival = CASE WHEN v.reason IS NOT NULL THEN NULL
+                                                  ELSE COALESCE(v.pa, o.planned_arrival) END,
                            planned_start = CASE WHEN v.reason IS NOT NULL THEN NULL
                                                 ELSE COALESCE(v.ps, o.planned_start) END,
                            planned_end = CASE WHEN v.reason IS NOT NULL THEN NULL
@@ -360,15 +457,16 @@ class CrmServicePlanner(models.AbstractModel):
                            plan_id = %(plan)s,
                            write_uid = %(uid)s,
                            write_date = now() AT TIME ZONE 'UTC'
-                      FROM (VALUES %(values)s) AS v(id, state, ps, pe, seq, travel, reason)
+                      FROM (VALUES %(values)s)
+                           AS v(id, state, ws, we, pa, ps, pe, seq, travel, reason)
                      WHERE o.id = v.id
                     """,
                     plan=plan.id,
                     uid=self.env.uid,
                     values=SQL(", ").join(
                         SQL(
-                            "(%s, %s::varchar, %s::timestamp, %s::timestamp, %s::int, %s::int,"
-                            " %s::varchar)",
+                            "(%s, %s::varchar, %s::timestamp, %s::timestamp, %s::timestamp,"
+                            " %s::timestamp, %s::timestamp, %s::int, %s::int, %s::varchar)",
                             *row,
                         )
                         for row in batch
@@ -403,5 +501,6 @@ class CrmServicePlanner(models.AbstractModel):
                 )
             )
         Order.invalidate_model()
-        # what depends on the technicians (the cost) is computed again for the visits moved
+        # what depends on the technicians (the cost) is computed again for the visits moved,
+        # the customers' arrival windows for every visit written
         Order.browse(cleared).modified(["technician_ids"])

@@ -1,5 +1,8 @@
 from odoo import fields, models
 
+# see the README's field-service benchmark
+REGION_VISITS = 600
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -19,6 +22,29 @@ class ResCompany(models.Model):
         string="Days Solved at a Time",
         help="0: a week or less in one solve, a day at a time beyond.",
     )
+    fs_region_visits = fields.Integer(
+        string="Visits per Region",
+        default=REGION_VISITS,
+        help="A plan of more visits is cut into regions of about this many (by the "
+        "technicians' home bases), each solved over the whole period: much faster than one "
+        "solve, nearly as short. 0: never cut.",
+    )
+    fs_arrival_window_minutes = fields.Integer(
+        string="Customer's Arrival Window (minutes)",
+        default=120,
+        help="How wide the arrival window told to the customer is, around the planned "
+        "arrival (0: the exact minute).",
+    )
+    fs_router = fields.Selection(
+        [("osrm", "OSRM"), ("valhalla", "Valhalla")],
+        string="Road Router",
+        help="A routing server that gives travel times by road; empty: straight lines.",
+    )
+    fs_router_url = fields.Char(
+        string="Router URL",
+        help="Base address of the OSRM or Valhalla server, e.g. http://osrm.internal:5000. "
+        "When it cannot be reached, the plan falls back to straight lines and says so.",
+    )
     fs_tier_a_months = fields.Integer(string="Tier A Visits Every (months)", default=1)
     fs_tier_b_months = fields.Integer(string="Tier B Visits Every (months)", default=3)
     fs_tier_c_months = fields.Integer(string="Tier C Visits Every (months)", default=6)
@@ -28,6 +54,11 @@ class ResCompany(models.Model):
             "fs_exploration_level_range",
             "CHECK(fs_exploration_level BETWEEN 1 AND 5)",
             "The solver effort goes from 1 to 5.",
+        ),
+        (
+            "fs_arrival_window_positive",
+            "CHECK(fs_arrival_window_minutes >= 0)",
+            "The customer's arrival window cannot be negative.",
         ),
         ("fs_speed_positive", "CHECK(fs_speed_kmh > 0)", "The travel speed must be positive."),
     ]

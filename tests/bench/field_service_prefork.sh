@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Field-service plan in prefork mode (crm_sfa_ext): Odoo as production runs it, with
+# --workers, where the cron worker is killed after limit_time_cpu / limit_time_real_cron.
+# Loads case (a) or (b) (FS_BENCH_CASE, default b) into a bench database (through
+# field_service_odoo.py, which also times the plan in a shell), queues a plan of the whole
+# period, starts Odoo with two workers and one cron worker under the given limits, and
+# prints how long the plan took and how it ended (done, or failed / still queued when the
+# worker was killed). Prints figures; asserts nothing.
+#
+#   FS_BENCH_CASE=b FS_LIMIT_CPU=600 FS_LIMIT_REAL=900 bash tests/bench/field_service_prefork.sh
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=setup/lib.sh
+source "$here/../../setup/lib.sh"
+crm_prepare
+crm_ensure_template
+case=${FS_BENCH_CASE:-b}
+cpu=${FS_LIMIT_CPU:-600}
+real=${FS_LIMIT_REAL:-900}
+port=${FS_BENCH_PORT:-18069}
+db=crm_suite_bench_fieldservice_$case
+crm_bench_db "$db" crm_sfa_ext --without-demo=all
+FS_BENCH_DIR=$here FS_BENCH_CASE=$case FS_BENCH_QUEUE=1 \
+    crm_odoo shell -d "$db" --no-http --log-level=warn <"$here/field_service_odoo.py"
+started=$(date +%s)
+crm_odoo -d "$db" --workers=2 --max-cron-threads=1 --http-port="$port" \
+    --limit-time-cpu="$cpu" --limit-time-real="$real" --limit-time-real-cron="$real" \
+    --log-level=warn >"/tmp/fs_prefork_$$.log" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
+state=queued
+while [ "$state" = queued ] || [ "$state" = running ]; do
+    sleep 5
+    state=$(crm_sql "$db" <<<"SELECT state FROM crm_service_plan ORDER BY id DESC LIMIT 1")
+    [ $(($(date +%s) - started)) -gt $((real + 120)) ] && break
+done
+figures=$(crm_sql "$db" <<<"SELECT planned_count, unplanned_count, round(travel_hours::numeric, 1),
+    round(run_seconds::numeric, 1) FROM crm_service_plan ORDER BY id DESC LIMIT 1")
+echo "prefork plan, case ($case), limit_time_cpu $cpu s, limit_time_real(_cron) $real s:" \
+    "state $state after $(($(date +%s) - started)) s; planned | unplanned | travel h | run s: $figures"
+grep -E "killed|Timeout|CPU time limit" "/tmp/fs_prefork_$$.log" || true
+rm -f "/tmp/fs_prefork_$$.log"
+[ "${BENCH_KEEP:-0}" = 1 ] || crm_drop_db "$db"
