@@ -21,11 +21,14 @@ class CrmServiceOrder(models.Model):
     _name = "crm.service.order"
     _inherit = "crm.service.order"
 
+    # internal: computed from the route and the technicians, which a portal customer
+    # may not read (a plain read of their own visit must not trip on them)
     board_label = fields.Char(
         compute="_compute_board_label",
+        groups="base.group_user",
         help="Stop number, arrival time and customer: the marker's title on the map.",
     )
-    board_address = fields.Char(compute="_compute_board_label")
+    board_address = fields.Char(compute="_compute_board_label", groups="base.group_user")
 
     @api.depends_context("tz")
     @api.depends("route_sequence", "planned_start", "site_id", "technician_ids")
