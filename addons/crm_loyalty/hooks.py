@@ -15,6 +15,7 @@ def uninstall_hook(env):
         )
     )
     card_ids = tuple(row[0] for row in env.cr.fetchall())
+    _remove_demo_entries(env)
     if not card_ids:
         return
     # an order line keeps the card it used (ondelete restrict); the demo's orders go too
@@ -24,3 +25,16 @@ def uninstall_hook(env):
     # their ledger lines, tier history and order points go with them (ondelete cascade)
     env.cr.execute(SQL("DELETE FROM loyalty_card WHERE id IN %s", card_ids))
     env.invalidate_all()
+
+
+def _remove_demo_entries(env):
+    """The demo programme's points are posted at install in the demo's loyalty journal, and
+    Odoo deletes no account nor journal that holds entries: the demo's own entries (only
+    those of its journal) are reset to draft and deleted first, so that its accounts and
+    journal leave with the addon."""
+    journal = env.ref("crm_loyalty.account_journal_loyalty_demo", raise_if_not_found=False)
+    if not journal:
+        return
+    moves = env["account.move"].search([("journal_id", "=", journal.id)])
+    moves.filtered(lambda move: move.state == "posted").button_draft()
+    moves.with_context(force_delete=True).unlink()
