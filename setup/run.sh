@@ -26,7 +26,8 @@ if crm_db_exists "$DB"; then
         WHERE name = ANY(string_to_array(:'addons', ',')) AND state = 'installed'" 2>/dev/null ||
         echo 0)
 fi
-if [ "$installed" != 4 ]; then
+# every addon under addons/ (SUITE_ADDONS), not only the four of the design card
+if [ "$installed" != "$(wc -w <<<"$SUITE_ADDONS")" ]; then
     crm_ensure_template
     crm_say "Creating the demo database $DB with the suite's addons (a minute or two)"
     crm_drop_db "$DB"
