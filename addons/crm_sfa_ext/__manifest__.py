@@ -58,6 +58,7 @@
         "web.assets_backend": [
             "crm_sfa_ext/static/src/scss/field_service.scss",
             "crm_sfa_ext/static/src/board/**/*",
+            "crm_sfa_ext/static/src/plan/**/*",
         ],
         "web.assets_frontend": ["crm_sfa_ext/static/src/scss/field_service_portal.scss"],
         "web.assets_tests": ["crm_sfa_ext/static/tests/tours/*.js"],

@@ -9,6 +9,7 @@ Prints figures; asserts nothing.
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
@@ -27,6 +28,12 @@ def main():
     parser.add_argument("--level", type=int, default=1, help="VROOM exploration level")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--regions", type=int, default=1, help="regions solved in turn")
+    parser.add_argument(
+        "--overload", type=float, default=1.0, help="visits offered per day, x its working time"
+    )
+    parser.add_argument(
+        "--region-visits", type=int, default=0, help="regions of about this many visits"
+    )
     args = parser.parse_args()
     technicians, crews, orders = generate(args.case)
     visits, shifts = to_problem(routing, technicians, crews, orders)
@@ -35,9 +42,21 @@ def main():
         "split_days": split or None,
         "exploration_level": args.level,
         "threads": args.threads,
+        "overload": args.overload,
     }
-    if args.regions > 1:
-        plan = routing.solve_by_regions(visits, shifts, regions=args.regions, **options)
+    if args.region_visits:
+        regions = routing.regions_for(len(visits), args.region_visits)
+    else:
+        regions = args.regions
+    if regions > 1:
+        started = time.monotonic()
+
+        def report(done, total):
+            print(f"  region {done} of {total} at {time.monotonic() - started:.1f} s", flush=True)
+
+        plan = routing.solve_by_regions(
+            visits, shifts, regions=regions, on_progress=report, **options
+        )
     else:
         plan = routing.solve(visits, shifts, **options)
     figures = routing.route_summary(plan, {v.id: v for v in visits})
@@ -46,7 +65,7 @@ def main():
         reasons[reason] = reasons.get(reason, 0) + 1
     print(
         f"case ({args.case}) VROOM x{args.level}, {len(visits)} orders, {len(shifts)} "
-        f"technician-days, split {split or 'none'}, regions {args.regions}: "
+        f"technician-days, split {split or 'none'}, regions {regions}: "
         f"{figures['seconds']} s, planned "
         f"{figures['planned']} of {len(visits)}, travel {figures['travel_h']} h, lateness "
         f"{figures['lateness_h']} h over {figures['late_visits']} visits, unplanned {reasons}"

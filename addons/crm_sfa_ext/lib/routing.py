@@ -107,6 +107,7 @@ class Plan:
     late_visits: int = 0
     seconds: float = 0.0
     chunks: int = 0
+    left: list = field(default_factory=list)  # ids of the visits for the next chunks
 
     def by_visit(self):
         return {p.visit_id: p for p in self.planned}
@@ -372,12 +373,17 @@ def solve(
     split_days=None,
     on_progress=None,
     widen_hours=WIDEN_HOURS,
+    overload=OVERLOAD,
+    chunk=None,
 ):
     """Plans the visits onto the shifts; returns a Plan. `split_days` solves the shifts of
     that many days at a time (visits left over go on to the next days); `timeout` (seconds)
     bounds each VROOM solve; `on_progress(done, total)` is called after each solve (a
     chunk's rounds count as parts of it); `widen_hours` are the steps by which the preferred
-    windows of the visits left out widen (empty: straight to their whole window)."""
+    windows of the visits left out widen (empty: straight to their whole window); `chunk`
+    (0-based) solves only that chunk of days (a step of a plan solved in several calls):
+    the visits it leaves, unless it is the last chunk, are in the plan's `left`, not
+    unplanned."""
     started = time.monotonic()
     travel = travel or HaversineTravel()
     vroom = _import_vroom()
@@ -399,7 +405,9 @@ def solve(
     todo = {v.id: v for v in open_visits}
     rounds = len(widen_hours) + 2
     for number, chunk_shifts in enumerate(chunks, start=1):
-        candidates = _candidates(todo.values(), chunk_shifts, split_days is not None)
+        if chunk is not None and number != chunk + 1:
+            continue
+        candidates = _candidates(todo.values(), chunk_shifts, split_days is not None, overload)
 
         def tick(done_rounds, number=number):
             if on_progress:
@@ -432,6 +440,10 @@ def solve(
         plan.chunks = number
         if on_progress:
             on_progress(number, len(chunks))
+    if chunk is not None and chunk + 1 < len(chunks):
+        plan.left = list(todo)
+        todo = {}
+    plan.chunks = len(chunks)
     for visit in todo.values():
         plan.unplanned[visit.id] = (
             "pin_conflict" if visit.pinned_shift is not None else "no_capacity"
@@ -447,7 +459,7 @@ def _due_later(visit, moment):
     )
 
 
-def _candidates(visits, shifts, rolling):
+def _candidates(visits, shifts, rolling, overload=OVERLOAD):
     """The visits this chunk may take. Solving day by day (`rolling`), a visit waits for its
     customer's preferred day when that is still ahead, and when the visits would fill the
     chunk's working time more than OVERLOAD times, only the most urgent go in (those whose
@@ -466,7 +478,7 @@ def _candidates(visits, shifts, rolling):
             chosen.append(v)
     if not rolling:
         return chosen
-    capacity = sum(e - s for shift in shifts for s, e in free_stretches(shift)) * OVERLOAD
+    capacity = sum(e - s for shift in shifts for s, e in free_stretches(shift)) * overload
     chosen.sort(
         key=lambda v: (
             v.pinned_shift is None,
@@ -588,20 +600,27 @@ def regions_for(visit_count, region_visits):
     return max(1, round(visit_count / region_visits)) if region_visits else 1
 
 
-def solve_by_regions(visits, shifts, travel=None, *, regions=2, **options):
-    """Plans a large problem region by region: VROOM's time grows much faster than the
-    problem, and technicians mostly serve the visits near their home base.
+@dataclass
+class Regions:
+    """A problem cut into regions (see `split_regions`): `unit_region` {unit: region
+    number}, `visits` one list per region, `orphans` the visits no unit could ever take
+    (no location, nobody with the skills: `precheck` says why)."""
 
-    1. The units' home bases are cut into `regions` groups (k-means), ordered along the
-       longitude of their centres so that neighbouring regions follow each other;
-    2. each visit goes to the region of the nearest unit able to do it (skills, crew
-       size), a pinned visit to the region of its shift;
-    3. the regions are solved in turn with `solve` (its options, VROOM's threads on both
-       cores); the visits a region had no room for (no_capacity) are offered to the next
-       region, those of the last region end unplanned.
-    The figures (travel, lateness, seconds) are the sums over the regions."""
-    started = time.monotonic()
-    travel = travel or HaversineTravel()
+    count: int
+    unit_region: dict
+    visits: list
+    orphans: list
+
+    def shifts(self, shifts, number):
+        return [s for s in shifts if self.unit_region[s.unit] == number]
+
+
+def split_regions(visits, shifts, regions):
+    """Cuts a problem into `regions` regions:
+    1. the units' home bases are grouped by k-means, regions numbered along the longitude
+       of their centres so that neighbouring regions follow each other;
+    2. each visit goes to the region of the nearest unit able to do it (skills, crew size),
+       a pinned visit to the region of its shift."""
     homes = {}
     for shift in shifts:
         homes.setdefault(shift.unit, (shift.lat, shift.lon))
@@ -619,37 +638,70 @@ def solve_by_regions(visits, shifts, travel=None, *, regions=2, **options):
             continue
         able = [n for n, u in enumerate(units) if any(_skilled(visit, s) for s in unit_shifts[u])]
         if visit.lat is None or not able:
-            orphans.append(visit)  # precheck says why
+            orphans.append(visit)
             continue
         km = haversine_km(visit.lat, visit.lon, unit_pts[able, 0], unit_pts[able, 1])
         region_visits[region_of_unit[units[able[int(np.argmin(km))]]]].append(visit)
-    plan = Plan(unplanned=precheck(orphans, shifts))
+    return Regions(count, region_of_unit, region_visits, orphans)
+
+
+def solve_region(regions, number, shifts, carry, travel=None, **options):
+    """Solves region `number` with `solve` (its options): its own visits and those of
+    `carry` (visits earlier regions had no room for) that one of its units can do. Returns
+    (plan, carry after): the plan's unplanned holds only the reasons other than
+    "no_capacity"; the visits it had no room for, and the carried ones it could not take,
+    are the carry after it (for the next region; the last region's end unplanned)."""
+    region_shifts = regions.shifts(shifts, number)
+    offered = regions.visits[number] + [
+        v for v in carry if any(_skilled(v, s) for s in region_shifts)
+    ]
+    result = solve(offered, region_shifts, travel, **options)
+    planned_ids = {p.visit_id for p in result.planned}
+    offered_ids = {v.id for v in offered}
+    after = [
+        v
+        for v in offered
+        if v.id not in planned_ids and result.unplanned.get(v.id) == "no_capacity"
+    ] + [v for v in carry if v.id not in offered_ids]
+    result.unplanned = {
+        v_id: reason for v_id, reason in result.unplanned.items() if reason != "no_capacity"
+    }
+    return result, after
+
+
+def merge_plan(plan, part):
+    """Adds a part's planned visits, unplanned reasons and figures to `plan`."""
+    plan.planned.extend(part.planned)
+    plan.unplanned.update(part.unplanned)
+    for p in part.planned:
+        plan.unplanned.pop(p.visit_id, None)
+    plan.travel += part.travel
+    plan.lateness += part.lateness
+    plan.late_visits += part.late_visits
+    plan.chunks += part.chunks
+    return plan
+
+
+def solve_by_regions(visits, shifts, travel=None, *, regions=2, **options):
+    """Plans a large problem region by region: VROOM's time grows much faster than the
+    problem, and technicians mostly serve the visits near their home base.
+
+    1. `split_regions` cuts the units and the visits into `regions` regions;
+    2. the regions are solved in turn with `solve_region` (the options of `solve`, VROOM's
+       threads on both cores); the visits a region had no room for (no_capacity) are
+       offered to the next region, those of the last region end unplanned.
+    The figures (travel, lateness, seconds) are the sums over the regions."""
+    started = time.monotonic()
+    travel = travel or HaversineTravel()
+    cut = split_regions(visits, shifts, regions)
+    plan = Plan(unplanned=precheck(cut.orphans, shifts))
     carry = []
     on_progress = options.pop("on_progress", None)
-    for region in range(count):
-        region_shifts = [s for s in shifts if region_of_unit[s.unit] == region]
-        offered = region_visits[region] + [
-            v for v in carry if any(_skilled(v, s) for s in region_shifts)
-        ]
-        result = solve(offered, region_shifts, travel, **options)
-        plan.planned.extend(result.planned)
-        plan.travel += result.travel
-        plan.lateness += result.lateness
-        plan.late_visits += result.late_visits
-        plan.chunks += result.chunks
-        planned_ids = {p.visit_id for p in result.planned}
-        carry = [
-            v
-            for v in offered
-            if v.id not in planned_ids and result.unplanned.get(v.id) == "no_capacity"
-        ] + [v for v in carry if v not in offered]
-        plan.unplanned.update(
-            (v_id, reason) for v_id, reason in result.unplanned.items() if reason != "no_capacity"
-        )
-        for v_id in planned_ids:
-            plan.unplanned.pop(v_id, None)
+    for number in range(cut.count):
+        part, carry = solve_region(cut, number, shifts, carry, travel, **options)
+        merge_plan(plan, part)
         if on_progress:
-            on_progress(region + 1, count)
+            on_progress(number + 1, cut.count)
     for visit in carry:
         plan.unplanned[visit.id] = "no_capacity"
     plan.seconds = time.monotonic() - started

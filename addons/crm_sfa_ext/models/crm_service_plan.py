@@ -9,6 +9,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..lib import routing
+
 _logger = logging.getLogger(__name__)
 
 
@@ -72,6 +74,12 @@ class CrmServicePlan(models.Model):
     solve_seconds = fields.Float(readonly=True)
     run_seconds = fields.Float(string="Total Seconds", readonly=True)
     message = fields.Text(readonly=True)
+    step_state = fields.Json(
+        copy=False,
+        readonly=True,
+        groups="base.group_system",
+        help="Where a plan solved in steps (a region per cron call) stands between them.",
+    )
     order_ids = fields.One2many("crm.service.order", "plan_id", string="Visits", readonly=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
@@ -86,8 +94,9 @@ class CrmServicePlan(models.Model):
 
     def _compute_progress(self):
         """Done plans are at 100 %; running ones at what their solve last reported (see
-        `_fs_progress`), read from the database as it is now."""
-        running = self.filtered(lambda p: p.state == "queued" and p.id)
+        `_fs_progress`), read from the database as it is now, else at the share of their
+        steps done."""
+        running = self.filtered(lambda p: p.state in ("queued", "running") and p.id)
         percent = {}
         if running:
             self.env.cr.execute(
@@ -98,7 +107,9 @@ class CrmServicePlan(models.Model):
             )
             percent = dict(self.env.cr.fetchall())
         for plan in self:
-            plan.progress = 100 if plan.state == "done" else percent.get(plan.id, 0)
+            steps = plan.sudo().step_state or {}
+            done = 5 + 90 * steps.get("part", 0) // (steps.get("parts") or 1) if steps else 0
+            plan.progress = 100 if plan.state == "done" else percent.get(plan.id, done)
 
     def action_plan(self):
         """Queues the plan; a cron solves it in the background (never in this request)."""
@@ -107,6 +118,14 @@ class CrmServicePlan(models.Model):
                 raise UserError(self.env._("The period ends before it starts: fix its dates."))
             if (plan.date_to - plan.date_from).days > 31:
                 raise UserError(self.env._("Plan at most a month at a time: shorten the period."))
+            if plan.state == "running":
+                raise UserError(
+                    self.env._(
+                        "%(plan)s is being solved: wait until it is done, then plan it again.",
+                        plan=plan.display_name,
+                    )
+                )
+        self.sudo().step_state = False
         self.write({"state": "queued", "message": False})
         self.env.ref("crm_sfa_ext.ir_cron_field_service_plan")._trigger()
         return True
@@ -131,65 +150,184 @@ class CrmServicePlan(models.Model):
 
     @api.model
     def _cron_run_plans(self):
-        """Runs the oldest queued plan; the cron is called again at once while others wait."""
-        plans = self.search([("state", "=", "queued")], order="id")
-        if plans:
-            plans[0]._fs_run()
-        self.env["ir.cron"]._notify_progress(done=len(plans[:1]), remaining=len(plans[1:]))
+        """Runs one step of a plan: a plan being solved in steps goes on first, else the
+        oldest queued plan starts. While steps or plans are left, the cron is triggered
+        again rather than reporting them as remaining: Odoo would then run the next step in
+        the same call of the cron worker, under the same CPU and time limits
+        (`limit_time_cpu`, `limit_time_real_cron`), which each step must stay within."""
+        plans = self.search([("state", "in", ("queued", "running"))], order="id")
+        plan = plans.filtered(lambda p: p.state == "running")[:1] or plans[:1]
+        if plan:
+            plan._fs_run_step()
+        if plan and (plan.state == "running" or len(plans) > 1):
+            self.env.ref("crm_sfa_ext.ir_cron_field_service_plan")._trigger()
+        self.env["ir.cron"]._notify_progress(done=len(plan), remaining=0)
 
-    def _fs_run(self):
-        """Solves the plan. Steps and tables:
+    def _fs_run_step(self):
+        """Solves the plan, or its next step. Steps and tables:
         1. `_fs_problem` (crm.service.planner) reads the open and fixed visits of the period
            (crm_service_order), the technicians, their skills, working hours, leaves and
            calendar events (hr_employee, hr_employee_skill, resource_*, calendar_event), the
            crews (crm_service_crew), and geolocates sites without coordinates (res_partner);
-        2. `_fs_solve` plans them with VROOM (lib/routing), region by region or in one
-           piece, reporting progress here;
-        3. `_fs_write_plan` writes the visits' technicians, times, stops and reasons set-based
-           (crm_service_order and its technicians' relation table), in batches."""
+        2. a plan of up to `fs_region_visits` visits is solved in one piece with VROOM
+           (lib/routing, `_fs_solve`); a larger one is cut into regions
+           (`routing.split_regions`), and each call of the cron solves one region over the
+           whole period (`routing.solve_region`), the visits it had no room for carried to
+           the next region in `step_state` (with the region's number, the visits already
+           handled and the figures so far), committed between steps;
+        3. `_fs_write_plan` writes the visits' technicians, times, stops and reasons
+           set-based (crm_service_order and its technicians' relation table), in batches,
+           after each step; the last step writes the plan's figures (crm_service_plan).
+        Progress goes to crm_service_plan_progress (and the dispatchers' bus) as it runs."""
         self.ensure_one()
         started = systime.monotonic()
-        self._fs_progress(0, 1)
+        sudo = self.sudo()
+        state = dict(sudo.step_state or {})
+        if not state:
+            self._fs_progress(0, 1)
         planner = self.env["crm.service.planner"].with_company(self.company_id)
         try:
             with self.env.cr.savepoint():
                 problem = planner._fs_problem(self)
-                self._fs_progress(5, 100)
                 travel = planner._fs_travel(self.company_id)
-                plan = planner._fs_solve(
-                    self,
-                    problem,
-                    travel,
-                    on_progress=lambda done, total: self._fs_progress(
-                        5 + 90 * done // max(total, 1), 100
-                    ),
-                )
-                planner._fs_homeless_reasons(problem, plan)
-                self._fs_progress(95, 100)
-                planner._fs_write_plan(self, problem, plan)
-                problem.orders.filtered(lambda o: o.id not in problem.pinned).sudo().filtered(
-                    "notified_window_start"
-                )._fs_tell_customers_moved()
+                regions = state.get("regions") or planner._fs_region_count(self, problem)
+                split = planner._fs_split_days(self)
+                if regions > 1:
+                    part, state = self._fs_solve_region(planner, problem, travel, regions, state)
+                elif split:
+                    part, state = self._fs_solve_days(planner, problem, travel, split, state)
+                else:
+                    self._fs_progress(5, 100)
+                    part = planner._fs_solve(
+                        self,
+                        problem,
+                        travel,
+                        on_progress=lambda done, total: self._fs_progress(
+                            5 + 90 * done // max(total, 1), 100
+                        ),
+                    )
+                    state = {"regions": 1, "parts": 1, "part": 1}
+                planner._fs_homeless_reasons(problem, part)
+                planner._fs_write_plan(self, problem, part)
+                step_ids = {p.visit_id for p in part.planned} | set(part.unplanned)
+                problem.orders.filtered(
+                    lambda o: o.id in step_ids and o.id not in problem.pinned
+                ).sudo().filtered("notified_window_start")._fs_tell_customers_moved()
         except Exception as error:
             _logger.exception("Field-service plan %s failed", self.id)
             self._fs_progress(0, None)
+            sudo.step_state = False
             self.write({"state": "failed", "message": str(error)})
+            self._fs_notify_changed()
             return
+        totals = self._fs_add_step(state, problem, part, travel, started)
+        if state["part"] < state["parts"]:
+            sudo.step_state = totals
+            self.write({"state": "running"})
+            self._fs_notify_changed()
+            return
+        self._fs_finish(totals, problem, travel)
+
+    def _fs_solve_region(self, planner, problem, travel, regions, state):
+        """Solves the plan's next region; returns (its part of the plan, the step state
+        for after it). The first step also gives their reason to the visits no region can
+        take; the last one gives the visits still carried the reason "no capacity"."""
+        cut = routing.split_regions(problem.visits, problem.shifts, regions)
+        number = state.get("part", 0)
+        handled = set(state.get("handled", ()))
+        by_id = {v.id: v for v in problem.visits}
+        cut.visits = [[v for v in visits if v.id not in handled] for visits in cut.visits]
+        carry = [by_id[i] for i in state.get("carry", ()) if i in by_id and i not in handled]
+
+        def progress(done, total):
+            self._fs_progress(5 + 90 * (number * total + done) // (regions * total or 1), 100)
+
+        progress(0, 1)
+        options = planner._fs_options(self, progress)
+        part, carry = routing.solve_region(cut, number, problem.shifts, carry, travel, **options)
+        if number == 0:
+            part.unplanned.update(routing.precheck(cut.orphans, problem.shifts))
+        if number == cut.count - 1:
+            part.unplanned.update((v.id, "no_capacity") for v in carry)
+            carry = []
+        state = dict(
+            state,
+            regions=cut.count,
+            parts=cut.count,
+            part=number + 1,
+            carry=[v.id for v in carry],
+            handled=sorted(handled | {p.visit_id for p in part.planned} | set(part.unplanned)),
+        )
+        return part, state
+
+    def _fs_solve_days(self, planner, problem, travel, split, state):
+        """Solves the plan's next chunk of `split` days (the visits it leaves go on to the
+        next chunks, those of the last end unplanned); returns (its part of the plan, the
+        step state for after it)."""
+        number = state.get("part", 0)
+        handled = set(state.get("handled", ()))
+        progress = lambda done, total: self._fs_progress(5 + 90 * done // (total or 1), 100)  # noqa: E731
+        part = routing.solve(
+            [v for v in problem.visits if v.id not in handled],
+            problem.shifts,
+            travel,
+            split_days=split,
+            chunk=number,
+            **planner._fs_options(self, progress),
+        )
+        state = dict(
+            state,
+            regions=1,
+            parts=part.chunks,
+            part=number + 1,
+            handled=sorted(handled | {p.visit_id for p in part.planned} | set(part.unplanned)),
+        )
+        return part, state
+
+    def _fs_add_step(self, state, problem, part, travel, started):
+        """The step state with this step's figures added to those of the steps before."""
+        totals = dict(state)
+        for key, value in (
+            ("planned", len(part.planned)),
+            ("unplanned", len(part.unplanned)),
+            ("travel", part.travel),
+            ("lateness", part.lateness),
+            ("late", part.late_visits),
+            ("solve_seconds", part.seconds),
+            ("run_seconds", systime.monotonic() - started),
+        ):
+            totals[key] = totals.get(key, 0) + value
+        totals["orders"] = max(totals.get("orders", 0), len(problem.visits))
+        totals["shifts"] = max(totals.get("shifts", 0), len(problem.shifts))
+        totals["steps"] = totals.get("steps", 0) + 1
+        totals["fallback"] = totals.get("fallback") or travel.fallback or False
+        return totals
+
+    def _fs_finish(self, totals, problem, travel):
+        """Writes the plan's figures, posts them and tells the dispatchers."""
         self._fs_progress(0, None)
+        self.sudo().step_state = False
         notes = self._fs_notes(problem, travel)
+        if totals["steps"] > 1:
+            notes.append(
+                self.env._(
+                    "Solved in %(steps)s steps (a region of technicians or a few days each).",
+                    steps=totals["steps"],
+                )
+            )
         self.write(
             {
                 "state": "done",
-                "order_count": len(problem.visits),
-                "planned_count": len(plan.planned),
-                "unplanned_count": len(plan.unplanned),
-                "shift_count": len(problem.shifts),
-                "travel_hours": plan.travel / 3600,
-                "lateness_hours": plan.lateness / 3600,
-                "late_count": plan.late_visits,
-                "travel_source": "straight" if travel.fallback else "road",
-                "solve_seconds": plan.seconds,
-                "run_seconds": systime.monotonic() - started,
+                "order_count": totals["orders"],
+                "planned_count": totals["planned"],
+                "unplanned_count": totals["unplanned"],
+                "shift_count": totals["shifts"],
+                "travel_hours": totals["travel"] / 3600,
+                "lateness_hours": totals["lateness"] / 3600,
+                "late_count": totals["late"],
+                "travel_source": "straight" if totals["fallback"] else "road",
+                "solve_seconds": totals["solve_seconds"],
+                "run_seconds": totals["run_seconds"],
                 "message": "\n".join(notes) or False,
             }
         )
@@ -197,16 +335,17 @@ class CrmServicePlan(models.Model):
             "%(planned)s of %(total)s visits planned on %(shifts)s technician-days; "
             "%(travel).1f hours of travel; %(late)s visits late against their customer's "
             "preferred window (%(lateness).1f hours); solved in %(seconds).1f s.",
-            planned=len(plan.planned),
-            total=len(problem.visits),
-            shifts=len(problem.shifts),
-            travel=plan.travel / 3600,
-            late=plan.late_visits,
-            lateness=plan.lateness / 3600,
-            seconds=plan.seconds,
+            planned=totals["planned"],
+            total=totals["orders"],
+            shifts=totals["shifts"],
+            travel=totals["travel"] / 3600,
+            late=totals["late"],
+            lateness=totals["lateness"] / 3600,
+            seconds=totals["solve_seconds"],
         )
         self.message_post(body=Markup("<br/>").join([summary, *notes]))
         self._fs_notify_done(summary)
+        self._fs_notify_changed()
 
     def _fs_notify_done(self, summary):
         """Tells the dispatcher who asked for the plan that it is done, on whatever screen
@@ -221,6 +360,20 @@ class CrmServicePlan(models.Model):
                     "sticky": False,
                 },
             )
+
+    def _fs_notify_changed(self, percent=None, cr=None):
+        """Tells the dispatchers' screens that the plan moved on (a step done, progress, the
+        end): its form reloads itself (static/src/plan). Only the plan's id, state and
+        progress are sent, to the dispatchers' group channel; each screen reads the plan
+        again with its own rights. `cr`: send through that cursor (progress is committed
+        apart from the plan's transaction)."""
+        env = self.env(cr=cr) if cr else self.env
+        group = env.ref("crm_sfa_ext.group_fs_dispatcher")
+        env["bus.bus"]._sendone(
+            group,
+            "crm_sfa_ext.plan_changed",
+            {"id": self.id, "state": self.state, "progress": percent},
+        )
 
     def _fs_notes(self, problem, travel):
         """What the dispatcher should know about how the plan was made."""
@@ -257,14 +410,17 @@ class CrmServicePlan(models.Model):
         with self.env.registry.cursor() as cr:
             cr.execute(SQL("DELETE FROM crm_service_plan_progress WHERE plan_id = %s", self.id))
             if total is not None:
+                percent = int(100 * done / max(total, 1))
                 cr.execute(
                     SQL(
                         """INSERT INTO crm_service_plan_progress (plan_id, percent)
                            SELECT id, %s FROM crm_service_plan WHERE id = %s""",
-                        int(100 * done / max(total, 1)),
+                        percent,
                         self.id,
                     )
                 )
+                if cr.rowcount:
+                    self._fs_notify_changed(percent, cr=cr)
 
     def _fs_period(self):
         """(start, end) of the period as naive UTC datetimes: midnight to midnight in the

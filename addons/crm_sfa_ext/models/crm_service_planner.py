@@ -56,18 +56,35 @@ class CrmServicePlanner(models.AbstractModel):
         return plan.company_id.fs_split_days or (None if days <= 7 else 1)
 
     @api.model
-    def _fs_solve(self, plan, problem, travel, on_progress=None):
-        """Solves the problem with the company's solver settings: cut into regions of about
-        `fs_region_visits` visits (each region solved over the whole period), or in one
-        piece (then a day at a time beyond a week); see the README's benchmark."""
-        company = plan.company_id
-        options = {
-            "exploration_level": company.fs_exploration_level or 1,
+    def _fs_options(self, plan, on_progress=None):
+        """The routing library's solver settings of the plan's company: VROOM's
+        exploration level, its threads on both cores."""
+        return {
+            "exploration_level": plan.company_id.fs_exploration_level or 1,
             "threads": 2,
             "on_progress": on_progress,
         }
-        regions = routing.regions_for(len(problem.visits), company.fs_region_visits)
-        if regions > 1 and not company.fs_split_days:
+
+    @api.model
+    def _fs_region_count(self, plan, problem):
+        """How many regions the plan is cut into (each solved over the whole period, one
+        cron step each): about `fs_region_visits` visits a region; 1 when the company
+        splits by days instead."""
+        company = plan.company_id
+        if company.fs_split_days:
+            return 1
+        return routing.regions_for(len(problem.visits), company.fs_region_visits)
+
+    @api.model
+    def _fs_solve(self, plan, problem, travel, on_progress=None):
+        """Solves the whole problem at once with the company's solver settings: cut into
+        regions of about `fs_region_visits` visits (each region solved over the whole
+        period), or in one piece (then a day at a time beyond a week); see the README's
+        benchmark. The plan's cron solves large plans a region per step instead
+        (crm.service.plan._fs_run_step)."""
+        options = self._fs_options(plan, on_progress)
+        regions = self._fs_region_count(plan, problem)
+        if regions > 1:
             return routing.solve_by_regions(
                 problem.visits, problem.shifts, travel, regions=regions, **options
             )

@@ -3,6 +3,7 @@ from . import (
     test_click_everywhere,
     test_competitor,
     test_contact_history,
+    test_field_service_plan_steps,
     test_forecast,
     test_i18n,
     test_multi_company,
