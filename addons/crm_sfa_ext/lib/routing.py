@@ -39,6 +39,9 @@ OVERLOAD = 1.0  # day by day, a chunk is offered visits for at most its working 
 # how much later than their preferred window the visits left out may end, step by step,
 # before they are offered their whole window
 WIDEN_HOURS = (2, 6)
+# the share of a region's working time its own visits may fill before the nearest other
+# region takes the next ones (the rest of the day is travel)
+REGION_FILL = 0.87
 
 REASONS = (
     "no_location",
@@ -375,6 +378,7 @@ def solve(
     widen_hours=WIDEN_HOURS,
     overload=OVERLOAD,
     chunk=None,
+    budget=None,
 ):
     """Plans the visits onto the shifts; returns a Plan. `split_days` solves the shifts of
     that many days at a time (visits left over go on to the next days); `timeout` (seconds)
@@ -383,8 +387,10 @@ def solve(
     windows of the visits left out widen (empty: straight to their whole window); `chunk`
     (0-based) solves only that chunk of days (a step of a plan solved in several calls):
     the visits it leaves, unless it is the last chunk, are in the plan's `left`, not
-    unplanned."""
+    unplanned. `budget` (seconds) bounds the whole call: each VROOM solve gets what is left
+    of it (at least a second) and the widening rounds stop when it is spent."""
     started = time.monotonic()
+    deadline = started + budget if budget else None
     travel = travel or HaversineTravel()
     vroom = _import_vroom()
     plan = Plan(unplanned=precheck(visits, shifts))
@@ -420,7 +426,7 @@ def solve(
                 candidates,
                 index,
                 full,
-                (exploration_level, threads, timeout),
+                (exploration_level, threads, timeout, deadline),
                 widen_hours,
                 tick,
             )
@@ -510,15 +516,23 @@ def _solve_chunk(vroom, shifts, visits, index, full, settings, widen_hours, tick
     windows first; then, for the visits left out, those windows widened step by step
     (`widen_hours`), then their whole allowed window. Each round starts from the routes
     before it and is kept only when it plans more visits. `settings` are VROOM's
-    (exploration level, threads, timeout in seconds); `tick(rounds done)` reports progress."""
-    exploration_level, threads, timeout = settings
+    (exploration level, threads, timeout in seconds, deadline on time.monotonic() or None);
+    `tick(rounds done)` reports progress."""
+    exploration_level, threads, timeout, deadline = settings
     rows = sorted(
         {index[("shift", s.id)] for s in shifts} | {index[("visit", v.id)] for v in visits}
     )
     local = {row: n for n, row in enumerate(rows)}
     chunk_index = {key: local[row] for key, row in index.items() if row in local}
     chunk = _Chunk(shifts, visits, chunk_index, full[np.ix_(rows, rows)])
-    limit = timedelta(seconds=timeout) if timeout else None
+
+    def limit():
+        seconds = timeout
+        if deadline is not None:
+            left = max(1.0, deadline - time.monotonic())
+            seconds = min(seconds, left) if seconds else left
+        return timedelta(seconds=seconds) if seconds else None
+
     whole = len(widen_hours) + 1
     step = {}  # visit id -> widening step of its windows (absent: its preferred window)
 
@@ -541,7 +555,7 @@ def _solve_chunk(vroom, shifts, visits, index, full, settings, widen_hours, tick
         def attempt(start):
             problem = chunk.build(vroom, windows_of, initial=start)
             return problem.solve(
-                exploration_level=exploration_level, nb_threads=threads, timeout=limit
+                exploration_level=exploration_level, nb_threads=threads, timeout=limit()
             )
 
         try:
@@ -564,7 +578,7 @@ def _solve_chunk(vroom, shifts, visits, index, full, settings, widen_hours, tick
             for n, visit in enumerate(visits, start=1)
             if n not in planned and visit.preferred and visit.pinned_shift is None
         ]
-        if not left:
+        if not left or (deadline is not None and time.monotonic() >= deadline):
             break
         step.update((visit.id, level) for visit in left)
         again = run(initial=routes)
@@ -631,7 +645,7 @@ def split_regions(visits, shifts, regions):
     unit_pts = np.asarray([homes[u] for u in units], dtype=float)
     unit_shifts = {u: [s for s in shifts if s.unit == u] for u in units}
     region_visits = [[] for _r in range(count)]
-    orphans = []
+    orphans, free = [], []
     for visit in visits:
         if visit.pinned_shift is not None and visit.pinned_shift in by_id:
             region_visits[region_of_unit[by_id[visit.pinned_shift].unit]].append(visit)
@@ -641,7 +655,32 @@ def split_regions(visits, shifts, regions):
             orphans.append(visit)
             continue
         km = haversine_km(visit.lat, visit.lon, unit_pts[able, 0], unit_pts[able, 1])
-        region_visits[region_of_unit[units[able[int(np.argmin(km))]]]].append(visit)
+        # the nearest able unit of each region, nearest region first
+        nearest = {}
+        for n in np.argsort(km, kind="stable"):
+            nearest.setdefault(region_of_unit[units[able[int(n)]]], float(km[n]))
+        free.append((visit, sorted(nearest, key=nearest.get), nearest))
+    # each region takes the visits nearest to it up to the share of its working time the
+    # whole problem asks of all units (at least REGION_FILL: the rest is travel); a visit
+    # whose region is full goes to the next nearest with room, those that would travel
+    # furthest if moved placed first
+    capacity = [0.0] * count
+    for shift in shifts:
+        capacity[region_of_unit[shift.unit]] += sum(e - s for s, e in free_stretches(shift))
+    demand = sum(v.duration for v in visits) or 1
+    fill = max(REGION_FILL, min(1.0, demand / (sum(capacity) or 1)) * 1.02)
+    room = [c * fill for c in capacity]
+    for region in range(count):
+        room[region] -= sum(v.duration for v in region_visits[region])
+
+    def regret(item):
+        _visit, order, nearest = item
+        return -(nearest[order[1]] - nearest[order[0]]) if len(order) > 1 else -1e9
+
+    for visit, order, _nearest in sorted(free, key=regret):
+        region = next((r for r in order if room[r] >= visit.duration), order[0])
+        room[region] -= visit.duration
+        region_visits[region].append(visit)
     return Regions(count, region_of_unit, region_visits, orphans)
 
 

@@ -8,12 +8,14 @@ import pytz
 from odoo import api, models
 from odoo.addons.resource.models.utils import Intervals
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, config
 
 from ..lib import road_travel, routing
 from .crm_service_order import arrival_window
 
 WRITE_BATCH = 1000
+SOLVER_THREADS = 2  # VROOM's threads: both cores of the benchmark machine
+STEP_SHARE = 0.6  # of a cron worker's time limit, for the solve of one step
 _logger = logging.getLogger(__name__)
 
 
@@ -58,12 +60,32 @@ class CrmServicePlanner(models.AbstractModel):
     @api.model
     def _fs_options(self, plan, on_progress=None):
         """The routing library's solver settings of the plan's company: VROOM's
-        exploration level, its threads on both cores."""
+        exploration level, its threads on both cores, and the time a step may take."""
         return {
             "exploration_level": plan.company_id.fs_exploration_level or 1,
-            "threads": 2,
+            "threads": SOLVER_THREADS,
             "on_progress": on_progress,
+            "budget": self._fs_step_budget(),
         }
+
+    @api.model
+    def _fs_step_budget(self):
+        """Seconds the solve of one step may take, or None. In prefork mode (`--workers`)
+        the cron worker is killed after `limit_time_cpu` seconds of CPU (VROOM's threads
+        all count) or `limit_time_real_cron` seconds (`limit_time_real` when 0); the solve
+        gets STEP_SHARE of the smaller, the rest is for reading and writing the plan (0: no
+        limit, -1: the cron's is limit_time_real's, as Odoo reads them)."""
+        if not config["workers"]:
+            return None
+        limits = []
+        if config["limit_time_cpu"] and config["limit_time_cpu"] > 0:
+            limits.append(config["limit_time_cpu"] / SOLVER_THREADS)
+        real = config["limit_time_real_cron"]
+        if real == -1:
+            real = config["limit_time_real"]
+        if real and real > 0:
+            limits.append(real)
+        return STEP_SHARE * min(limits) if limits else None
 
     @api.model
     def _fs_region_count(self, plan, problem):
