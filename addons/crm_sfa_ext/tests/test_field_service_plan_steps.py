@@ -1,10 +1,11 @@
 import json
+from datetime import timedelta
 
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
 from ..lib import routing
-from .test_service_common import HOME, MONDAY, FieldServiceCase, east
+from .test_service_common import HOME, MONDAY, FieldServiceCase, at, east
 
 
 @tagged("post_install", "-at_install")
@@ -92,14 +93,32 @@ class TestServicePlanSteps(FieldServiceCase):
         self.assertEqual(len(by_far), 1, "the overflow went to the next region")
         self.assertIn("2 steps", plan.message)
 
+    def test_a_plan_longer_than_a_week_is_solved_a_day_per_step(self):
+        """Nine days, Monday to the next Tuesday: seven working days, one cron step each; a
+        visit whose window is the second Tuesday waits for its day's step, one that no day
+        had room for ends with its reason."""
+        self.company.fs_region_visits = 0
+        first = self.order("Monday's", skills=self.electrical)
+        last = self.order("Next Tuesday's", skills=self.electrical, day=8)
+        late = self.order(
+            "Too long for any day", skills=self.electrical, hours=5, earliest_start=at(0, 0)
+        )
+        late.latest_end = at(8, 23, 59)
+        plan = self.plan(days=9)
+        self.assertIn("7 steps", plan.message)
+        self.assertEqual((first.state, last.state), ("planned", "planned"))
+        self.assertEqual(last.planned_start.date(), at(8, 0).date())
+        self.assertEqual(late.unplanned_reason, "too_long")
+        self.assertEqual((plan.planned_count, plan.unplanned_count), (2, 1))
+
     def plan(self, days=1, start=MONDAY, **vals):
         plan = (
             self.env["crm.service.plan"]
             .with_user(self.dispatcher)
-            .create({"date_from": start, "date_to": start, **vals})
+            .create({"date_from": start, "date_to": start + timedelta(days=days - 1), **vals})
         )
         plan.action_plan()
-        for _step in range(5):
+        for _step in range(10):
             if plan.state not in ("queued", "running"):
                 break
             self.env["crm.service.plan"]._cron_run_plans()
