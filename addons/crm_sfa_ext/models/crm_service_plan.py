@@ -188,7 +188,7 @@ class CrmServicePlan(models.Model):
         planner = self.env["crm.service.planner"].with_company(self.company_id)
         try:
             with self.env.cr.savepoint():
-                problem = planner._fs_problem(self)
+                problem = planner._fs_problem(self, geolocate=not state)
                 travel = planner._fs_travel(self.company_id)
                 regions = state.get("regions") or planner._fs_region_count(self, problem)
                 split = planner._fs_split_days(self)

@@ -119,7 +119,9 @@ class CrmServicePlanner(models.AbstractModel):
         )
 
     @api.model
-    def _fs_problem(self, plan):
+    def _fs_problem(self, plan, geolocate=True):
+        """The plan's problem read from the database; `geolocate` False: the sites without
+        coordinates are not looked up again (the first step of a plan did it)."""
         start, end = plan._fs_period()
         problem = Problem(origin=start)
         Order = self.env["crm.service.order"]
@@ -156,7 +158,8 @@ class CrmServicePlanner(models.AbstractModel):
                 ("pinned", "=", True),
             ]
         )
-        self._fs_geolocate(open_orders | fixed)
+        if geolocate:
+            self._fs_geolocate(open_orders | fixed)
 
         technicians = plan.technician_ids or self.env["hr.employee"].search(
             [("fs_is_technician", "=", True), ("company_id", "=", company.id)]
