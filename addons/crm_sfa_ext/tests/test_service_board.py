@@ -110,6 +110,42 @@ class TestServiceBoard(FieldServiceCase):
         result = self.move(self.socket, at(0, 10), self.tech_a)
         self.assertTrue(result.get("moved"))
 
+    def test_moving_a_dispatched_visit_tells_the_customer_again(self):
+        self.company.fs_arrival_window_minutes = 120
+        self.busy.with_user(self.dispatcher).action_dispatch()
+        self.assertEqual(
+            (self.busy.notified_window_start, self.busy.notified_window_end),
+            (at(0, 9), at(0, 11)),
+        )
+
+        def moved_mails():
+            return self.busy.message_ids.filtered(
+                lambda m: "new arrival window" in (m.subject or "")
+            )
+
+        # half an hour later: still within the window the customer was told
+        self.move(self.busy, at(0, 10, 30), self.tech_a, confirm=True)
+        self.assertEqual(self.busy.planned_arrival, at(0, 10, 30))
+        self.assertFalse(moved_mails())
+        self.assertEqual(self.busy.notified_window_start, at(0, 9))
+        # to the afternoon on another technician's lane: told the new window
+        self.busy.customer_response = "confirmed"
+        self.move(self.busy, at(0, 14), self.tech_b, confirm=True)
+        self.assertEqual(self.busy.state, "dispatched")
+        mail = moved_mails()
+        self.assertEqual(len(mail), 1)
+        self.assertIn(self.customer_two, mail.partner_ids)
+        self.assertRecordValues(
+            self.busy,
+            [
+                {
+                    "notified_window_start": at(0, 13),
+                    "notified_window_end": at(0, 15),
+                    "customer_response": "pending",
+                }
+            ],
+        )
+
     def test_done_visit_and_no_technician_are_refused(self):
         self.busy.state = "done"
         with self.assertRaisesRegex(UserError, "only a visit to plan"):
