@@ -101,6 +101,22 @@ class TestServiceBoard(FieldServiceCase):
         result = self.move(self.socket, at(0, 11), self.tech_a)
         self.assertIn("minutes after", result["warning"])
 
+    def test_a_drop_sets_the_arrival_and_the_service_starts_on_it(self):
+        # planned to arrive at 9:40 and wait for its window at 10:00: the bar runs from 9:40
+        self.busy.write({"planned_arrival": at(0, 9, 40), "travel_minutes": 20})
+        self.move(self.busy, at(0, 14), self.tech_a, confirm=True)
+        self.assertRecordValues(
+            self.busy,
+            [
+                {
+                    "planned_arrival": at(0, 14),
+                    "planned_start": at(0, 14),
+                    "planned_end": at(0, 15),
+                    "pinned": True,
+                }
+            ],
+        )
+
     def test_reassign_a_planned_visit_to_another_lane_pins_it(self):
         self.move(self.busy, at(0, 10), self.tech_b, confirm=True)
         self.assertEqual(self.busy.technician_ids, self.tech_b)

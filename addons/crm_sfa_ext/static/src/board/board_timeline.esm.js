@@ -29,6 +29,34 @@ export function snapTime(date, scale) {
     return snapped;
 }
 
+// the time axis in the user's language (vis-timeline's own labels are English only)
+const MINOR_LABELS = {
+    millisecond: {second: "2-digit", fractionalSecondDigits: 3},
+    second: {minute: "2-digit", second: "2-digit"},
+    minute: {hour: "2-digit", minute: "2-digit", hourCycle: "h23"},
+    hour: {hour: "2-digit", minute: "2-digit", hourCycle: "h23"},
+    weekday: {weekday: "short", day: "numeric"},
+    day: {day: "numeric"},
+    week: {day: "numeric", month: "short"},
+    month: {month: "short"},
+    year: {year: "numeric"},
+};
+const MAJOR_LABELS = {
+    millisecond: {hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23"},
+    second: {day: "numeric", month: "long", hour: "2-digit", minute: "2-digit", hourCycle: "h23"},
+    minute: {weekday: "short", day: "numeric", month: "long"},
+    hour: {weekday: "short", day: "numeric", month: "long"},
+    weekday: {month: "long", year: "numeric"},
+    day: {month: "long", year: "numeric"},
+    week: {month: "long", year: "numeric"},
+    month: {year: "numeric"},
+};
+
+function axisLabel(formats) {
+    return (date, scale) =>
+        formats[scale] ? DateTime.fromMillis(date.valueOf()).toLocaleString(formats[scale]) : "";
+}
+
 export class BoardModel extends TimelineModel {
     setup(params) {
         super.setup(params);
@@ -76,6 +104,10 @@ export class BoardRenderer extends TimelineRenderer {
         // a bar moves at the first drag, without selecting it first
         this.options.itemsAlwaysDraggable = {item: true, range: true};
         this.options.snap = snapTime;
+        this.options.format = {
+            minorLabels: axisLabel(MINOR_LABELS),
+            majorLabels: axisLabel(MAJOR_LABELS),
+        };
     }
 
     init_timeline() {
