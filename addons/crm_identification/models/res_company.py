@@ -1,7 +1,11 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+from odoo.tools.misc import format_date
 
-from ..lib import clv, rfm
+from ..lib import clv, periods, rfm
 
 
 class ResCompany(models.Model):
@@ -267,3 +271,57 @@ class ResCompany(models.Model):
             "lost_days": self.crm_churn_days,
             "at_risk_days": self.crm_at_risk_days,
         }
+
+    # Periods in the company's calendar. The suite does not depend on base_solar_hijri: when
+    # it is installed (its res.company has `_calendar_period_start`), months, quarters and
+    # years follow the company's calendar; otherwise they are Gregorian.
+
+    def _crm_calendar_company(self):
+        company = self[:1] or self.env.company
+        return company if hasattr(company, "_calendar_period_start") else None
+
+    def _crm_period_start(self, day, granularity="month"):
+        """First day of the month, quarter or year holding ``day`` (a date)."""
+        company = self._crm_calendar_company()
+        if company:
+            return company._calendar_period_start(day, granularity)
+        return periods.period_start(day, granularity)
+
+    def _crm_period_end(self, day, granularity="month"):
+        """Last day (inclusive) of the month, quarter or year holding ``day``."""
+        company = self._crm_calendar_company()
+        if company:
+            return company._calendar_period_end(day, granularity)
+        return periods.period_end(day, granularity)
+
+    def _crm_period_starts(self, first, last, granularity="month"):
+        """Every period start from the period of ``first`` to that of ``last``."""
+        company = self._crm_calendar_company()
+        if company:
+            return company._calendar_period_starts(first, last, granularity)
+        return periods.period_starts(first, last, granularity)
+
+    def _crm_add_months(self, day, months):
+        """``day`` plus ``months`` months of the company's calendar (day clamped)."""
+        company = self._crm_calendar_company()
+        if company:
+            return company._calendar_add_months(day, months)
+        return day + relativedelta(months=months)
+
+    def _crm_period_label(self, day, granularity="month"):
+        """The period's name for the current user: 'Farvardin 1405', 'March 2026'."""
+        company = self._crm_calendar_company()
+        if company:
+            return company._calendar_period_label(day, granularity)
+        pattern = {"month": "MMMM y", "quarter": "QQQ y", "year": "y"}[granularity]
+        return format_date(self.env, day, date_format=pattern)
+
+    def _crm_period_start_sql(self, expression, granularity="month"):
+        """SQL giving the (date) start of the period holding the date ``expression`` (an
+        ``SQL``), set-based: Solar Hijri functions of base_solar_hijri or date_trunc."""
+        if granularity not in periods.GRANULARITIES:
+            raise ValueError(f"Unknown period {granularity!r}")
+        company = self._crm_calendar_company()
+        if company and company.solar_hijri_periods:
+            return SQL("solar_hijri_%s_start((%s)::date)", SQL(granularity), expression)
+        return SQL("date_trunc(%s, %s)::date", granularity, expression)
