@@ -71,14 +71,15 @@ if not Order.search_count([("summary", "=like", "Bench visit%")]):
         SQL(
             """
         INSERT INTO %(table)s (%(order)s, %(employee)s)
-        SELECT o.id, (%(technicians)s::int[])[1 + o.id %% %(count)s]
-          FROM crm_service_order o WHERE o.summary LIKE 'Bench visit %%'
+        SELECT o.id, (%(technicians)s::int[])[1 + MOD(o.id, %(count)s)]
+          FROM crm_service_order o WHERE o.summary LIKE %(visits)s
         """,
             table=SQL.identifier(relation.relation),
             order=SQL.identifier(relation.column1),
             employee=SQL.identifier(relation.column2),
             technicians=technicians.ids,
             count=len(technicians),
+            visits="Bench visit %",
         )
     )
     cr.commit()
@@ -88,14 +89,31 @@ if not Order.search_count([("summary", "=like", "Bench visit%")]):
 
 Scorecard = env["crm.scorecard"]
 months = Scorecard._months_to(company.crm_figures_as_of, 24, company)
+execute = cr.execute
+
+
+def timed_execute(query, params=None, log_exceptions=True):
+    """cr.execute, remembering how long each statement took (its first words name it)."""
+    one = time.perf_counter()
+    try:
+        return execute(query, params, log_exceptions)
+    finally:
+        text = " ".join(str(getattr(query, "code", query)).split())[:40]
+        statements.append((time.perf_counter() - one, text))
+
+
 for label, chosen in (("one month", months[-1:]), ("24-month backfill", months)):
     env.invalidate_all()
+    statements = []
+    cr.execute = timed_execute
     started, count = time.perf_counter(), queries()
     Scorecard._compute_months(company, chosen)
     env.flush_all()
+    del cr.execute
+    slowest = "; ".join(f"{text!r} {seconds:.2f} s" for seconds, text in sorted(statements)[-3:])
     print(
         f"Scorecard, {label}: {time.perf_counter() - started:.2f} s, "
-        f"{queries() - count} queries"
+        f"{queries() - count} queries; slowest {slowest}"
     )
 cr.commit()
 
