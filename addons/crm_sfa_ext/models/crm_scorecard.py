@@ -106,11 +106,12 @@ class CrmScorecard(models.Model):
     def _compute_field_service(self, company, months):
         """The field-service columns of `company`'s rows for `months`, in one statement:
 
-        1. visits: the visits done whose actual start is in the months, with how late the
-           technicians arrived against the window the customer was told (or planned); then
-           those after which the site had another visit of the same type (comebacks: not a
-           recurring contract's, not cancelled) within FIRST_TIME_FIX_DAYS (a hash join on
-           the site and type, not a search per visit);
+        1. comebacks: the visits that may bring a technician back (not a recurring
+           contract's, not cancelled), each with the start of the next one at the same site
+           and of the same type (a window over the visits, not a search per visit);
+           visits: the visits done whose actual start is in the months, revisited when that
+           next visit came within FIRST_TIME_FIX_DAYS after it was done, and how late the
+           technicians arrived against the window the customer was told (or planned);
         2. slots: the technicians' working slots of every day of the months, from their
            calendars (two-week calendars and dated lines as Odoo reads them), those that
            a public holiday or time off overlaps left out (times in the technician's zone);
@@ -121,24 +122,15 @@ class CrmScorecard(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-            WITH visits AS (
-                SELECT m.month, o.id, o.time_spent, COALESCE(o.travel_minutes, 0) AS travel,
-                       o.origin, o.actual_end, COALESCE(o.site_id, o.partner_id) AS site,
-                       COALESCE(o.type_id, 0) AS type,
-                       EXTRACT(EPOCH FROM o.actual_start
-                               - COALESCE(o.notified_window_end, o.arrival_window_end)) / 60
-                           AS late_minutes
-                  FROM %(months)s
-                  JOIN crm_service_order o
-                    ON o.actual_start >= m.month AND o.actual_start < m.month_end
-                 WHERE o.company_id = %(company)s AND o.state = 'done'
-                   AND o.actual_start >= %(first)s AND o.actual_start < %(end)s
-            ),
-            -- the visits that may bring a technician back: not cancelled, not a contract's
-            comebacks AS (
-                SELECT o.id, COALESCE(o.site_id, o.partner_id) AS site,
-                       COALESCE(o.type_id, 0) AS type,
-                       COALESCE(o.actual_start, o.planned_start, o.create_date) AS at
+            WITH comebacks AS (
+                -- the visits that may bring a technician back (not cancelled, not a
+                -- contract's), each with when the next one at its site and of its type is
+                SELECT o.id,
+                       LEAD(COALESCE(o.actual_start, o.planned_start, o.create_date)) OVER (
+                           PARTITION BY COALESCE(o.site_id, o.partner_id),
+                                        COALESCE(o.type_id, 0)
+                           ORDER BY COALESCE(o.actual_start, o.planned_start, o.create_date), o.id
+                       ) AS next_at
                   FROM crm_service_order o
                  WHERE o.company_id = %(company)s AND o.state != 'cancelled'
                    AND o.origin != 'contract'
@@ -146,24 +138,32 @@ class CrmScorecard(models.Model):
                    AND COALESCE(o.actual_start, o.planned_start, o.create_date)
                        < %(end)s + %(fix_days)s * INTERVAL '1 day'
             ),
-            revisited AS (
-                SELECT DISTINCT v.id
-                  FROM visits v
-                  JOIN comebacks c ON c.site = v.site AND c.type = v.type AND c.id != v.id
-                 WHERE c.at > v.actual_end
-                   AND c.at <= v.actual_end + %(fix_days)s * INTERVAL '1 day'
+            visits AS (
+                SELECT m.month, o.time_spent, COALESCE(o.travel_minutes, 0) AS travel,
+                       o.origin,
+                       COALESCE(c.next_at > o.actual_end
+                                AND c.next_at <= o.actual_end + %(fix_days)s * INTERVAL '1 day',
+                                FALSE) AS revisited,
+                       EXTRACT(EPOCH FROM o.actual_start
+                               - COALESCE(o.notified_window_end, o.arrival_window_end)) / 60
+                           AS late_minutes
+                  FROM %(months)s
+                  JOIN crm_service_order o
+                    ON o.actual_start >= m.month AND o.actual_start < m.month_end
+                  LEFT JOIN comebacks c ON c.id = o.id
+                 WHERE o.company_id = %(company)s AND o.state = 'done'
+                   AND o.actual_start >= %(first)s AND o.actual_start < %(end)s
             ),
             visit_figures AS (
                 SELECT month, COUNT(*) AS done, SUM(time_spent) AS hours,
                        AVG(travel) AS travel,
-                       100.0 * COUNT(*) FILTER (WHERE origin != 'contract' AND r.id IS NULL)
+                       100.0 * COUNT(*) FILTER (WHERE origin != 'contract' AND NOT revisited)
                            / NULLIF(COUNT(*) FILTER (WHERE origin != 'contract'), 0)
                            AS first_time_fix,
                        100.0 * COUNT(*) FILTER (WHERE late_minutes > 0)
                            / NULLIF(COUNT(late_minutes), 0) AS late_rate,
                        AVG(late_minutes) FILTER (WHERE late_minutes > 0) AS late_minutes
-                  FROM visits v
-                  LEFT JOIN revisited r ON r.id = v.id
+                  FROM visits
                  GROUP BY month
             ),
             technicians AS (
