@@ -9,7 +9,9 @@
     "depends": ["spreadsheet_dashboard", "crm_identification"],
     "data": ["data/dashboards.xml"],
     "assets": {
-        "web.assets_tests": ["spreadsheet_dashboard_crm_identification/static/tests/tours/*.js"],
+        "web.assets_tests": [
+            "spreadsheet_dashboard_crm_identification/static/tests/tours/**/*.js"
+        ],
     },
     "auto_install": ["crm_identification"],
     "installable": True,

@@ -1,5 +1,3 @@
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -44,26 +42,22 @@ class CrmScorecard(models.Model):
         super()._compute_months(company, months)
         if not months:
             return
-        months = sorted(m.replace(day=1) for m in months)
         self.env["crm.complaint"].flush_model()
         self.env.cr.execute(
             SQL(
                 """
-            WITH months AS (
-                SELECT UNNEST(%(months)s::date[]) AS month
-            ),
-            figures AS (
+            WITH figures AS (
                 SELECT m.month, COUNT(c.id) AS complaints,
                        AVG(c.sla_compliance) AS sla_compliance,
                        100.0 * COUNT(c.id) FILTER (WHERE c.rating_last_value >= 4)
                            / NULLIF(COUNT(c.id) FILTER (WHERE c.rating_last_value > 0), 0)
                            AS satisfaction,
                        COALESCE(SUM(c.cost), 0) AS cost
-                  FROM months m
+                  FROM %(months)s
                   LEFT JOIN crm_complaint c
                          ON c.company_id = %(company)s AND c.active
                         AND c.create_date >= m.month
-                        AND c.create_date < m.month + INTERVAL '1 month'
+                        AND c.create_date < m.month_end
                  GROUP BY m.month
             )
             UPDATE crm_scorecard s
@@ -75,11 +69,9 @@ class CrmScorecard(models.Model):
                    complaint_cost = f.cost
               FROM figures f
              WHERE s.company_id = %(company)s AND s.month = f.month
-               AND f.month < %(end)s
             """,
-                months=months,
+                months=self._months_sql(company, months),
                 company=company.id,
-                end=months[-1] + relativedelta(months=1),
             )
         )
         self.invalidate_model(

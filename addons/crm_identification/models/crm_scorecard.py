@@ -1,14 +1,10 @@
-from dateutil.relativedelta import relativedelta
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 # months the install and the "backfill" fill, up to the month of the customer figures
 BACKFILL_MONTHS = 24
-
-
-def month_start(day):
-    return day.replace(day=1)
 
 
 class CrmScorecard(models.Model):
@@ -79,23 +75,58 @@ class CrmScorecard(models.Model):
     )
     clv_average = fields.Monetary(string="Average Lifetime Value", readonly=True, aggregator="avg")
     computed_at = fields.Datetime(string="Taken On", readonly=True)
+    comparison = fields.Selection(
+        [("current", "Last Month"), ("last_year", "Same Month Last Year")],
+        readonly=True,
+        index="btree_not_null",
+        help="The last complete month of the company's figures and the same month a year "
+        "before it, in the company's calendar: what the dashboards compare.",
+    )
 
     _sql_constraints = [
         ("company_month_unique", "unique(company_id, month)", "One scorecard row per month."),
     ]
 
-    @api.depends("month")
+    @api.depends("month", "company_id")
     def _compute_display_name(self):
         for row in self:
-            row.display_name = row.month and row.month.strftime("%Y-%m") or ""
+            row.display_name = (
+                row.month and row.company_id._crm_period_label(row.month, "month") or ""
+            )
 
     # ------------------------------------------------------------------ business
 
     @api.model
-    def _months_to(self, last_month, count):
-        """The first days of the `count` months up to `last_month`, oldest first."""
-        last = month_start(last_month)
-        return [last - relativedelta(months=count - 1 - i) for i in range(count)]
+    def _months_to(self, last_day, count, company=None):
+        """The first days of the `count` months of `company`'s calendar (the current
+        company by default) up to the one holding `last_day`, oldest first."""
+        company = company or self.env.company
+        last = company._crm_period_start(last_day, "month")
+        return company._crm_period_starts(company._crm_add_months(last, 1 - count), last)
+
+    @api.model
+    def _company_months(self, company, months):
+        """The first days of the company's months holding the days `months`, sorted."""
+        return sorted({company._crm_period_start(m, "month") for m in months})
+
+    @api.model
+    def _months_end(self, company, months):
+        """The day after the last of `company`'s months holding the days `months`."""
+        return company._crm_period_end(max(months), "month") + timedelta(days=1)
+
+    @api.model
+    def _months_sql(self, company, months):
+        """A row source `m(month, month_end)`: each of `company`'s months holding the days
+        `months`, its first day and the first day of the next one (exclusive end). The one
+        contract every scorecard statement reads its months from (the months of a Solar
+        Hijri company are not Gregorian months: no `+ INTERVAL '1 month'`)."""
+        starts = self._company_months(company, months)
+        ends = [company._crm_period_end(start, "month") + timedelta(days=1) for start in starts]
+        return SQL(
+            "(SELECT * FROM UNNEST(%s::date[], %s::date[]) AS u(month, month_end)) m",
+            starts,
+            ends,
+        )
 
     @api.model
     def _compute_months(self, company, months):
@@ -107,8 +138,8 @@ class CrmScorecard(models.Model):
         account_move, res_partner) and res_company (the churn rule); writes crm_scorecard."""
         if not months:
             return
-        months = sorted(month_start(m) for m in months)
-        end = months[-1] + relativedelta(months=1)
+        months = self._company_months(company, months)
+        end = self._months_end(company, months)
         as_of = company.crm_figures_as_of or None
         rule = company._crm_churn_rule()
         if rule["method"] == "relative":
@@ -118,7 +149,7 @@ class CrmScorecard(models.Model):
         else:
             lost_after = SQL("%s::float", rule["lost_days"])
         sales = self.env["crm.customer.figures"]._sales_source_sql(
-            company, end - relativedelta(days=1)
+            company, end - timedelta(days=1)
         )
         self.env["crm.customer.score"].flush_model()
         self.env["sale.order"].flush_model()
@@ -126,21 +157,17 @@ class CrmScorecard(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-            WITH months AS (
-                SELECT UNNEST(%(months)s::date[]) AS month
-            ),
-            counts AS (
+            WITH counts AS (
                 SELECT m.month,
                        COUNT(s.id) FILTER (WHERE s.first_order_date < m.month
                                              AND (s.lost_date IS NULL OR s.lost_date >= m.month))
                            AS active_count,
                        COUNT(s.id) FILTER (WHERE s.first_order_date >= m.month
-                                             AND s.first_order_date
-                                                 < m.month + INTERVAL '1 month') AS new_count,
+                                             AND s.first_order_date < m.month_end)
+                           AS new_count,
                        COUNT(s.id) FILTER (WHERE s.lost_date >= m.month
-                                             AND s.lost_date < m.month + INTERVAL '1 month')
-                           AS lost_count
-                  FROM months m
+                                             AND s.lost_date < m.month_end) AS lost_count
+                  FROM %(months)s
                   LEFT JOIN crm_customer_score s ON s.company_id = %(company)s
                  GROUP BY m.month
             ),
@@ -151,7 +178,7 @@ class CrmScorecard(models.Model):
                  GROUP BY partner_id, day
             ),
             month_sales AS (
-                SELECT date_trunc('month', d.day)::date AS month,
+                SELECT %(day_month)s AS month,
                        SUM(d.amount) / 1000000.0 AS revenue,
                        SUM(d.amount) FILTER (WHERE s.value_tier = 'a') / 1000000.0 AS revenue_a,
                        SUM(d.amount) FILTER (WHERE s.value_tier = 'b') / 1000000.0 AS revenue_b,
@@ -165,7 +192,7 @@ class CrmScorecard(models.Model):
                  GROUP BY 1
             ),
             lifetime AS (
-                SELECT date_trunc('month', %(as_of)s::date)::date AS month,
+                SELECT %(as_of_month)s::date AS month,
                        SUM(clv) AS clv_total, AVG(clv) AS clv_average
                   FROM crm_customer_score
                  WHERE company_id = %(company)s AND clv IS NOT NULL
@@ -198,9 +225,11 @@ class CrmScorecard(models.Model):
                 clv_average = COALESCE(EXCLUDED.clv_average, crm_scorecard.clv_average),
                 computed_at = EXCLUDED.computed_at
             """,
-                months=months,
+                months=self._months_sql(company, months),
                 company=company.id,
                 sales=sales,
+                day_month=company._crm_period_start_sql(SQL("d.day"), "month"),
+                as_of_month=as_of and company._crm_period_start(as_of, "month"),
                 lost_after=lost_after,
                 first=months[0],
                 end=end,
@@ -208,13 +237,41 @@ class CrmScorecard(models.Model):
                 now=fields.Datetime.now(),
             )
         )
+        self._mark_comparison(company)
         self.invalidate_model()
+
+    @api.model
+    def _mark_comparison(self, company):
+        """Mark the company's last complete month (the one before that of its figures) and
+        the same month a year before it, which the dashboards compare (one statement)."""
+        if not company.crm_figures_as_of:
+            return
+        current = company._crm_add_months(
+            company._crm_period_start(company.crm_figures_as_of, "month"), -1
+        )
+        last_year = company._crm_add_months(current, -12)
+        self.env.cr.execute(
+            SQL(
+                """
+            UPDATE crm_scorecard
+               SET comparison = CASE month WHEN %(current)s THEN 'current'
+                                           WHEN %(last_year)s THEN 'last_year' END
+             WHERE company_id = %(company)s
+               AND (comparison IS NOT NULL OR month IN (%(current)s, %(last_year)s))
+            """,
+                current=current,
+                last_year=last_year,
+                company=company.id,
+            )
+        )
 
     @api.model
     def _backfill(self, months=BACKFILL_MONTHS):
         """The past `months` months of every company with customer figures (install)."""
         for company in self.env["res.company"].search([("crm_figures_as_of", "!=", False)]):
-            self._compute_months(company, self._months_to(company.crm_figures_as_of, months))
+            self._compute_months(
+                company, self._months_to(company.crm_figures_as_of, months, company)
+            )
 
     @api.model
     def _cron_take(self):

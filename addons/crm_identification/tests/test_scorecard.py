@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
@@ -118,3 +118,59 @@ class TestScorecard(InsightCase):
             [("month", "=", "2020-06-01")], ["company_id"]
         )
         self.assertEqual({r["company_id"][0] for r in rows}, {self.company.id})
+
+    def test_a_solar_hijri_company_has_solar_hijri_months(self):
+        """Months of the company's calendar: for a Solar Hijri company the rows are its
+        months (Tir 1399 starts on 21 June 2020) and their counts and revenue are those of
+        the customer figures and the sales between the months' first days."""
+        if "solar_hijri_periods" not in self.company._fields:
+            self.skipTest("base_solar_hijri is not installed")
+        self.company.solar_hijri_periods = True
+        # the Gregorian months the install took
+        self.Scorecard.search([("company_id", "=", self.company.id)]).unlink()
+        months = self.Scorecard._months_to(self.AS_OF, 6, self.company)
+        self.assertEqual(months[-1], date(2020, 6, 21))  # 1 Tir 1399
+        self.assertEqual(months[0], date(2020, 1, 21))  # 1 Bahman 1398
+        self.Scorecard._compute_months(self.company, months)
+        rows = self.Scorecard.search([("company_id", "=", self.company.id)])
+        self.assertEqual(sorted(rows.mapped("month")), months)
+        scores = self.env["crm.customer.score"].search([("company_id", "=", self.company.id)])
+        orders = self.env["sale.order"].search(
+            [("partner_id", "in", scores.partner_id.ids), ("state", "=", "sale")]
+        )
+        for start in months:
+            end = self.company._crm_period_end(start) + timedelta(days=1)
+            row = self.row(start)
+            active = scores.filtered(
+                lambda s, start=start: s.first_order_date < start
+                and (not s.lost_date or s.lost_date >= start)
+            )
+            lost = scores.filtered(
+                lambda s, start=start, end=end: s.lost_date and start <= s.lost_date < end
+            )
+            new = scores.filtered(
+                lambda s, start=start, end=end: start <= s.first_order_date < end
+            )
+            revenue = sum(o.amount_untaxed for o in orders if start <= o.date_order.date() < end)
+            self.assertEqual(
+                (row.active_count, row.lost_count, row.new_count),
+                (len(active), len(lost), len(new)),
+                start,
+            )
+            self.assertAlmostEqual(row.revenue, revenue, places=2, msg=start)
+        # "Came Back" bought on 20 June, the last day of Khordad 1399: its revenue and its
+        # return count in Khordad, not in Tir
+        khordad = self.row(date(2020, 5, 21))
+        self.assertEqual((khordad.revenue, khordad.won_back_count), (400.0, 1))
+        self.assertEqual(self.row(date(2020, 6, 21)).revenue, 0.0)
+        # the rows the dashboards compare: Khordad 1399 and Khordad 1398
+        self.Scorecard._compute_months(
+            self.company, self.Scorecard._months_to(date(2019, 6, 1), 1, self.company)
+        )
+        compared = self.Scorecard.search(
+            [("company_id", "=", self.company.id), ("comparison", "!=", False)]
+        )
+        self.assertEqual(
+            {(r.month, r.comparison) for r in compared},
+            {(date(2020, 5, 21), "current"), (date(2019, 5, 22), "last_year")},
+        )

@@ -1,5 +1,3 @@
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -39,16 +37,12 @@ class CrmScorecard(models.Model):
         super()._compute_months(company, months)
         if not months:
             return
-        months = sorted(m.replace(day=1) for m in months)
         self.env["loyalty.history"].flush_model()
         self.env["loyalty.card"].flush_model()
         self.env.cr.execute(
             SQL(
                 """
-            WITH months AS (
-                SELECT UNNEST(%(months)s::date[]) AS month
-            ),
-            lines AS (
+            WITH lines AS (
                 SELECT h.card_id, h.crm_date, h.crm_kind,
                        COALESCE(h.issued, 0) - COALESCE(h.used, 0) AS points,
                        COALESCE(p.crm_point_value, 0) AS point_value
@@ -61,13 +55,13 @@ class CrmScorecard(models.Model):
             ledger AS (
                 SELECT m.month,
                        SUM(l.points * l.point_value)
-                           FILTER (WHERE l.crm_date < m.month + INTERVAL '1 month')
+                           FILTER (WHERE l.crm_date < m.month_end)
                            AS liability,
                        -SUM(l.points * l.point_value)
                            FILTER (WHERE l.crm_kind = 'expire' AND l.crm_date >= m.month
-                                     AND l.crm_date < m.month + INTERVAL '1 month')
+                                     AND l.crm_date < m.month_end)
                            AS breakage
-                  FROM months m
+                  FROM %(months)s
                   CROSS JOIN lines l
                  GROUP BY m.month
             ),
@@ -82,8 +76,8 @@ class CrmScorecard(models.Model):
             ),
             members AS (
                 SELECT m.month, COUNT(c.id) AS members
-                  FROM months m
-                  LEFT JOIN cards c ON c.since < m.month + INTERVAL '1 month'
+                  FROM %(months)s
+                  LEFT JOIN cards c ON c.since < m.month_end
                  GROUP BY m.month
             )
             UPDATE crm_scorecard s
@@ -94,9 +88,9 @@ class CrmScorecard(models.Model):
               LEFT JOIN ledger l ON l.month = mb.month
              WHERE s.company_id = %(company)s AND s.month = mb.month
             """,
-                months=months,
+                months=self._months_sql(company, months),
                 company=company.id,
-                end=months[-1] + relativedelta(months=1),
+                end=self._months_end(company, months),
             )
         )
         self.invalidate_model(["loyalty_members", "loyalty_liability", "loyalty_breakage"])
