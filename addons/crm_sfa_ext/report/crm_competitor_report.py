@@ -81,14 +81,16 @@ class CrmCompetitorReport(models.Model):
                  JOIN crm_stage s ON s.id = l.stage_id
             LEFT JOIN crm_lead_competitor_rel rel ON rel.lead_id = l.id
             LEFT JOIN res_partner p ON p.id = l.partner_id
-            LEFT JOIN LATERAL (
-                      SELECT sol.product_id
+            -- the main product of each opportunity, in one pass over its orders; unique on
+            -- the opportunity, so PostgreSQL leaves the join out of queries not asking for it
+            LEFT JOIN (
+                      SELECT DISTINCT ON (so.opportunity_id) so.opportunity_id, sol.product_id
                         FROM sale_order so
                         JOIN sale_order_line sol ON sol.order_id = so.id
-                       WHERE so.opportunity_id = l.id AND so.state != 'cancel'
+                       WHERE so.opportunity_id IS NOT NULL AND so.state != 'cancel'
                          AND sol.product_id IS NOT NULL
-                    ORDER BY sol.price_subtotal DESC, sol.id
-                       LIMIT 1) main ON TRUE
+                    ORDER BY so.opportunity_id, sol.price_subtotal DESC, sol.id
+                    ) main ON main.opportunity_id = l.id
                 WHERE l.type = 'opportunity'
                   AND (l.active OR COALESCE(l.probability, 0) = 0)
                   AND %(readable)s""",
