@@ -4,6 +4,7 @@ from . import (
     test_competitor,
     test_contact_history,
     test_forecast,
+    test_forecast_sheet,
     test_i18n,
     test_multi_company,
     test_order_flows,
