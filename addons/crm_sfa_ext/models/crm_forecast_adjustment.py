@@ -36,7 +36,7 @@ class CrmForecastAdjustment(models.Model):
     period_type = fields.Selection(PERIOD_TYPES, string="Period", required=True)
     date_from = fields.Date(string="Start", required=True)
     date_to = fields.Date(string="End", required=True)
-    period_name = fields.Char(string="Period Name", compute="_compute_period_name")
+    period_name = fields.Char(compute="_compute_period_name")
     # the manager's figure
     adjusted_amount = fields.Monetary(
         string="Adjustment",
@@ -44,11 +44,11 @@ class CrmForecastAdjustment(models.Model):
         "computed weighted forecast once entered.",
     )
     is_adjusted = fields.Boolean(string="Adjusted", readonly=True)
-    adjusted_by = fields.Many2one("res.users", string="Adjusted By", readonly=True)
-    adjusted_on = fields.Datetime(string="Adjusted On", readonly=True)
+    adjusted_by = fields.Many2one("res.users", readonly=True)
+    adjusted_on = fields.Datetime(readonly=True)
     adjustment_note = fields.Char(string="Reason")
     history_ids = fields.One2many(
-        "crm.forecast.adjustment.history", "adjustment_id", string="History", readonly=True
+        "crm.forecast.adjustment.history", "adjustment_id", readonly=True
     )
     can_adjust = fields.Boolean(compute="_compute_can_adjust")
     # computed figures of the period (not stored: always today's)

@@ -26,7 +26,5 @@ class CrmForecastAdjustmentHistory(models.Model):
         string="Back to Computed", readonly=True, help="The adjustment was removed."
     )
     note = fields.Char(string="Reason", readonly=True)
-    changed_by = fields.Many2one(
-        "res.users", readonly=True, default=lambda self: self.env.user, string="Changed By"
-    )
-    changed_on = fields.Datetime(readonly=True, default=fields.Datetime.now, string="Changed On")
+    changed_by = fields.Many2one("res.users", readonly=True, default=lambda self: self.env.user)
+    changed_on = fields.Datetime(readonly=True, default=fields.Datetime.now)

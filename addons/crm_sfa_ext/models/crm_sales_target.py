@@ -69,9 +69,7 @@ class CrmSalesTarget(models.Model):
         help="How the quota is split into monthly targets: evenly, or in proportion to the "
         "monthly weights of a profile (seasonality).",
     )
-    phasing_profile_id = fields.Many2one(
-        "crm.sales.target.profile", string="Phasing Profile", check_company=True
-    )
+    phasing_profile_id = fields.Many2one("crm.sales.target.profile", check_company=True)
     # figures of the period, from the forecast report (dashboard)
     weighted = fields.Monetary(string="Weighted Forecast", compute="_compute_forecast")
     commit = fields.Monetary(compute="_compute_forecast")
