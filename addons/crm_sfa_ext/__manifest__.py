@@ -26,6 +26,7 @@
         "views/crm_lead_views.xml",
         "views/crm_sales_target_views.xml",
         "views/crm_forecast_report_views.xml",
+        "views/crm_forecast_adjustment_views.xml",
         "views/crm_visit_plan_views.xml",
         "views/crm_contact_history_views.xml",
         "views/menus.xml",

@@ -1,6 +1,7 @@
 # Run inside `odoo shell` (tests/bench/sfa_run.sh): generates salespeople with working hours,
 # customers in value tiers, a year of opportunities, confirmed orders and posted invoices,
-# set-based; then times crm_sfa_ext's forecast report, the targets' dashboard, a forecast
+# set-based (an eleventh of the open ones without an expected closing date); then times
+# crm_sfa_ext's forecast report, the targets' dashboard, the forecast sheet, a forecast
 # snapshot and a month's visit-plan generation (queued, then planned in the background
 # through the ORM as the cron does it). Prints figures.
 import os
@@ -104,7 +105,8 @@ if not cr.fetchone()[0]:
                CASE WHEN g %% 5 = 0 THEN %(won)s ELSE %(open)s END,
                1000 + (g * 7919) %% 50000,
                CASE WHEN g %% 5 = 0 THEN 100 WHEN g %% 5 = 1 THEN 0 ELSE 10 + g %% 80 END,
-               %(start)s::date + (g %% 365),
+               CASE WHEN g %% 11 = 2 AND g %% 5 > 1 THEN NULL
+                    ELSE %(start)s::date + (g %% 365) END,
                CASE WHEN g %% 5 IN (0, 1) THEN %(start)s::date + (g %% 365) END,
                CASE g %% 7 WHEN 0 THEN 'commit' WHEN 1 THEN 'best_case' ELSE 'pipeline' END,
                now(), now()
@@ -179,7 +181,8 @@ print("Forecast report")
 Report = env["crm.forecast.report"]
 measures = [
     "target_revenue:sum", "pipeline:sum", "weighted:sum", "commit:sum", "best_case:sum",
-    "won_revenue:sum", "ordered:sum", "invoiced:sum",
+    "won_revenue:sum", "ordered:sum", "invoiced:sum", "open_weighted:sum", "still_to_win:sum",
+    "undated_pipeline:sum",
 ]  # fmt: skip
 with Counter("pivot of the year, salesperson x month, every figure"):
     rows = Report._read_group(
@@ -188,6 +191,13 @@ with Counter("pivot of the year, salesperson x month, every figure"):
         measures,
     )
 print(f"    {len(rows):,} cells")
+with Counter("pivot of the month and the undated bucket, salesperson"):
+    Report._read_group(
+        ["|", ("undated", "=", True), "&", ("date", ">=", today.replace(day=1)),
+         ("date", "<=", company._crm_period_end(today, "month"))],
+        ["user_id"],
+        measures,
+    )  # fmt: skip
 with Counter("pivot of the year, team x quarter"):
     Report._read_group(
         [("date", ">=", year_start), ("date", "<", year_start.replace(year=year_start.year + 1))],
@@ -199,6 +209,20 @@ targets = env["crm.sales.target"].search(
 )
 with Counter(f"dashboard of the month, {len(targets)} targets"):
     targets.mapped("weighted")
+Sheet = env["crm.forecast.adjustment"]
+Sheet.search([]).unlink()
+with Counter("forecast sheet of the month: a line per salesperson with pipeline"):
+    added = Sheet._generate("month", today)
+print(f"    {added} lines")
+lines = Sheet.search([("period_type", "=", "month")])
+lines.invalidate_recordset()
+with Counter(f"forecast sheet figures and coverage, {len(lines)} lines"):
+    lines.mapped("coverage")
+with Counter(f"forecast sheet slippage, {len(lines)} lines"):
+    lines.mapped("slipped_amount")
+with Counter(f"adjusting {len(lines)} lines (history kept)"):
+    lines.write({"adjusted_amount": 100000})
+    env.flush_all()
 env["crm.forecast.snapshot"].search([]).unlink()
 with Counter("forecast snapshot of the month, every salesperson"):
     taken = env["crm.forecast.snapshot"]._take("month", today)

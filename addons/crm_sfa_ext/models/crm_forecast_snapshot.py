@@ -2,8 +2,20 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.sql import create_unique_index
 
-from ..lib.periods import period_end, period_start
 from .crm_sales_target import PERIOD_TYPES
+
+
+def accuracy_sql(won, forecast):
+    """Accuracy of ``forecast`` against what was ``won`` (SQL expressions), in percent:
+    100 x (1 - |won - forecast| / won), 0 at worst; 100 when nothing was forecast and
+    nothing won. The one definition of the computed and the adjusted forecasts' accuracy."""
+    return SQL(
+        """CASE WHEN %(won)s > 0
+                THEN GREATEST(0, 100 * (1 - ABS(%(won)s - %(forecast)s) / %(won)s))
+                WHEN %(forecast)s = 0 THEN 100 ELSE 0 END""",
+        won=won,
+        forecast=forecast,
+    )
 
 
 class CrmForecastSnapshot(models.Model):
@@ -39,6 +51,18 @@ class CrmForecastSnapshot(models.Model):
     bias = fields.Monetary(
         string="Over-forecast", readonly=True, help="Weighted forecast less what was won."
     )
+    adjusted = fields.Monetary(
+        string="Adjusted Forecast",
+        readonly=True,
+        help="The sales manager's adjusted forecast of the salesperson for the period (the "
+        "weighted forecast where there is no adjustment), brought up to date with the actuals.",
+    )
+    adjusted_accuracy = fields.Float(
+        string="Adjusted Accuracy (%)",
+        readonly=True,
+        aggregator="avg",
+        help="The accuracy of the adjusted forecast, measured as the computed one's.",
+    )
 
     def init(self):
         # one snapshot per period and owner (NULL owner included, PostgreSQL 13 has no
@@ -58,16 +82,25 @@ class CrmForecastSnapshot(models.Model):
 
     @api.model
     def _take(self, period_type, day, companies=None, update_actuals=True):
-        """Takes the snapshot of the period that contains ``day`` for every salesperson and
-        team with figures in it, in one INSERT ... SELECT over the forecast report, then
-        (unless told not to) brings the actuals up to date. Safe to run twice: a period
-        already taken is kept.
+        """Takes the snapshot of the period that contains ``day`` (in each company's
+        calendar) for every salesperson and team with figures in it, in one INSERT ... SELECT
+        over the forecast report per company, then (unless told not to) brings the actuals
+        up to date. Safe to run twice: a period already taken is kept.
         Reads crm_forecast_report's sources, writes crm_forecast_snapshot. Returns the number
         of rows taken."""
-        companies = companies or self.env.companies
-        date_from = period_start(day, period_type)
-        date_to = period_end(date_from, period_type)
         self.env.flush_all()
+        taken = 0
+        for company in companies or self.env.companies:
+            taken += self._take_company(period_type, day, company)
+        self.invalidate_model()
+        if update_actuals:
+            self._update_actuals()
+        return taken
+
+    @api.model
+    def _take_company(self, period_type, day, company):
+        date_from = company._crm_period_start(day, period_type)
+        date_to = company._crm_period_end(day, period_type)
         report = self.env["crm.forecast.report"]
         self.env.cr.execute(
             SQL(
@@ -83,7 +116,7 @@ class CrmForecastSnapshot(models.Model):
                           now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
                      FROM %(report)s r
                     WHERE r.date BETWEEN %(date_from)s AND %(date_to)s
-                      AND r.company_id = ANY(%(company_ids)s)
+                      AND r.company_id = %(company)s
                       AND r.source IN ('target', 'open', 'won')
                  GROUP BY r.user_id, r.team_id, r.company_id
                 ON CONFLICT DO NOTHING""",
@@ -93,20 +126,19 @@ class CrmForecastSnapshot(models.Model):
                 date_to=date_to,
                 uid=self.env.uid,
                 report=report._table_sql,
-                company_ids=companies.ids,
+                company=company.id,
             )
         )
-        taken = self.env.cr.rowcount
-        self.invalidate_model()
-        if update_actuals:
-            self._update_actuals()
-        return taken
+        return self.env.cr.rowcount
 
     @api.model
     def _update_actuals(self):
-        """What was won in each snapshot's period (so far), and the accuracy of its weighted
-        forecast against it, for every snapshot whose period has started: one UPDATE from
-        one aggregate over the won opportunities."""
+        """What was won in each snapshot's period (so far), the manager's adjusted forecast
+        of the salesperson and period (the forecast sheet's line), and the accuracy of the
+        weighted and adjusted forecasts against what was won, for every snapshot whose period
+        has started: one UPDATE from one aggregate over the won opportunities.
+        Reads crm_forecast_report's sources and crm_forecast_adjustment, writes
+        crm_forecast_snapshot."""
         self.env.flush_all()
         report = self.env["crm.forecast.report"]
         self.env.cr.execute(
@@ -114,12 +146,18 @@ class CrmForecastSnapshot(models.Model):
                 """UPDATE crm_forecast_snapshot s
                       SET actual_won = a.won,
                           bias = s.weighted - a.won,
-                          accuracy = CASE
-                              WHEN a.won > 0
-                              THEN GREATEST(0, 100 * (1 - ABS(a.won - s.weighted) / a.won))
-                              WHEN s.weighted = 0 THEN 100 ELSE 0 END
-                     FROM (SELECT s2.id, COALESCE(SUM(r.won_revenue), 0) AS won
+                          accuracy = %(accuracy)s,
+                          adjusted = COALESCE(a.adjusted, s.weighted),
+                          adjusted_accuracy = %(adjusted_accuracy)s
+                     FROM (SELECT s2.id, COALESCE(SUM(r.won_revenue), 0) AS won,
+                                  MAX(adj.adjusted_amount) FILTER (WHERE adj.is_adjusted)
+                                      AS adjusted
                              FROM crm_forecast_snapshot s2
+                        LEFT JOIN crm_forecast_adjustment adj
+                               ON adj.user_id = s2.user_id
+                              AND adj.company_id = s2.company_id
+                              AND adj.period_type = s2.period_type
+                              AND adj.date_from = s2.date_from
                         LEFT JOIN %(report)s r
                                ON r.source = 'won'
                               AND r.date BETWEEN s2.date_from AND s2.date_to
@@ -131,6 +169,10 @@ class CrmForecastSnapshot(models.Model):
                     WHERE a.id = s.id""",
                 report=report._table_sql,
                 today=fields.Date.context_today(self),
+                accuracy=accuracy_sql(SQL("a.won"), SQL("s.weighted")),
+                adjusted_accuracy=accuracy_sql(
+                    SQL("a.won"), SQL("COALESCE(a.adjusted, s.weighted)")
+                ),
             )
         )
         self.invalidate_model()
@@ -138,11 +180,13 @@ class CrmForecastSnapshot(models.Model):
     @api.model
     def _cron_take_snapshots(self):
         """Daily: takes the snapshots of the month, quarter and year that start today (or
-        that have none yet, if the scheduler missed their first day), then refreshes the
-        actuals of every started period."""
+        that have none yet, if the scheduler missed their first day), adds the forecast
+        sheet's lines of the salespeople new in those periods, then refreshes the actuals of
+        every started period."""
         today = fields.Date.context_today(self)
         companies = self.env["res.company"].search([])
         for period_type, _label in PERIOD_TYPES:
             # the actuals once, after the three periods, not after each
             self._take(period_type, today, companies, update_actuals=False)
+            self.env["crm.forecast.adjustment"]._generate(period_type, today, companies)
         self._update_actuals()

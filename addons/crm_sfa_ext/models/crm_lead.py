@@ -20,6 +20,8 @@ class CrmLead(models.Model):
         "Best Case: could close in the period if things go well. "
         "Pipeline: counted only weighted by its probability.",
     )
+    # tracked: the forecast sheet's slippage reads the history of the expected closing date
+    date_deadline = fields.Date(tracking=True)
     competitor_ids = fields.Many2many(
         "crm.competitor",
         "crm_lead_competitor_rel",

@@ -8,13 +8,20 @@ class CrmForecastReport(models.Model):
     """Targets, pipeline, won, ordered and invoiced figures, one row per document, in company
     currency, dated by the day the figure falls on:
 
-    - targets on their first day (``crm_sales_target``);
+    - targets on their first day (``crm_sales_target``); a quarterly or yearly quota phased
+      into monthly targets is counted through its months, not twice;
     - open opportunities on their expected closing date: pipeline (expected revenue),
-      weighted (times the probability), commit and best case by forecast category;
+      weighted (times the probability), commit and best case by forecast category; those
+      without an expected closing date have no date and are flagged ``undated`` (the
+      "undated" bucket: a search for a period takes them with ``| undated``);
     - won opportunities on their closing date: won revenue and count, and counted in the
       weighted, commit and best-case forecasts at their full amount;
     - confirmed sales orders on their order date (``sale_order``);
     - posted customer invoices less refunds on their invoice date (``account_move``).
+
+    ``still_to_win`` is the target less what is won (target rows add, won rows subtract), so
+    that a sum over a period and a salesperson gives what remains to win; pipeline coverage is
+    the open weighted pipeline over it (on the targets and the forecast sheet).
 
     A read is one query over these sources (``_table_query``); group by period, salesperson
     and team in the pivot, graph and the targets' dashboard.
@@ -28,6 +35,7 @@ class CrmForecastReport(models.Model):
     _depends = {
         "crm.sales.target": [
             "date_from", "user_id", "team_id", "company_id", "target_revenue", "target_won_count",
+            "parent_id",
         ],
         "crm.lead": [
             "active", "type", "stage_id", "date_closed", "date_deadline", "user_id", "team_id",
@@ -55,6 +63,9 @@ class CrmForecastReport(models.Model):
         ],
         readonly=True,
     )
+    undated = fields.Boolean(
+        readonly=True, help="An open opportunity without an expected closing date."
+    )
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -64,6 +75,9 @@ class CrmForecastReport(models.Model):
     target_count = fields.Integer(string="Won Deals Target", readonly=True)
     pipeline = fields.Monetary(string="Open Pipeline", readonly=True)
     weighted = fields.Monetary(string="Weighted Forecast", readonly=True)
+    open_weighted = fields.Monetary(string="Open Weighted Pipeline", readonly=True)
+    undated_pipeline = fields.Monetary(readonly=True)
+    still_to_win = fields.Monetary(readonly=True)
     commit = fields.Monetary(readonly=True)
     best_case = fields.Monetary(readonly=True)
     won_revenue = fields.Monetary(string="Won", readonly=True)
@@ -85,17 +99,23 @@ class CrmForecastReport(models.Model):
     def _columns(self, **values):
         """The report's columns in order, zero where the source has no such figure."""
         names = (
-            "id", "date", "source", "user_id", "team_id", "company_id", "lead_id",
-            "target_revenue", "target_count", "pipeline", "weighted", "commit", "best_case",
-            "won_revenue", "won_count", "ordered", "invoiced",
+            "id", "date", "source", "undated", "user_id", "team_id", "company_id", "lead_id",
+            "target_revenue", "target_count", "pipeline", "weighted", "open_weighted",
+            "undated_pipeline", "still_to_win", "commit", "best_case", "won_revenue",
+            "won_count", "ordered", "invoiced",
         )  # fmt: skip
-        return select_columns(
-            names, values, lambda name: SQL("NULL") if name.endswith("_id") else SQL("0")
-        )
+        return select_columns(names, values, self._empty_column)
+
+    @staticmethod
+    def _empty_column(name):
+        if name.endswith("_id"):
+            return SQL("NULL")
+        return SQL("FALSE") if name == "undated" else SQL("0")
 
     def _select_targets(self):
         return SQL(
-            "SELECT %s FROM crm_sales_target t",
+            """SELECT %s FROM crm_sales_target t
+                WHERE NOT EXISTS (SELECT FROM crm_sales_target c WHERE c.parent_id = t.id)""",
             self._columns(
                 id=SQL("t.id * 8"),
                 date=SQL("t.date_from"),
@@ -105,12 +125,16 @@ class CrmForecastReport(models.Model):
                 company_id=SQL("t.company_id"),
                 target_revenue=SQL("t.target_revenue"),
                 target_count=SQL("t.target_won_count"),
+                still_to_win=SQL("t.target_revenue"),
             ),
         )
 
     def _select_leads(self):
         won = SQL("s.is_won")
         revenue = SQL("COALESCE(l.expected_revenue, 0)")
+        open_weighted = SQL("%s * COALESCE(l.probability, 0) / 100", revenue)
+        # is_won is NULL on stages created without it
+        undated = SQL("(%s IS NOT TRUE AND l.date_deadline IS NULL)", won)
         return SQL(
             """SELECT %s FROM crm_lead l
                  JOIN crm_stage s ON s.id = l.stage_id
@@ -119,17 +143,16 @@ class CrmForecastReport(models.Model):
                 id=SQL("l.id * 8 + 1"),
                 date=SQL("CASE WHEN %s THEN l.date_closed::date ELSE l.date_deadline END", won),
                 source=SQL("CASE WHEN %s THEN 'won' ELSE 'open' END", won),
+                undated=undated,
                 user_id=SQL("l.user_id"),
                 team_id=SQL("l.team_id"),
                 company_id=SQL("l.company_id"),
                 lead_id=SQL("l.id"),
                 pipeline=SQL("CASE WHEN %s THEN 0 ELSE %s END", won, revenue),
-                weighted=SQL(
-                    "CASE WHEN %s THEN %s ELSE %s * COALESCE(l.probability, 0) / 100 END",
-                    won,
-                    revenue,
-                    revenue,
-                ),
+                weighted=SQL("CASE WHEN %s THEN %s ELSE %s END", won, revenue, open_weighted),
+                open_weighted=SQL("CASE WHEN %s THEN 0 ELSE %s END", won, open_weighted),
+                undated_pipeline=SQL("CASE WHEN %s THEN %s ELSE 0 END", undated, revenue),
+                still_to_win=SQL("CASE WHEN %s THEN -%s ELSE 0 END", won, revenue),
                 commit=SQL(
                     "CASE WHEN %s OR l.sfa_forecast_category = 'commit' THEN %s ELSE 0 END",
                     won,

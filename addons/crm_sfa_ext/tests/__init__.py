@@ -5,6 +5,7 @@ from . import (
     test_contact_history,
     test_field_service_plan_steps,
     test_forecast,
+    test_forecast_sheet,
     test_i18n,
     test_multi_company,
     test_order_flows,
