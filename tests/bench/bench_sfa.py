@@ -222,11 +222,11 @@ rules = Rule.create(
 cr.execute(
     """
     UPDATE res_partner p
-       SET partner_latitude = CASE WHEN p.id %% 10 = 7 THEN NULL ELSE
-               35.55 + (p.user_id %% 7) * 0.05 + (p.id::bigint * 7919 %% 1000) / 20000.0 END,
-           partner_longitude = CASE WHEN p.id %% 10 = 7 THEN NULL ELSE
-               51.2 + (p.user_id %% 11) * 0.04 + (p.id::bigint * 104729 %% 1000) / 20000.0 END
-     WHERE p.name LIKE 'Bench customer %%'
+       SET partner_latitude = CASE WHEN p.id % 10 = 7 THEN NULL ELSE
+               35.55 + (p.user_id % 7) * 0.05 + (p.id::bigint * 7919 % 1000) / 20000.0 END,
+           partner_longitude = CASE WHEN p.id % 10 = 7 THEN NULL ELSE
+               51.2 + (p.user_id % 11) * 0.04 + (p.id::bigint * 104729 % 1000) / 20000.0 END
+     WHERE p.name LIKE 'Bench customer %'
     """
 )  # fmt: skip
 company.partner_id.write({"partner_latitude": 35.7, "partner_longitude": 51.4})

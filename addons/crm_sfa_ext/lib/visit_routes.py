@@ -64,26 +64,27 @@ def travel_allowance(places, start_place, straight=None):
 def plan_days(days, visits, places, start_place, travel=None, straight=None):
     """Spreads one salesperson's visits over their days (``visit_slots.spread``, a visit
     with a place counting the travel allowance too), then routes each day (`route_days`).
-    Returns (routed visits, keys left out)."""
-    allowance = timedelta(
-        seconds=travel_allowance(
-            [places[v[0]] for v in visits if v[0] in places], start_place, straight
-        )
-    )
-    centre = start_place or _middle([places[v[0]] for v in visits if v[0] in places])
-    near = {
-        key: math.atan2(lat - centre[0], lon - centre[1]) for key, (lat, lon) in places.items()
-    }
+    ``places`` are {key: (lat, lon)}; a key may come back in several visits (a customer
+    visited every week). Returns (routed visits, keys left out, once per visit)."""
+    points = sorted({places[key] for key, *_rest in visits if key in places})
+    allowance = timedelta(seconds=travel_allowance(points, start_place, straight))
+    centre = start_place or _middle(points)
+    # the visits by their position from here on: a customer's visits share their key
+    numbered = [(n, *rest) for n, (_key, *rest) in enumerate(visits)]
+    located = {n: places[visits[n][0]] for n, *_rest in numbered if visits[n][0] in places}
+    near = {n: math.atan2(lat - centre[0], lon - centre[1]) for n, (lat, lon) in located.items()}
     day_of, unplanned = spread(
         days,
         [
-            (key, start, end, duration + allowance if key in places else duration)
-            for key, start, end, duration in visits
+            (n, start, end, duration + allowance if n in located else duration)
+            for n, start, end, duration in numbered
         ],
         near,
     )
-    routed, left_out = route_days(days, visits, day_of, places, start_place, travel)
-    return routed, unplanned + left_out
+    routed, left_out = route_days(days, numbered, day_of, located, start_place, travel)
+    for visit in routed:
+        visit.key = visits[visit.key][0]
+    return routed, [visits[n][0] for n in unplanned + left_out]
 
 
 def route_days(days, visits, day_of, places, start_place, travel=None):
