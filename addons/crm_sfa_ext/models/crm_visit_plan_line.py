@@ -23,7 +23,9 @@ class CrmVisitPlanLine(models.Model):
     date_start = fields.Datetime(string="Planned At", required=True)
     date_end = fields.Datetime(string="Until", required=True)
     visit_day = fields.Date(string="Day", index=True)
-    sequence = fields.Integer(string="Order", help="Position of the visit in the day's round.")
+    sequence = fields.Integer(
+        string="Order in the Day", help="Position of the visit in the day's round."
+    )
     travel_time = fields.Float(
         string="Travel Before",
         help="Travel time (hours) from the previous visit of the day, or from where the day "
