@@ -10,6 +10,8 @@
 #   setup/test.sh [odoo|pytest] [-- extra pytest arguments]
 #   CRM_SUITE_TEST_TAGS   Odoo --test-tags (default: every test of the four addons)
 #   CRM_SUITE_KEEP_DB=1   keep the throw-away database for a look afterwards
+#   CRM_SUITE_SERIAL=1    run the two parts one after the other (by default side by side;
+#                         always one after the other with CRM_SUITE_TODAY)
 #   CRM_SUITE_TODAY=YYYY-MM-DD
 #                         run everything with the clock (Odoo's, the browser's, PostgreSQL's)
 #                         set to that day, e.g. CRM_SUITE_TODAY=2028-02-29 bash setup/test.sh
@@ -67,17 +69,23 @@ run_odoo_tests() {
     fi
 }
 
-run_pytest() {
-    local out p f e s
-    out=$(mktemp)
-    (cd "$SUITE_ROOT" && "$VENV_PY" -m pytest -p no:cacheprovider -ra tests "$@") 2>&1 | tee "$out"
-    local rc=${PIPESTATUS[0]}
-    p=$(grep -oE '[0-9]+ passed' "$out" | tail -1 | cut -d' ' -f1)
-    s=$(grep -oE '[0-9]+ skipped' "$out" | tail -1 | cut -d' ' -f1)
+start_pytest() {
+    pytest_out=$(mktemp)
+    (cd "$SUITE_ROOT" && "$VENV_PY" -m pytest -p no:cacheprovider -ra tests "$@") >"$pytest_out" 2>&1 &
+    pytest_pid=$!
+}
+
+finish_pytest() {
+    local rc p f e s
+    wait "$pytest_pid"
+    rc=$?
+    [ "${1:-}" = streamed ] || cat "$pytest_out"
+    p=$(grep -oE '[0-9]+ passed' "$pytest_out" | tail -1 | cut -d' ' -f1)
+    s=$(grep -oE '[0-9]+ skipped' "$pytest_out" | tail -1 | cut -d' ' -f1)
     skipped=$((skipped + ${s:-0}))
-    f=$(grep -oE '[0-9]+ failed' "$out" | tail -1 | cut -d' ' -f1)
-    e=$(grep -oE '[0-9]+ errors?' "$out" | tail -1 | cut -d' ' -f1)
-    rm -f "$out"
+    f=$(grep -oE '[0-9]+ failed' "$pytest_out" | tail -1 | cut -d' ' -f1)
+    e=$(grep -oE '[0-9]+ errors?' "$pytest_out" | tail -1 | cut -d' ' -f1)
+    rm -f "$pytest_out"
     passed=$((passed + ${p:-0}))
     failed=$((failed + ${f:-0} + ${e:-0}))
     if [ "$rc" != 0 ] && [ -z "$f$e" ]; then
@@ -89,8 +97,25 @@ run_pytest() {
 export VENV_PY TEMPLATE_DB ODOO_SRC CRM_SUITE_HOME CRM_SUITE_VENV
 case "$parts" in
     odoo) run_odoo_tests ;;
-    pytest) run_pytest "$@" ;;
-    all) run_odoo_tests; run_pytest "$@" ;;
+    pytest)
+        start_pytest "$@"
+        tail -n +1 -f --pid="$pytest_pid" "$pytest_out"
+        finish_pytest streamed
+        ;;
+    all)
+        if [ -z "${CRM_SUITE_TODAY:-}" ] && [ "${CRM_SUITE_SERIAL:-0}" != 1 ]; then
+            # Each part keeps about one core busy (one Odoo and its PostgreSQL at a time):
+            # side by side they take the time of the longer one. pytest's output follows.
+            crm_say "The suite-level tests (pytest) run beside the Odoo tests; their output follows them"
+            start_pytest "$@"
+            run_odoo_tests
+            finish_pytest
+        else
+            run_odoo_tests
+            start_pytest "$@"
+            finish_pytest
+        fi
+        ;;
     *) crm_die "Unknown part '$parts'." "Use: setup/test.sh [odoo|pytest|all] [-- pytest arguments]" ;;
 esac
 

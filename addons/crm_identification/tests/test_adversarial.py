@@ -1,10 +1,10 @@
 import inspect
-import json
 
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
 from .common import InsightCase
+from .common_rpc import ForgedCallMixin
 
 # every context key this addon reads, and Odoo's that change what a call sees or writes (a
 # client sends any of them with any call)
@@ -28,12 +28,15 @@ ORM_HOOKS = {"init"}
 
 
 @tagged("post_install", "-at_install")
-class TestAdversarial(HttpCase, InsightCase):
+class TestAdversarial(ForgedCallMixin, HttpCase, InsightCase):
     """The addon tried as an attacker: a portal customer against another customer, and the
     lowest Customer Identification group (a salesperson seeing their own customers) against
     another salesperson's customers, over /web/dataset/call_kw and /jsonrpc, with every
     context key the addon reads. Every public method of the addon's models and the insight
     sheet's report route are tried: 0 leaks, 0 writes, 0 server errors."""
+
+    forged_context = FORGED_CONTEXT
+    refusals = REFUSALS
 
     @classmethod
     def setUpClass(cls):
@@ -113,41 +116,6 @@ class TestAdversarial(HttpCase, InsightCase):
             )
             state[table] = self.env.cr.fetchall()
         return state
-
-    def call(self, model, method, args, kwargs=None, route="call_kw"):
-        """`model.method(*args, **kwargs)` with the forged context, over /web/dataset/call_kw
-        (or /jsonrpc's execute_kw): (result, error name). Never a server crash, never one of
-        `self.secrets` in the answer."""
-        kwargs = dict(kwargs or {}, context=dict(FORGED_CONTEXT))
-        if route == "call_kw":
-            url = f"/web/dataset/call_kw/{model}/{method}"
-            params = {"model": model, "method": method, "args": args, "kwargs": kwargs}
-        else:
-            url = "/jsonrpc"
-            params = {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [self.env.cr.dbname, self.uid, self.login, model, method, args, kwargs],
-            }
-        payload = {"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}
-        response = self.url_open(
-            url, data=json.dumps(payload), headers={"Content-Type": "application/json"}
-        )
-        self.assertEqual(response.status_code, 200, f"{model}.{method}: {response.text[:300]}")
-        for secret in self.secrets:
-            self.assertNotIn(secret, response.text, f"{model}.{method} leaks {secret!r}")
-        answer = response.json()
-        if "error" in answer:
-            name = answer["error"]["data"]["name"]
-            self.assertIn(name, REFUSALS, f"{model}.{method} crashed: {answer['error']}")
-            return None, name
-        return answer["result"], None
-
-    def as_user(self, user, secrets):
-        self.authenticate(user.login, user.login)
-        self.uid = user.id
-        self.login = user.login
-        self.secrets = secrets
 
     def attempts(self):
         """Every public method of the addon's models, with another customer's or another

@@ -1,6 +1,6 @@
 import inspect
-import json
 
+from odoo.addons.crm_identification.tests.common_rpc import ForgedCallMixin
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -39,12 +39,15 @@ MAY_ANSWER = {
 
 
 @tagged("post_install", "-at_install")
-class TestAdversarial(HttpCase, LoyaltyCase):
+class TestAdversarial(ForgedCallMixin, HttpCase, LoyaltyCase):
     """The addon tried as an attacker: a portal member against another member's cards,
     ledger, orders and invoices, and the lowest loyalty group (a salesperson who reads the
     members) against the ledger, each over /web/dataset/call_kw and /jsonrpc with every
     context key the addon reads. Every public method of the addon's models and every route
     is tried: 0 leaks, 0 writes, 0 server errors."""
+
+    forged_context = FORGED_CONTEXT
+    refusals = REFUSALS
 
     @classmethod
     def setUpClass(cls):
@@ -148,41 +151,6 @@ class TestAdversarial(HttpCase, LoyaltyCase):
         cr.execute("SELECT id, state, issued_count FROM crm_loyalty_offer ORDER BY id")
         offers = cr.fetchall()
         return lines, cards, orders, moves, offers
-
-    def call(self, model, method, args, kwargs=None, route="call_kw"):
-        """`model.method(*args, **kwargs)` with the forged context, over /web/dataset/call_kw
-        (or /jsonrpc's execute_kw): (result, error name). Never a server crash, never one of
-        `self.secrets` in the answer."""
-        kwargs = dict(kwargs or {}, context=dict(FORGED_CONTEXT))
-        if route == "call_kw":
-            url = f"/web/dataset/call_kw/{model}/{method}"
-            params = {"model": model, "method": method, "args": args, "kwargs": kwargs}
-        else:
-            url = "/jsonrpc"
-            params = {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [self.env.cr.dbname, self.uid, self.login, model, method, args, kwargs],
-            }
-        payload = {"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}
-        response = self.url_open(
-            url, data=json.dumps(payload), headers={"Content-Type": "application/json"}
-        )
-        self.assertEqual(response.status_code, 200, f"{model}.{method}: {response.text[:300]}")
-        for secret in self.secrets:
-            self.assertNotIn(secret, response.text, f"{model}.{method} leaks {secret!r}")
-        answer = response.json()
-        if "error" in answer:
-            name = answer["error"]["data"]["name"]
-            self.assertIn(name, REFUSALS, f"{model}.{method} crashed: {answer['error']}")
-            return None, name
-        return answer["result"], None
-
-    def as_user(self, user, secrets):
-        self.authenticate(user.login, user.login)
-        self.uid = user.id
-        self.login = user.login
-        self.secrets = secrets
 
     @property
     def partials(self):

@@ -1,0 +1,46 @@
+import json
+
+
+class ForgedCallMixin:
+    """Calls made as an attacker makes them, for an HttpCase: any public method over
+    /web/dataset/call_kw or /jsonrpc's execute_kw, with a forged context. The test class sets
+    `forged_context` (the context keys sent with every call) and `refusals` (the error names
+    that count as a clean refusal); `as_user` picks the caller and what must never leak."""
+
+    forged_context = {}
+    refusals = set()
+
+    def call(self, model, method, args, kwargs=None, route="call_kw"):
+        """`model.method(*args, **kwargs)` with the forged context: (result, error name).
+        Never a server crash, never one of `self.secrets` in the answer."""
+        kwargs = dict(kwargs or {}, context=dict(self.forged_context))
+        if route == "call_kw":
+            url = f"/web/dataset/call_kw/{model}/{method}"
+            params = {"model": model, "method": method, "args": args, "kwargs": kwargs}
+        else:
+            url = "/jsonrpc"
+            params = {
+                "service": "object",
+                "method": "execute_kw",
+                "args": [self.env.cr.dbname, self.uid, self.login, model, method, args, kwargs],
+            }
+        payload = {"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}
+        response = self.url_open(
+            url, data=json.dumps(payload), headers={"Content-Type": "application/json"}
+        )
+        self.assertEqual(response.status_code, 200, f"{model}.{method}: {response.text[:300]}")
+        for secret in self.secrets:
+            self.assertNotIn(secret, response.text, f"{model}.{method} leaks {secret!r}")
+        answer = response.json()
+        if "error" in answer:
+            name = answer["error"]["data"]["name"]
+            self.assertIn(name, self.refusals, f"{model}.{method} crashed: {answer['error']}")
+            return None, name
+        return answer["result"], None
+
+    def as_user(self, user, secrets):
+        """Log in as `user` (password = login, as new_test_user makes them)."""
+        self.authenticate(user.login, user.login)
+        self.uid = user.id
+        self.login = user.login
+        self.secrets = secrets
