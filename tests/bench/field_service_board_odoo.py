@@ -1,9 +1,11 @@
 # Run inside `odoo shell` (tests/bench/field_service_board_run.sh): the dispatcher's board,
 # dragging one visit with 1,000 visits in the week. Loads case (a)'s technicians and sites
-# (tests/bench/field_service_cases.py) with the 1,000 visits already planned (four a day per
-# technician over six days, no solve), then times, as a dispatcher without HR rights:
+# (tests/bench/field_service_cases.py) with the 1,000 visits already planned and dispatched,
+# their customers told an arrival window (four a day per technician over six days, no solve),
+# then times, as a dispatcher without HR rights:
 #   move    crm.service.order.action_board_move (its checks: overlaps, leaves, appointments,
-#           hours, skills, windows, travel; then the write)
+#           hours, skills, windows, travel; then the write, and the mail of the new arrival
+#           window to the customers whose visit left the window they were told)
 #   lane    the board's reload of the two lanes touched (search_read of their week)
 #   board   for comparison, a reload of the whole board (every visit of the week)
 # Prints median and worst of each, over 30 drags to another technician and time.
@@ -16,11 +18,14 @@ from datetime import datetime, timedelta
 sys.path.insert(0, os.environ["FS_BENCH_DIR"])
 from field_service_cases import generate
 
+from odoo.addons.crm_sfa_ext.models.crm_service_order import arrival_window
+
 DRAGS = 30
 FIELDS = [
     "display_name",
     "summary",
     "partner_id",
+    "planned_arrival",
     "planned_start",
     "planned_end",
     "technician_ids",
@@ -79,6 +84,7 @@ if not Order.search_count([("summary", "=like", "Board bench visit %")]):
         employee = employees[n % len(employees)]
         k = n // len(employees)  # 0..19: the technician's k-th visit of the week
         start = origin + timedelta(days=k // 4, hours=slots[k % 4])
+        told = arrival_window(start, env.company.fs_arrival_window_minutes)
         values.append(
             {
                 "summary": f"Board bench visit {n + 1}",
@@ -88,7 +94,9 @@ if not Order.search_count([("summary", "=like", "Board bench visit %")]):
                 "planned_start": start,
                 "planned_end": start + timedelta(hours=1),
                 "route_sequence": k % 4 + 1,
-                "state": "planned",
+                "state": "dispatched",
+                "notified_window_start": told[0],
+                "notified_window_end": told[1],
             }
         )
     Order.create(values)
@@ -117,6 +125,8 @@ lanes = visits.technician_ids.sorted("id")
 print(f"{len(visits)} visits on {len(lanes)} lanes in the week of {origin.date()}")
 timings = {"move": [], "lane": [], "board": [], "drag": []}
 warnings = 0
+told_domain = [("model", "=", "crm.service.order"), ("subject", "ilike", "new arrival window")]
+mails_before = env["mail.message"].search_count(told_domain)
 for i in range(DRAGS):
     visit = visits[i * 7]
     to_lane = lanes[(lanes.ids.index(visit.technician_ids.id) + 1) % len(lanes)]
@@ -144,6 +154,7 @@ for i in range(DRAGS):
     t3 = time.perf_counter()
     board = denv["crm.service.order"].search_read(week, FIELDS)
     timings["board"].append(time.perf_counter() - t3)
+told = env["mail.message"].search_count(told_domain) - mails_before
 env.cr.rollback()
 
 
@@ -152,6 +163,9 @@ def ms(values):
 
 
 print(f"drag one visit (move + lane reload, {len(rows)} records): {ms(timings['drag'])}")
-print(f"  move (checks and write): {ms(timings['move'])}; {warnings}/{DRAGS} with a warning")
+print(
+    f"  move (checks, write, customer told): {ms(timings['move'])}; "
+    f"{warnings}/{DRAGS} with a warning, {told} customers told a new window"
+)
 print(f"  lane reload: {ms(timings['lane'])}")
 print(f"whole board reload ({len(board)} records): {ms(timings['board'])}")

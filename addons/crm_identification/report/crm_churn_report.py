@@ -1,5 +1,9 @@
-from odoo import fields, models, tools
+from datetime import timedelta
+
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
+
+REPORT_MONTHS = 12
 
 
 class CrmChurnReport(models.Model):
@@ -8,14 +12,32 @@ class CrmChurnReport(models.Model):
     (from the segment history; before its first recorded change, the segment the customer
     was first put in). The months are the twelve up to the day of the company's figures
     (its last refresh, `res.company.crm_figures_as_of`), not the database's clock: the
-    report and the figures it counts agree on what "now" is."""
+    report and the figures it counts agree on what "now" is.
+
+    The months are those of each company's calendar (`res.company._crm_period_starts`):
+    Solar Hijri months (1 Farvardin to the day before 1 Ordibehesht, ...) for a company
+    that uses that calendar, Gregorian months otherwise. They are computed when the report
+    is read (a table query, not a stored view), so a company switching calendars sees its
+    new months at once and the report needs no rebuild when the calendar addon comes or
+    goes; the counting over the customers stays one set-based statement."""
 
     _name = "crm.churn.report"
     _description = "Churn Rate"
     _auto = False
     _order = "month desc"
+    _depends = {
+        "crm.customer.score": [
+            "company_id",
+            "user_id",
+            "segment_id",
+            "first_order_date",
+            "lost_date",
+        ],
+        "crm.customer.segment.history": ["partner_id", "company_id", "segment_id", "date"],
+        "res.company": ["crm_figures_as_of"],
+    }
 
-    month = fields.Date(readonly=True)
+    month = fields.Date(readonly=True, help="First day of the month, in the company's calendar.")
     company_id = fields.Many2one("res.company", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     segment_id = fields.Many2one("crm.customer.segment", readonly=True)
@@ -35,19 +57,30 @@ class CrmChurnReport(models.Model):
             self._field_to_sql(self._table, "active_count", query),
         )
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
+    @api.model
+    def _report_months(self):
+        """The months of the report, [(company id, first day, first day of the next
+        month)]: the twelve months of each company's calendar up to its figures' day."""
+        companies = self.env["res.company"].sudo().search([("crm_figures_as_of", "!=", False)])
+        months = []
+        for company in companies:
+            last = company._crm_period_start(company.crm_figures_as_of)
+            starts = company._crm_period_starts(
+                company._crm_add_months(last, 1 - REPORT_MONTHS), last
+            )
+            ends = [*starts[1:], company._crm_period_end(last) + timedelta(days=1)]
+            months += [(company.id, start, end) for start, end in zip(starts, ends, strict=True)]
+        return months
+
+    @property
+    def _table_query(self):
+        months = self._report_months()
+        return SQL(
             """
-            CREATE VIEW crm_churn_report AS
             WITH months AS (
-                SELECT c.id AS company_id,
-                       generate_series(
-                           date_trunc('month', c.crm_figures_as_of) - INTERVAL '11 months',
-                           date_trunc('month', c.crm_figures_as_of), INTERVAL '1 month'
-                       )::date AS month
-                  FROM res_company c
-                 WHERE c.crm_figures_as_of IS NOT NULL
+                SELECT *
+                  FROM unnest(%(companies)s::int[], %(starts)s::date[], %(ends)s::date[])
+                       AS m(company_id, month, next_month)
             ),
             spans AS (
                 SELECT partner_id, company_id, segment_id,
@@ -55,6 +88,7 @@ class CrmChurnReport(models.Model):
                             ELSE date END AS valid_from,
                        COALESCE(LEAD(date) OVER w, 'infinity'::timestamp) AS valid_to
                   FROM crm_customer_segment_history
+                 WHERE company_id = ANY(%(companies)s::int[])
                 WINDOW w AS (PARTITION BY partner_id, company_id ORDER BY date, id)
             ),
             counts AS (
@@ -65,7 +99,7 @@ class CrmChurnReport(models.Model):
                                           AND (s.lost_date IS NULL OR s.lost_date >= m.month))
                            AS active_count,
                        COUNT(*) FILTER (WHERE s.lost_date >= m.month
-                                          AND s.lost_date < m.month + INTERVAL '1 month')
+                                          AND s.lost_date < m.next_month)
                            AS lost_count
                   FROM months m
                   JOIN crm_customer_score s ON s.company_id = m.company_id
@@ -79,5 +113,12 @@ class CrmChurnReport(models.Model):
                    CASE WHEN active_count > 0
                         THEN 100.0 * lost_count / active_count ELSE 0 END AS churn_rate
               FROM counts
-            """
+            """,
+            companies=[company_id for company_id, _start, _end in months],
+            starts=[start for _company_id, start, _end in months],
+            ends=[end for _company_id, _start, end in months],
         )
+
+    def init(self):
+        # the report was a stored view before its months followed the company's calendar
+        tools.drop_view_if_exists(self.env.cr, self._table)

@@ -2,6 +2,7 @@ from . import (
     test_adversarial,
     test_basket_months,
     test_churn_clv_basket,
+    test_churn_report_calendar,
     test_company_periods,
     test_credit_prospects,
     test_extra_figures,

@@ -1,8 +1,6 @@
 import logging
 from collections import defaultdict
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, create_index, format_date
@@ -503,7 +501,7 @@ class LoyaltyHistory(models.Model):
                 and program.crm_qualify_on == "points"
                 and program.crm_has_tiers
             ):
-                windows[move["card"].id] = today - relativedelta(months=program.crm_qualify_months)
+                windows[move["card"].id] = program._crm_qualifying_since(today)
         balance = self._crm_lock_cards(cards.ids)
         # one plain read of the open lots and of the lines that qualify (simple statements
         # plan in a fraction of the time of a union)

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -50,7 +52,9 @@ class LoyaltyProgram(models.Model):
     crm_expiry_months = fields.Integer(
         string="Points Expire After (Months)",
         help="Points expire this many months after they were earned, lot by lot; the "
-        "oldest points are spent first. 0: points never expire.",
+        "oldest points are spent first. Months of the company's calendar (Solar Hijri "
+        "when the company uses it): 31 Shahrivar plus one month is 30 Mehr. 0: points "
+        "never expire.",
     )
     crm_reminder_days = fields.Integer(
         string="Expiry Reminder (Days Before)",
@@ -90,7 +94,10 @@ class LoyaltyProgram(models.Model):
     crm_review_months = fields.Integer(
         string="Tier Review Every (Months)",
         default=1,
-        help="Members who no longer qualify for their tier move down only at a review.",
+        help="Members who no longer qualify for their tier move down only at a review. "
+        "Reviews fall on the first day of a month of the company's calendar, counted from "
+        "the start of the year: every 12 months is each 1 January (1 Farvardin for a "
+        "company on the Solar Hijri calendar), every 3 months each quarter's first day.",
     )
     crm_grace_months = fields.Integer(
         string="Grace Period (Months)",
@@ -279,7 +286,7 @@ class LoyaltyProgram(models.Model):
                  GROUP BY c.program_id
                 """,
                 programs.ids,
-                today - relativedelta(months=12),
+                self.env.company._crm_add_months(today, -12),
             )
         )
         year = {row[0]: [value or 0.0 for value in row[1:]] for row in cr.fetchall()}
@@ -597,7 +604,7 @@ class LoyaltyProgram(models.Model):
         self.ensure_one()
         if not self.crm_expiry_months:
             return False
-        return day + relativedelta(months=self.crm_expiry_months)
+        return self.company_id._crm_add_months(day, self.crm_expiry_months)
 
     def _crm_check_usable(self):
         """Raise when points cannot be booked on this programme's cards."""
@@ -615,8 +622,40 @@ class LoyaltyProgram(models.Model):
     # ------------------------------------------------------------------ tiers
 
     def _crm_next_review_date(self, day):
+        """The first review day after ``day``: reviews fall on the first day of the months
+        of the company's calendar that are a multiple of the review interval from the
+        start of the year (monthly: each month's first day; yearly: 1 January, or
+        1 Farvardin on the Solar Hijri calendar)."""
         self.ensure_one()
-        return day + relativedelta(months=self.crm_review_months)
+        company = self.company_id
+        year_start = company._crm_period_start(day, "year")
+        step = max(self.crm_review_months, 1)
+        months = step
+        while months < 12:
+            review = company._crm_add_months(year_start, months)
+            if review > day:
+                return review
+            months += step
+        return company._crm_add_months(year_start, 12)
+
+    def _crm_qualifying_since(self, today):
+        """First day of the qualifying window ending on ``today``: the programme's
+        qualifying months back in the company's calendar."""
+        self.ensure_one()
+        return self.company_id._crm_add_months(today, -self.crm_qualify_months)
+
+    def _crm_grace_cutoff(self, today):
+        """The last day a member may have last qualified on for the grace period to be
+        over on ``today``: the latest day whose grace months later (in the company's
+        calendar, the day clamped to the month's length) is not after ``today``."""
+        self.ensure_one()
+        company = self.company_id
+        cutoff = company._crm_add_months(today, -self.crm_grace_months)
+        # month ends: 31 August + 1 month is 30 September, so 29 to 31 August all end
+        # their grace on 30 September
+        while company._crm_add_months(cutoff + timedelta(days=1), self.crm_grace_months) <= today:
+            cutoff += timedelta(days=1)
+        return cutoff
 
     def _crm_format_qualifying(self, value):
         """A qualifying value as the member reads it: 1,250 points, 3,400.00 EUR, 7 orders."""
@@ -701,7 +740,7 @@ class LoyaltyProgram(models.Model):
         """{card id: qualifying value} of `cards` of this programme as of `today`."""
         self.ensure_one()
         self.env.flush_all()
-        since = today - relativedelta(months=self.crm_qualify_months)
+        since = self._crm_qualifying_since(today)
         self.env.cr.execute(self._crm_qualifying_sql(since, SQL("c.id = ANY(%s)", cards.ids)))
         return {card_id: round(value, ledger.DIGITS) for card_id, value in self.env.cr.fetchall()}
 
@@ -719,7 +758,7 @@ class LoyaltyProgram(models.Model):
         self.ensure_one()
         today = today or fields.Date.context_today(self)
         self.env.flush_all()
-        since = today - relativedelta(months=self.crm_qualify_months)
+        since = self._crm_qualifying_since(today)
         self.env.cr.execute(
             SQL(
                 """
@@ -747,9 +786,7 @@ class LoyaltyProgram(models.Model):
                            AND (d.old_id IS NULL OR d.new_from > d.old_from) AS up,
                            d.old_id IS NOT NULL AND d.new_id IS DISTINCT FROM d.old_id
                            AND (d.new_id IS NULL OR d.new_from < d.old_from)
-                           AND (d.last_qualified IS NULL
-                                OR d.last_qualified + make_interval(months => %(grace)s)
-                                   <= %(today)s)
+                           AND (d.last_qualified IS NULL OR d.last_qualified <= %(cutoff)s)
                            -- a tier given by hand stays until its end date
                            AND d.manual_until IS NULL AS down
                       FROM d
@@ -773,7 +810,7 @@ class LoyaltyProgram(models.Model):
                 qualifying=self._crm_qualifying_sql(since, SQL("c.active")),
                 program=self.id,
                 epsilon=ledger.EPSILON,
-                grace=self.crm_grace_months,
+                cutoff=self._crm_grace_cutoff(today),
                 today=today,
             )
         )

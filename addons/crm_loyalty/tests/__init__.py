@@ -1,6 +1,7 @@
 from . import (
     test_accounting,
     test_adversarial,
+    test_calendar_periods,
     test_compensation_api,
     test_concurrency,
     test_controls,

@@ -418,16 +418,19 @@ class CrmServiceOrder(models.Model):
                 order.write(update)
 
     def _fs_tell_customers_moved(self):
-        """Mails the customers who were told an arrival window when their visit's window
-        changed since (a new plan, a dispatcher's move). Visits back to plan wait: their
-        customer hears when they are placed again."""
+        """Mails the customers who were told an arrival window when their visit moved out
+        of it (a new plan, a dispatcher's move on the board), with the new window. A move
+        that keeps the arrival inside the window they were told tells nobody: the
+        technicians still come when the customer expects them. Visits back to plan wait:
+        their customer hears when they are placed again."""
         template = self.env.ref("crm_sfa_ext.mail_template_field_service_visit_moved")
         for order in self.sudo():
             if order.state not in ("planned", "dispatched") or not order.notified_window_start:
                 continue
-            window = (order.arrival_window_start, order.arrival_window_end)
-            if window == (order.notified_window_start, order.notified_window_end):
+            arrival = order.planned_arrival or order.planned_start
+            if order.notified_window_start <= arrival <= order.notified_window_end:
                 continue
+            window = (order.arrival_window_start, order.arrival_window_end)
             order.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
             order.write(
                 {

@@ -31,14 +31,15 @@ class CrmServiceOrder(models.Model):
     board_address = fields.Char(compute="_compute_board_label", groups="base.group_user")
 
     @api.depends_context("tz")
-    @api.depends("route_sequence", "planned_start", "site_id", "technician_ids")
+    @api.depends("route_sequence", "planned_arrival", "planned_start", "site_id", "technician_ids")
     def _compute_board_label(self):
         for order in self:
             parts = []
             if order.route_sequence:
                 parts.append(f"{order.route_sequence}.")
-            if order.planned_start:
-                parts.append(format_time(self.env, order._board_arrival(), time_format="short"))
+            arrival = order.planned_arrival or order.planned_start
+            if arrival:
+                parts.append(format_time(self.env, arrival, time_format="short"))
             parts.append(order.site_id.display_name or order.partner_id.display_name or "")
             # names only; hr refuses a non-HR user the employees' other fields
             technicians = order.sudo().technician_ids
@@ -49,15 +50,14 @@ class CrmServiceOrder(models.Model):
                 "\n", ", "
             )
 
-    def _board_arrival(self):
-        """When the technician arrives: the end of the travel. planned_arrival when the
-        planner stores it apart from the service start, else the service start."""
-        self.ensure_one()
-        arrival = self["planned_arrival"] if "planned_arrival" in self._fields else False
-        return arrival or self.planned_start
+    def action_board_move(self, arrival=None, technician_ids=None, confirm=False):
+        """Moves the visit to `arrival` (UTC) with `technician_ids`, as a drag on the board.
 
-    def action_board_move(self, start=None, technician_ids=None, confirm=False):
-        """Moves the visit to `start` (UTC) with `technician_ids`, as a drag on the board.
+        A bar on the board runs from the technicians' arrival to the visit's end, its travel
+        before it: dropped at a time, they arrive then and the service starts on arrival
+        (the planner's wait for a window that opens later is the planner's; a dispatcher
+        who drops a visit before its window is warned instead). The end follows from the
+        visit's duration; the travel before it is measured from the previous stop.
 
         Refuses (UserError with the reason) what cannot be: a visit done, started or
         cancelled, no technician, someone who is no field technician, on leave or at an
@@ -72,9 +72,9 @@ class CrmServiceOrder(models.Model):
                 self.env._("Only dispatchers move visits on the board: ask a dispatcher.")
             )
         self.check_access("write")
-        start = fields.Datetime.to_datetime(start)
+        start = fields.Datetime.to_datetime(arrival)
         if not start:
-            raise UserError(self.env._("Give the visit a start time to move it."))
+            raise UserError(self.env._("Give the visit an arrival time to move it."))
         start = start.replace(second=0, microsecond=0)
         technicians = self.env["hr.employee"].browse(technician_ids or []).exists()
         end = start + timedelta(hours=self.duration)
@@ -88,12 +88,11 @@ class CrmServiceOrder(models.Model):
             "planned_start": start,
             "planned_end": end,
             "technician_ids": [Command.set(technicians.ids)],
+            "planned_arrival": start,
             "pinned": True,
             "unplanned_reason": False,
             "travel_minutes": travel,
         }
-        if "planned_arrival" in self._fields:
-            vals["planned_arrival"] = start
         if self.state == "new":
             vals["state"] = "planned"
         self.write(vals)

@@ -101,6 +101,22 @@ class TestServiceBoard(FieldServiceCase):
         result = self.move(self.socket, at(0, 11), self.tech_a)
         self.assertIn("minutes after", result["warning"])
 
+    def test_a_drop_sets_the_arrival_and_the_service_starts_on_it(self):
+        # planned to arrive at 9:40 and wait for its window at 10:00: the bar runs from 9:40
+        self.busy.write({"planned_arrival": at(0, 9, 40), "travel_minutes": 20})
+        self.move(self.busy, at(0, 14), self.tech_a, confirm=True)
+        self.assertRecordValues(
+            self.busy,
+            [
+                {
+                    "planned_arrival": at(0, 14),
+                    "planned_start": at(0, 14),
+                    "planned_end": at(0, 15),
+                    "pinned": True,
+                }
+            ],
+        )
+
     def test_reassign_a_planned_visit_to_another_lane_pins_it(self):
         self.move(self.busy, at(0, 10), self.tech_b, confirm=True)
         self.assertEqual(self.busy.technician_ids, self.tech_b)
@@ -109,6 +125,42 @@ class TestServiceBoard(FieldServiceCase):
         # the lane it left is free at that time now
         result = self.move(self.socket, at(0, 10), self.tech_a)
         self.assertTrue(result.get("moved"))
+
+    def test_moving_a_dispatched_visit_tells_the_customer_again(self):
+        self.company.fs_arrival_window_minutes = 120
+        self.busy.with_user(self.dispatcher).action_dispatch()
+        self.assertEqual(
+            (self.busy.notified_window_start, self.busy.notified_window_end),
+            (at(0, 9), at(0, 11)),
+        )
+
+        def moved_mails():
+            return self.busy.message_ids.filtered(
+                lambda m: "new arrival window" in (m.subject or "")
+            )
+
+        # half an hour later: still within the window the customer was told
+        self.move(self.busy, at(0, 10, 30), self.tech_a, confirm=True)
+        self.assertEqual(self.busy.planned_arrival, at(0, 10, 30))
+        self.assertFalse(moved_mails())
+        self.assertEqual(self.busy.notified_window_start, at(0, 9))
+        # to the afternoon on another technician's lane: told the new window
+        self.busy.customer_response = "confirmed"
+        self.move(self.busy, at(0, 14), self.tech_b, confirm=True)
+        self.assertEqual(self.busy.state, "dispatched")
+        mail = moved_mails()
+        self.assertEqual(len(mail), 1)
+        self.assertIn(self.customer_two, mail.partner_ids)
+        self.assertRecordValues(
+            self.busy,
+            [
+                {
+                    "notified_window_start": at(0, 13),
+                    "notified_window_end": at(0, 15),
+                    "customer_response": "pending",
+                }
+            ],
+        )
 
     def test_done_visit_and_no_technician_are_refused(self):
         self.busy.state = "done"

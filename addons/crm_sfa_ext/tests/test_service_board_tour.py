@@ -1,5 +1,3 @@
-import unittest
-
 from odoo.tests import HttpCase, tagged
 
 from .test_service_common import MONDAY, FieldServiceCase, at
@@ -12,13 +10,8 @@ class TestServiceBoardTours(HttpCase, FieldServiceCase):
         action = self.env.ref(xmlid).copy(vals)
         return f"/odoo/action-{action.id}"
 
-    @unittest.skip(
-        "The tour's synthetic drop event does not reach vis-timeline's drop handler in "
-        "headless Chromium (no refusal dialog appears); the move, its refusal, warning and "
-        "pin are tested over RPC in TestServiceBoard until the tour drives a real drag."
-    )
     def test_board_drop_refusal_confirm_replan(self):
-        self.order(
+        busy = self.order(
             "Busy elsewhere",
             partner=self.customer_two,
             technician_ids=[(6, 0, self.tech_a.ids)],
@@ -38,8 +31,22 @@ class TestServiceBoardTours(HttpCase, FieldServiceCase):
                 {
                     "state": "planned",
                     "pinned": True,
+                    "planned_arrival": at(0, 18),
                     "planned_start": at(0, 18),
                     "technician_ids": self.tech_a.ids,
+                }
+            ],
+        )
+        # the bar dragged to Bahar's lane at 14:00: Bahar arrives then and starts on arrival
+        self.assertRecordValues(
+            busy,
+            [
+                {
+                    "pinned": True,
+                    "planned_arrival": at(0, 14),
+                    "planned_start": at(0, 14),
+                    "planned_end": at(0, 15),
+                    "technician_ids": self.tech_b.ids,
                 }
             ],
         )

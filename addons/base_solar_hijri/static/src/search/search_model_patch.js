@@ -2,8 +2,9 @@
  * Date filters of the search panel in Solar Hijri: "this month", the previous months,
  * quarters (Q1 = Farvardin-Khordad) and years are Solar Hijri periods, with Solar Hijri
  * names, and their domains cover those periods. Custom ranges are typed in the Solar Hijri
- * pickers already. The comparison of pivots and graphs (previous period / year) is left
- * to Odoo: it shifts Gregorian periods.
+ * pickers already. The comparison of pivots and graphs compares Solar Hijri periods too:
+ * "previous period" of Farvardin 1405 is Esfand 1404, "previous year" is Farvardin 1404
+ * (the same rules as Odoo's getComparisonParams, in Solar Hijri months).
  */
 import { Domain } from "@web/core/domain";
 import { serializeDate, serializeDateTime } from "@web/core/l10n/dates";
@@ -22,6 +23,8 @@ import {
 } from "../core/solar_hijri_calendar";
 
 const GENERATOR_ID = /^(month|year)([+-]\d+)?$/;
+const MONTHS_PER = { month: 1, quarter: 3, year: 12 };
+const PER_YEAR = { month: 12, quarter: 4, year: 1 };
 const QUARTER_IDS = {
     first_quarter: 1,
     second_quarter: 2,
@@ -52,18 +55,71 @@ function monthAt(reference, offset) {
 }
 
 /**
- * The domain and description of a date filter's selected options, in Solar Hijri periods.
+ * How many Solar Hijri months the compared periods lie before the selected ones, and the
+ * periods to compare (Odoo's getComparisonParams in Solar Hijri): "previous year" moves
+ * back twelve months; "previous period" moves back by as many months, quarters or years
+ * as the selection spans, so that Farvardin 1405 compares with Esfand 1404 and the first
+ * quarter of 1405 with the last quarter of 1404. With months selected, quarters count as
+ * their three months.
+ *
+ * @param {number[]} years
+ * @param {Array} periods [first month, number of months, label]
+ * @param {string} comparisonOptionId "previous_period" or "previous_year"
+ * @returns {{ shift: number, periods: Array }}
+ */
+function comparisonShift(years, periods, comparisonOptionId) {
+    if (comparisonOptionId === "previous_year") {
+        return { shift: -12, periods };
+    }
+    let granularity = "year";
+    if (periods.some(([, months]) => months === 1)) {
+        granularity = "month";
+    } else if (periods.length) {
+        granularity = "quarter";
+    }
+    if (granularity === "month") {
+        const months = new Set();
+        for (const [first, count] of periods) {
+            for (let month = first; month < first + count; month++) {
+                months.add(month);
+            }
+        }
+        periods = [...months].map((month) => [month, 1, null]);
+    }
+    const options = periods.map(([first]) =>
+        granularity === "quarter" ? (first + 2) / 3 : first
+    );
+    const optionMin = options.length ? Math.min(...options) : 0;
+    const optionMax = options.length ? Math.max(...options) : 0;
+    const num =
+        -1 +
+        PER_YEAR[granularity] * (Math.min(...years) - Math.max(...years)) +
+        optionMin -
+        optionMax;
+    return { shift: num * MONTHS_PER[granularity], periods };
+}
+
+/**
+ * The domain and description of a date filter's selected options, in Solar Hijri periods,
+ * or of the periods they are compared with.
  *
  * @param {luxon.DateTime} reference "today" of the search model
  * @param {object} dateFilter the search item
  * @param {string[]} generatorIds the selected options ("month", "month-1", "year", ...)
+ * @param {string} [comparisonOptionId] "previous_period" or "previous_year": the periods
+ *  compared with the selected ones
  * @returns {{ domain: Domain, description: string } | null} null when an option is a custom
  *  domain (Odoo's own code handles those)
  */
-export function solarHijriDateFilterDomain(reference, dateFilter, generatorIds) {
+export function solarHijriDateFilterDomain(
+    reference,
+    dateFilter,
+    generatorIds,
+    comparisonOptionId = null
+) {
     const current = toJalali(reference);
     const years = [];
-    const periods = []; // [first month, number of months, label]
+    let periods = []; // [first month, number of months, label]
     for (const generatorId of generatorIds) {
         const parsed = parseGeneratorId(generatorId);
         if (parsed && parsed.unit === "year") {
@@ -78,6 +134,13 @@ export function solarHijriDateFilterDomain(reference, dateFilter, generatorIds) 
             return null;
         }
     }
+    let shift = 0;
+    if (comparisonOptionId) {
+        if (!years.length) {
+            return null;
+        }
+        ({ shift, periods } = comparisonShift(years, periods, comparisonOptionId));
+    }
     years.sort((a, b) => a - b);
     periods.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
     const { fieldName, fieldType } = dateFilter;
@@ -86,14 +149,19 @@ export function solarHijriDateFilterDomain(reference, dateFilter, generatorIds) 
     const method = localization.direction === "rtl" ? "push" : "unshift";
     const ranges = [];
     for (const year of years) {
-        for (const [month, months, label] of periods.length ? periods : [[1, 12, null]]) {
-            const start = setJalali(reference, year, month, 1).startOf("day");
+        for (const [month, months] of periods.length ? periods : [[1, 12, null]]) {
+            const start = plusJalaliMonths(
+                setJalali(reference, year, month, 1).startOf("day"),
+                shift
+            );
             const end = endOfJalali(plusJalaliMonths(start, months - 1), "month");
-            const descriptions = [digits(year)];
+            const shifted = toJalali(start);
+            const descriptions = [digits(shifted.year)];
             if (months === 1) {
-                descriptions[method](names[month - 1]);
+                descriptions[method](names[shifted.month - 1]);
             } else if (months === 3) {
-                descriptions[method](label);
+                const quarter = (shifted.month + 2) / 3;
+                descriptions[method](QUARTERS[quarter].description.toString());
             }
             ranges.push({
                 domain: new Domain([
@@ -116,6 +184,42 @@ export function solarHijriDateFilterDomain(reference, dateFilter, generatorIds) 
 }
 
 patch(SearchModel.prototype, {
+    getFullComparison() {
+        const comparison = super.getFullComparison();
+        if (!comparison || !isSolarHijriActive()) {
+            return comparison;
+        }
+        // the last comparison chosen, as Odoo finds it; a favorite keeps the ranges it was
+        // saved with
+        const searchItem = this.query
+            .map((elem) => this.searchItems[elem.searchItemId])
+            .findLast((item) => item.type === "comparison" || item.comparison);
+        if (searchItem?.type !== "comparison") {
+            return comparison;
+        }
+        const { dateFilterId, comparisonOptionId } = searchItem;
+        const dateFilter = this.searchItems[dateFilterId];
+        const generatorIds = this._getSelectedGeneratorIds(dateFilterId);
+        const reference = this.referenceMoment;
+        const range = solarHijriDateFilterDomain(reference, dateFilter, generatorIds);
+        const compared = solarHijriDateFilterDomain(
+            reference,
+            dateFilter,
+            generatorIds,
+            comparisonOptionId
+        );
+        if (!range || !compared) {
+            return comparison;
+        }
+        return {
+            ...comparison,
+            range: range.domain.toList(),
+            rangeDescription: range.description,
+            comparisonRange: compared.domain.toList(),
+            comparisonRangeDescription: compared.description,
+        };
+    },
+
     _getDateFilterDomain(dateFilter, generatorIds, key = "domain") {
         if (isSolarHijriActive()) {
             const result = solarHijriDateFilterDomain(

@@ -13,10 +13,49 @@ import {TimelineView} from "@web_timeline/views/timeline/timeline_view.esm";
 import {_t} from "@web/core/l10n/translation";
 import {localization} from "@web/core/l10n/localization";
 import {registry} from "@web/core/registry";
-import {serializeDate, serializeDateTime} from "@web/core/l10n/dates";
+import {deserializeDateTime, serializeDate, serializeDateTime} from "@web/core/l10n/dates";
 
 const {DateTime} = luxon;
 const ORDER = "crm.service.order";
+
+/** Where a drag lands: on a quarter of an hour when the board shows hours (the customer's
+ * arrival windows start on one), on the hour when it shows days (the library's own snap
+ * goes by 6 to 12 hours there). In the browser's time, as vis-timeline draws. */
+export function snapTime(date, scale) {
+    const step = ["hour", "minute", "second", "millisecond"].includes(scale) ? 15 : 60;
+    const snapped = new Date(date.valueOf());
+    const minutes = snapped.getHours() * 60 + snapped.getMinutes() + snapped.getSeconds() / 60;
+    snapped.setHours(0, Math.round(minutes / step) * step, 0, 0);
+    return snapped;
+}
+
+// the time axis in the user's language (vis-timeline's own labels are English only)
+const MINOR_LABELS = {
+    millisecond: {second: "2-digit", fractionalSecondDigits: 3},
+    second: {minute: "2-digit", second: "2-digit"},
+    minute: {hour: "2-digit", minute: "2-digit", hourCycle: "h23"},
+    hour: {hour: "2-digit", minute: "2-digit", hourCycle: "h23"},
+    weekday: {weekday: "short", day: "numeric"},
+    day: {day: "numeric"},
+    week: {day: "numeric", month: "short"},
+    month: {month: "short"},
+    year: {year: "numeric"},
+};
+const MAJOR_LABELS = {
+    millisecond: {hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23"},
+    second: {day: "numeric", month: "long", hour: "2-digit", minute: "2-digit", hourCycle: "h23"},
+    minute: {weekday: "short", day: "numeric", month: "long"},
+    hour: {weekday: "short", day: "numeric", month: "long"},
+    weekday: {month: "long", year: "numeric"},
+    day: {month: "long", year: "numeric"},
+    week: {month: "long", year: "numeric"},
+    month: {year: "numeric"},
+};
+
+function axisLabel(formats) {
+    return (date, scale) =>
+        formats[scale] ? DateTime.fromMillis(date.valueOf()).toLocaleString(formats[scale]) : "";
+}
 
 export class BoardModel extends TimelineModel {
     setup(params) {
@@ -34,7 +73,8 @@ export class BoardModel extends TimelineModel {
         return super.load(searchParams);
     }
 
-    /** Reads again only the visits of the lanes a move touched (and the visits to plan). */
+    /** Reads again only the visits of the lanes a move touched (and the visits to plan);
+     * the controller draws them. */
     async reloadLanes(technicianIds, withUnplanned) {
         const lanes = [...new Set(technicianIds)];
         const domain = [...(this.searchParams.domain || []), ["technician_ids", "in", lanes]];
@@ -53,7 +93,6 @@ export class BoardModel extends TimelineModel {
             )
             .concat(rows);
         this.unplanned = unplanned;
-        this.notify();
     }
 }
 
@@ -62,6 +101,21 @@ export class BoardRenderer extends TimelineRenderer {
         super.setup();
         // right to left in Persian: the time runs from the right
         this.options.rtl = localization.direction === "rtl";
+        // a bar moves at the first drag, without selecting it first
+        this.options.itemsAlwaysDraggable = {item: true, range: true};
+        this.options.snap = snapTime;
+        this.options.format = {
+            minorLabels: axisLabel(MINOR_LABELS),
+            majorLabels: axisLabel(MAJOR_LABELS),
+        };
+    }
+
+    init_timeline() {
+        super.init_timeline();
+        // vis-timeline lifts its loading screen (an empty layer over the lanes that takes
+        // every click, drag and drop) after its first range change; the board opens on
+        // the day it was constructed with, so none comes until the dispatcher scrolls
+        this.timeline.initialRangeChangeDone = true;
     }
 
     _computeMode() {
@@ -90,21 +144,30 @@ export class BoardRenderer extends TimelineRenderer {
         });
     }
 
-    /** One bar per visit and technician (a crew's visit in each member's lane), its travel
-     * hatched before it. */
+    /** One bar per visit and technician (a crew's visit in each member's lane) from the
+     * technicians' arrival to the visit's end, its travel hatched before it and a wait for
+     * the visit's window (arrival before the service start) lighter at its head. */
     async on_data_loaded(records, adjust_window) {
         const items = [];
-        for (const record of records) {
+        for (let record of records) {
+            if (!record.planned_arrival && record.planned_start) {
+                // placed before the arrival was kept apart: they arrive at the start
+                record = {...record, planned_arrival: record.planned_start};
+            }
             if (!record[this.date_start]) {
                 continue;
             }
             const item = this.model._event_data_transform(record);
+            const title = this.visitTitle(record);
+            const style = `${item.style} ${this.waitStyle(record, item)}`;
             for (const lane of record.technician_ids) {
                 items.push({
                     ...item,
                     id: `${record.id}-${lane}`,
                     group: lane,
                     lane,
+                    title,
+                    style,
                     className: `o_fs_board_visit o_fs_board_visit_${record.state}`,
                 });
                 if (record.travel_minutes) {
@@ -128,6 +191,57 @@ export class BoardRenderer extends TimelineRenderer {
         if (fit && (adjust_window === undefined || adjust_window)) {
             this.timeline.fit();
         }
+    }
+
+    /** The bar's tooltip: arrival, service, travel, and what a drag does (an element:
+     * vis-timeline shows a text title as HTML). */
+    visitTitle(record) {
+        const time = (value) =>
+            value ? deserializeDateTime(value).toLocaleString(DateTime.TIME_SIMPLE) : "-";
+        const lines = [
+            `${record.display_name} · ${record.summary || ""}`,
+            _t("Arrival: %(arrival)s · service %(start)s - %(end)s", {
+                arrival: time(record.planned_arrival),
+                start: time(record.planned_start),
+                end: time(record.planned_end),
+            }),
+        ];
+        if (record.travel_minutes) {
+            lines.push(
+                _t("%(minutes)s minutes of travel before (hatched)", {
+                    minutes: record.travel_minutes,
+                })
+            );
+        }
+        lines.push(
+            _t(
+                "Drag the bar to move it: the technicians arrive where it starts and begin on arrival."
+            )
+        );
+        const title = document.createElement("div");
+        for (const line of lines) {
+            const div = document.createElement("div");
+            div.textContent = line;
+            title.appendChild(div);
+        }
+        return title;
+    }
+
+    /** The wait between arrival and service start (the planner's, for a window opening
+     * later), lighter at the head of the bar. */
+    waitStyle(record, item) {
+        if (!record.planned_start || !item.end) {
+            return "";
+        }
+        const start = deserializeDateTime(record.planned_start).toMillis();
+        const span = item.end.getTime() - item.start.getTime();
+        const wait = start - item.start.getTime();
+        if (wait <= 0 || span <= 0) {
+            return "";
+        }
+        const share = Math.round((100 * wait) / span);
+        const side = this.options.rtl ? "left" : "right";
+        return `background-image: linear-gradient(to ${side}, rgba(255, 255, 255, 0.65) ${share}%, transparent ${share}%);`;
     }
 
     /** A visit to plan dropped on a lane; otherwise a double-click on a free spot. */
@@ -185,6 +299,13 @@ export class BoardController extends TimelineController {
         this.move(item.evt.id, DateTime.fromJSDate(item.start), technicians, before);
     }
 
+    /** The lanes a move touched, read again and drawn (the model's notify does not reach
+     * the renderer: drawn as the timeline's own moves are, by rendering the controller). */
+    async reloadLanes(lanes, withUnplanned) {
+        await this.model.reloadLanes(lanes, withUnplanned);
+        this.render(true);
+    }
+
     onPlace(orderId, start, lane) {
         return this.move(orderId, DateTime.fromJSDate(start), lane > 0 ? [lane] : [], []);
     }
@@ -200,19 +321,20 @@ export class BoardController extends TimelineController {
                 {confirm}
             );
         } finally {
-            // refused: the bar goes back; moved: the lanes show it where it is now
-            if (!result || !result.warning) {
-                await this.model.reloadLanes(lanes, !before.length);
+            // refused: the bar goes back; moved (with a warning once confirmed): the lanes
+            // show it where it is now
+            if (!result || result.moved) {
+                await this.reloadLanes(lanes, !before.length);
             }
         }
-        if (result.warning) {
+        if (!result.moved) {
             this.dialogService.add(ConfirmationDialog, {
                 title: _t("Move this visit anyway?"),
                 body: result.warning,
                 confirmLabel: _t("Move anyway"),
                 cancelLabel: _t("Leave it"),
                 confirm: () => this.move(orderId, start, technicians, before, true),
-                cancel: () => this.model.reloadLanes(lanes, false),
+                cancel: () => this.reloadLanes(lanes, false),
             });
         }
     }

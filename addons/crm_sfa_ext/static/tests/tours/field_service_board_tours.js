@@ -2,45 +2,109 @@
 
 import {registry} from "@web/core/registry";
 
-/** Drops the board's visit to plan `summary` on the lane of `technician` at `fraction` of the
- * visible period (from its start: the right in right-to-left), as the browser does at the
- * end of a drag. */
-function dropOnLane(summary, technician, fraction) {
-    const source = [...document.querySelectorAll(".o_fs_board_unplanned_item")].find((el) =>
-        el.textContent.includes(summary)
-    );
+/* The board's gestures as the browser sends them: a visit to plan is dragged with HTML5 drag
+ * events (the board's dragstart handler fills the DataTransfer that vis-timeline's drop
+ * handler reads), a bar is dragged with pointer events (vis-timeline moves items through
+ * hammer.js, which listens to pointerdown on the item and pointermove/pointerup on the
+ * window). Positions are fractions of the visible day, from its start (the right in right
+ * to left). */
+
+function timeline() {
+    const center = document.querySelector(".vis-panel.vis-center");
+    const rtl = getComputedStyle(center).direction === "rtl" || document.dir === "rtl";
+    return {frame: center.getBoundingClientRect(), center, rtl};
+}
+
+function laneMiddle(technician) {
     const label = [...document.querySelectorAll(".vis-label")].find((el) =>
         el.textContent.includes(technician)
     );
-    const center = document.querySelector(".vis-panel.vis-center");
-    const frame = center.getBoundingClientRect();
-    const rtl = document.documentElement.dir === "rtl" || document.body.dir === "rtl";
+    const rect = label.getBoundingClientRect();
+    return rect.top + rect.height / 2;
+}
+
+function xAt(fraction) {
+    const {frame, rtl} = timeline();
     const offset = frame.width * fraction;
-    const data = new DataTransfer();
-    data.setData(
-        "text",
-        JSON.stringify({
-            id: `place-${source.dataset.id}`,
-            fsOrderId: Number(source.dataset.id),
-            content: summary,
-            type: "box",
-        })
-    );
-    const lane = label.getBoundingClientRect();
-    center.dispatchEvent(
-        new DragEvent("drop", {
+    return rtl ? frame.right - offset : frame.left + offset;
+}
+
+function dragEvent(type, target, data, x, y) {
+    target.dispatchEvent(
+        new DragEvent(type, {
             bubbles: true,
             cancelable: true,
             dataTransfer: data,
-            clientX: rtl ? frame.right - offset : frame.left + offset,
-            clientY: lane.top + lane.height / 2,
+            clientX: x,
+            clientY: y,
         })
     );
 }
 
+/** Drags the visit to plan `summary` from the list onto `technician`'s lane. */
+function dropOnLane(summary, technician, fraction) {
+    const source = [...document.querySelectorAll(".o_fs_board_unplanned_item")].find((el) =>
+        el.textContent.includes(summary)
+    );
+    const {center} = timeline();
+    const x = xAt(fraction);
+    const y = laneMiddle(technician);
+    const data = new DataTransfer();
+    const from = source.getBoundingClientRect();
+    dragEvent("dragstart", source, data, from.left + 5, from.top + 5);
+    const target = document.elementFromPoint(x, y) || center;
+    dragEvent("dragenter", target, data, x, y);
+    dragEvent("dragover", target, data, x, y);
+    dragEvent("drop", target, data, x, y);
+    dragEvent("dragend", source, data, x, y);
+}
+
+function pointer(type, target, x, y) {
+    target.dispatchEvent(
+        new PointerEvent(type, {
+            bubbles: true,
+            cancelable: true,
+            composed: true,
+            pointerId: 1,
+            pointerType: "mouse",
+            isPrimary: true,
+            button: 0,
+            buttons: type === "pointerup" ? 0 : 1,
+            clientX: x,
+            clientY: y,
+        })
+    );
+}
+
+/** Drags the bar of `summary` so that it starts (the technicians' arrival) at `fraction`
+ * of the day on `technician`'s lane. */
+function dragBar(summary, technician, fraction) {
+    const bar = [...document.querySelectorAll(".vis-foreground .vis-item.o_fs_board_visit")].find(
+        (el) => el.textContent.includes(summary)
+    );
+    const {rtl} = timeline();
+    const rect = bar.getBoundingClientRect();
+    // hold the bar a few pixels inside its arrival edge
+    const inside = rtl ? -4 : 4;
+    const x0 = (rtl ? rect.right : rect.left) + inside;
+    const y0 = rect.top + rect.height / 2;
+    const x1 = xAt(fraction) + inside;
+    const y1 = laneMiddle(technician);
+    // hammer.js starts a pan once the pointer moved past its threshold; vis-timeline counts
+    // the move from there, so the pointer first goes 20 px along and then as far again as
+    // the bar has to travel
+    const lead = rtl ? -20 : 20;
+    pointer("pointerdown", bar, x0, y0);
+    pointer("pointermove", bar, x0 + lead, y0);
+    const over = document.elementFromPoint(x1 + lead, y1) || document.body;
+    pointer("pointermove", over, x1 + lead, y1);
+    pointer("pointerup", over, x1 + lead, y1);
+}
+
 // The dispatcher's board: a visit dropped where its technician is busy is refused with the
-// reason; dropped after hours, the dispatcher confirms the warning and it is placed; then the
-// rest of the day is planned again around it.
+// reason; dropped after hours, the dispatcher confirms the warning and it is placed; a bar
+// dragged to another technician's lane and time moves there; then the day is planned again
+// around the pinned visits.
 registry.category("web_tour.tours").add("crm_sfa_ext_field_service_board_tour", {
     steps: () => [
         {
@@ -52,9 +116,9 @@ registry.category("web_tour.tours").add("crm_sfa_ext_field_service_board_tour", 
             trigger: ".o_fs_board_unplanned_item:contains('Socket repair')",
         },
         {
-            content: "Drop it on Ali's lane at 10:30, during his other visit",
+            content: "Drop it on Ali's lane at 10:15, during his other visit",
             trigger: ".vis-label:contains('Ali Electric')",
-            run: () => dropOnLane("Socket repair", "Ali Electric", 10.5 / 24),
+            run: () => dropOnLane("Socket repair", "Ali Electric", 10.25 / 24),
         },
         {
             content: "The move is refused with the reason",
@@ -85,11 +149,23 @@ registry.category("web_tour.tours").add("crm_sfa_ext_field_service_board_tour", 
         },
         {
             content: "The visit is on Ali's lane",
-            trigger: ".vis-foreground .vis-item.o_fs_board_visit:contains('Socket repair')",
+            trigger:
+                "body:not(:has(.modal)) .vis-foreground .vis-item.o_fs_board_visit:contains('Socket repair')",
         },
         {
             content: "and no more to plan",
-            trigger: ".o_fs_board_unplanned:not(:has(.o_fs_board_unplanned_item:contains('Socket repair')))",
+            trigger:
+                ".o_fs_board_unplanned:not(:has(.o_fs_board_unplanned_item:contains('Socket repair')))",
+        },
+        {
+            content: "Drag Ali's other visit to Bahar's lane at 14:00",
+            trigger: ".vis-foreground .vis-item.o_fs_board_visit:contains('Busy elsewhere')",
+            run: () => dragBar("Busy elsewhere", "Bahar Plumb", 14 / 24),
+        },
+        {
+            content: "It is on Bahar's lane (the second) once the server moved it",
+            trigger:
+                ".vis-itemset .vis-foreground > .vis-group:nth-child(2) .vis-item.o_fs_board_visit:contains('Busy elsewhere') .fa-thumb-tack",
         },
         {
             content: "Re-plan the day around the pinned visits",
