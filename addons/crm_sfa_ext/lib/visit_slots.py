@@ -1,8 +1,10 @@
 """Spreading visits over a salesperson's free working time, without the database.
 
 ``due_visits`` says when each customer should be visited in a period (every N weeks,
-staggered so that a rule's customers do not all fall in the first week); ``place`` puts each
-visit in the first free slot of its window and returns what did not fit.
+staggered so that a rule's customers do not all fall in the first week); ``spread`` gives
+each visit a working day of its window, the days filled evenly (N visits over D working days
+make about N/D a day); ``place`` puts each visit in the first free slot of its window and
+returns what did not fit (the visits that cannot be routed, after the routed ones).
 """
 
 from bisect import bisect_right
@@ -73,3 +75,84 @@ def place(free, visits):
         starts[index : index + 1] = [a for a, _b in pieces]
         planned.append((key, begin, finish))
     return planned, unplanned
+
+
+def spread(days, visits, near=None):
+    """Gives each visit a day of its window, evenly: ``days`` are (day, free intervals)
+    pairs (sorted, disjoint (start, end) pairs of that working day), ``visits`` are (key,
+    window start, window end, duration), the first ones served first when the time is short.
+
+    1. Which visits fit: each in turn goes to the day of its window whose free time would be
+       the least filled with it, among the days where one free interval still holds it
+       (the one it fills best); the others are left out.
+    2. With ``near`` ({key: a number}, close numbers for close customers: a bearing from the
+       salesperson's start), the visits that fit are given their days again in that order,
+       each to the first day of its window filled less than the even share (the visits'
+       time over the working time), so that neighbours share a day; a visit that finds no
+       such day goes to the least filled one.
+    Returns ({key: day}, unplanned keys)."""
+    capacity = [sum((end - start for start, end in free), timedelta()) for _day, free in days]
+    firsts = [free[0][0] if free else None for _day, free in days]
+
+    def candidates(window_start, window_end, duration, room):
+        for n, first in enumerate(firsts):
+            # a day belongs to the window where its working time begins
+            if first is None or not window_start <= first < window_end:
+                continue
+            if any(left >= duration for left in room[n]):
+                yield n
+
+    def least_filled(visit, room):
+        _key, window_start, window_end, duration = visit
+        return min(
+            candidates(window_start, window_end, duration, room),
+            key=lambda n: ((capacity[n] - sum(room[n], timedelta()) + duration) / capacity[n], n),
+            default=None,
+        )
+
+    def take(room, n, duration):
+        """Uses the free interval of day n that the visit fills best (the least left)."""
+        index = min(
+            (i for i, left in enumerate(room[n]) if left >= duration),
+            key=lambda i: room[n][i],
+        )
+        room[n][index] -= duration
+
+    def fresh():
+        return [[end - start for start, end in free] for _day, free in days]
+
+    room = fresh()
+    chosen, unplanned = [], []
+    for visit in visits:
+        best = least_filled(visit, room)
+        if best is None:
+            unplanned.append(visit[0])
+            continue
+        take(room, best, visit[3])
+        chosen.append((visit, best))
+    if near is not None:
+        total = sum(capacity, timedelta())
+        used = total - sum((left for day_room in room for left in day_room), timedelta())
+        share = used / max(total, timedelta(seconds=1))
+        room = fresh()
+        again = []
+        for visit in sorted((visit for visit, _n in chosen), key=lambda v: near.get(v[0], 0)):
+            key, window_start, window_end, duration = visit
+            best = next(
+                (
+                    n
+                    for n in candidates(window_start, window_end, duration, room)
+                    if capacity[n] - sum(room[n], timedelta()) + duration
+                    <= capacity[n] * share + duration / 2
+                ),
+                None,
+            )
+            if best is None:
+                best = least_filled(visit, room)
+            if best is None:
+                unplanned.append(key)
+                continue
+            take(room, best, duration)
+            again.append((visit, best))
+        chosen = again
+    return {visit[0]: days[n][0] for visit, n in chosen}, unplanned

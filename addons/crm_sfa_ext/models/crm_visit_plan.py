@@ -8,7 +8,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..lib.visit_slots import due_visits, place, subtract
+from ..lib.visit_routes import plan_days
+from ..lib.visit_slots import due_visits, subtract
 
 # visits created by one create() call of each model
 WRITE_BATCH = 1000
@@ -49,10 +50,20 @@ class CrmVisitPlan(models.Model):
     missed_count = fields.Integer(string="Missed", compute="_compute_counts")
     completion = fields.Float(string="Done (%)", compute="_compute_counts")
 
-    @api.depends("user_id", "date_from", "date_to")
+    @api.depends("user_id", "date_from", "date_to", "company_id")
     def _compute_name(self):
         for plan in self:
-            plan.name = f"{plan.user_id.name or ''} {plan.date_from or ''} - {plan.date_to or ''}"
+            company, day = plan.company_id, plan.date_from
+            if (
+                day
+                and company._crm_period_start(day, "month") == day
+                and company._crm_period_end(day, "month") == plan.date_to
+            ):
+                # a month of the company's calendar: 'Farvardin 1405', 'March 2026'
+                period = company._crm_period_label(day, "month")
+            else:
+                period = f"{plan.date_from or ''} - {plan.date_to or ''}"
+            plan.name = f"{plan.user_id.name or ''} {period}"
 
     @api.depends("line_ids.state")
     def _compute_counts(self):
@@ -160,13 +171,16 @@ class CrmVisitPlan(models.Model):
         rules) are filled together:
 
         1. customers of each rule (first matching rule wins): one search per rule on
-           res_partner, returning (customer, salesperson);
-        2. working time of every salesperson from their resource's calendar less their
-           leaves (resource_calendar_attendance, resource_calendar_leaves), one batch per
-           calendar;
-        3. their meetings already in the period (calendar_event), one query, are taken out;
-        4. each visit goes to the first free slot of its window (lib.visit_slots);
-        5. `_plan_write_visits` creates the meetings, activities and plan lines through the
+           res_partner, returning (customer, salesperson), and their coordinates (one query);
+        2. working time of every salesperson, day by day, from their resource's calendar
+           less their leaves (resource_calendar_attendance, resource_calendar_leaves), one
+           batch per calendar, less their meetings already in the period (calendar_event,
+           one query); where each salesperson's day starts (hr_employee, res_partner);
+        3. each salesperson's visits are spread evenly over the working days of their window
+           and each day is put in route order with travel between the visits
+           (lib.visit_routes, VROOM as for field service); customers without coordinates
+           come after the routed visits of their day;
+        4. `_plan_write_visits` creates the meetings, activities and plan lines through the
            ORM, in batches; the plans are done (crm_visit_plan).
         """
         messages = []
@@ -183,7 +197,10 @@ class CrmVisitPlan(models.Model):
         rules = rules.sorted(lambda rule: (rule.sequence, rule.id))
         users = self.user_id
         customers = self._plan_customers(rules, users)
+        places = self._plan_places([partner for partner, _user, _rule in customers])
         free, no_calendar = self._plan_free_time(users, company, date_from, date_to)
+        starts = self._plan_start_places(users, company)
+        travel = self.env["crm.service.planner"]._fs_travel(company)
         by_user = defaultdict(list)
         for partner_id, user_id, rule in customers:
             by_user[user_id].append((partner_id, rule))
@@ -203,34 +220,63 @@ class CrmVisitPlan(models.Model):
                 asked[rule] = len(due)
                 length = timedelta(hours=rule.duration)
                 visits += [((partner, rule), start, end, length) for partner, start, end in due]
-            # by window, then by rule: the first rules' customers get the first slots
-            visits.sort(key=lambda visit: (visit[1], visit[0][1].sequence, visit[0][1].id))
-            planned, unplanned = place(free.get(user.id, []), visits)
-            notes[plan] = []
-            for rule in rules:
-                missing = sum(1 for _partner, r in unplanned if r == rule)
-                if missing:
-                    notes[plan].append(
-                        self.env._(
-                            "Rule %(rule)s asks for %(asked)s visits by %(user)s from "
-                            "%(start)s to %(end)s, more than their working hours allow: "
-                            "%(planned)s planned, %(missing)s left out. Lengthen the interval "
-                            "or shorten the visits of this rule.",
-                            rule=rule.name,
-                            asked=asked[rule],
-                            user=user.name,
-                            start=date_from,
-                            end=date_to,
-                            planned=asked[rule] - missing,
-                            missing=missing,
-                        )
-                    )
-            messages += notes[plan]
+            # the first rules' customers first when the time is short, the shortest windows
+            # first within a rule
+            visits.sort(key=lambda v: (v[0][1].sequence, v[0][1].id, v[2] - v[1], v[1]))
+            planned, unplanned = plan_days(
+                free.get(user.id, []),
+                visits,
+                {key: places[key[0]] for key, *_rest in visits if key[0] in places},
+                starts.get(user.id),
+                travel,
+                getattr(travel, "straight", None),
+            )
+            left_out = self._plan_left_out_notes(user, rules, asked, unplanned, date_from, date_to)
+            messages += left_out
+            notes[plan] = left_out + self._plan_unrouted_notes(user, planned)
             planned_by_user[user.id] = planned
         self._plan_write_visits(self, planned_by_user)
         for plan in self:
             plan.write({"state": "done", "note": "\n".join(notes[plan]) or False})
         return messages
+
+    def _plan_left_out_notes(self, user, rules, asked, unplanned, date_from, date_to):
+        """What a plan says could not be planned: the visits left out, rule by rule."""
+        notes = []
+        for rule in rules:
+            missing = sum(1 for _partner, r in unplanned if r == rule)
+            if missing:
+                notes.append(
+                    self.env._(
+                        "Rule %(rule)s asks for %(asked)s visits by %(user)s from "
+                        "%(start)s to %(end)s, more than their working hours allow with the "
+                        "travel between customers: %(planned)s planned, %(missing)s left out. "
+                        "Lengthen the interval or shorten the visits of this rule.",
+                        rule=rule.name,
+                        asked=asked[rule],
+                        user=user.name,
+                        start=date_from,
+                        end=date_to,
+                        planned=asked[rule] - missing,
+                        missing=missing,
+                    )
+                )
+        return notes
+
+    def _plan_unrouted_notes(self, user, planned):
+        """What a plan says of the customers without coordinates (not routed)."""
+        unrouted = {visit.key[0] for visit in planned if not visit.routed}
+        if not unrouted:
+            return []
+        return [
+            self.env._(
+                "%(count)s customers of %(user)s have no coordinates: their visits come "
+                "after the routed visits of their day, with no travel time counted. "
+                "Geolocate them (the customer's form, Geolocate) to route them.",
+                count=len(unrouted),
+                user=user.name,
+            )
+        ]
 
     def _plan_no_calendar_message(self, user):
         return self.env._(
@@ -276,9 +322,10 @@ class CrmVisitPlan(models.Model):
 
     @api.model
     def _plan_free_time(self, users, company, date_from, date_to):
-        """{user id: sorted free (start, end) pairs, naive UTC} from each salesperson's
-        working hours less leaves and meetings already in their calendar, and the users
-        without working hours."""
+        """{user id: [(day, sorted free (start, end) pairs, naive UTC)]} from each
+        salesperson's working hours less leaves and meetings already in their calendar, a
+        day being a day of their working calendar's time zone; and the users without
+        working hours."""
         resource_of, no_calendar = self._plan_resources(users, company)
         start = pytz.utc.localize(datetime.combine(date_from, time.min))
         end = pytz.utc.localize(datetime.combine(date_to + timedelta(days=1), time.min))
@@ -289,13 +336,15 @@ class CrmVisitPlan(models.Model):
         for calendar, calendar_resources in by_calendar.items():
             intervals = calendar._work_intervals_batch(start, end, resources=calendar_resources)
             for resource in calendar_resources:
-                work[resource.user_id.id] = [
-                    (
-                        begin.astimezone(pytz.utc).replace(tzinfo=None),
-                        stop.astimezone(pytz.utc).replace(tzinfo=None),
+                days = defaultdict(list)
+                for begin, stop, _records in intervals[resource.id]:
+                    days[begin.date()].append(
+                        (
+                            begin.astimezone(pytz.utc).replace(tzinfo=None),
+                            stop.astimezone(pytz.utc).replace(tzinfo=None),
+                        )
                     )
-                    for begin, stop, _records in intervals[resource.id]
-                ]
+                work[resource.user_id.id] = sorted(days.items())
         busy = defaultdict(list)
         partner_user = {user.partner_id.id: user.id for user in users}
         for partner_id, begin, stop in self.env.execute_query(
@@ -311,8 +360,57 @@ class CrmVisitPlan(models.Model):
             )
         ):
             busy[partner_user[partner_id]].append((begin, stop))
-        free = {user_id: subtract(intervals, busy[user_id]) for user_id, intervals in work.items()}
+        free = {}
+        for user_id, days in work.items():
+            free[user_id] = [
+                (day, left)
+                for day, intervals in days
+                if (left := subtract(sorted(intervals), busy[user_id]))
+            ]
         return free, no_calendar
+
+    @api.model
+    def _plan_places(self, partner_ids):
+        """{customer id: (latitude, longitude)} of the customers that have coordinates."""
+        self.env["res.partner"].flush_model(["partner_latitude", "partner_longitude"])
+        return {
+            partner_id: (lat, lon)
+            for partner_id, lat, lon in self.env.execute_query(
+                SQL(
+                    """SELECT id, partner_latitude, partner_longitude FROM res_partner
+                        WHERE id = ANY(%s)
+                          AND (COALESCE(partner_latitude, 0) != 0
+                               OR COALESCE(partner_longitude, 0) != 0)""",
+                    list(partner_ids),
+                )
+            )
+        }
+
+    @api.model
+    def _plan_start_places(self, users, company):
+        """{user id: (lat, lon)} where each salesperson's day starts and ends: their home
+        base (as for field service), else their work address, else the company's address,
+        when located; absent: the middle of their customers."""
+        office = company.partner_id
+        office = (
+            (office.partner_latitude, office.partner_longitude) if office._fs_located() else None
+        )
+        starts = dict.fromkeys(users.ids, office) if office else {}
+        employees = (
+            self.env["hr.employee"]
+            .sudo()
+            .search([("user_id", "in", users.ids), ("company_id", "=", company.id)])
+        )
+        for employee in employees:
+            if employee.fs_home_latitude or employee.fs_home_longitude:
+                starts[employee.user_id.id] = (
+                    employee.fs_home_latitude,
+                    employee.fs_home_longitude,
+                )
+            elif employee.address_id and employee.address_id._fs_located():
+                address = employee.address_id
+                starts[employee.user_id.id] = (address.partner_latitude, address.partner_longitude)
+        return {user_id: place for user_id, place in starts.items() if place}
 
     @api.model
     def _plan_write_visits(self, plans, planned_by_user):
@@ -325,7 +423,7 @@ class CrmVisitPlan(models.Model):
         activity: their plan lists them); the creator follows none of the meetings."""
         plan_of = {plan.user_id.id: plan for plan in plans}
         partners = self.env["res.partner"].browse(
-            {partner for planned in planned_by_user.values() for (partner, _r), _s, _e in planned}
+            {visit.key[0] for planned in planned_by_user.values() for visit in planned}
         )
         names = {partner.id: partner.display_name for partner in partners}
         user_partner = {user.id: user.partner_id.id for user in plans.user_id}
@@ -340,9 +438,9 @@ class CrmVisitPlan(models.Model):
         Event = self.env["calendar.event"].with_context(**quiet)
         Activity = self.env["mail.activity"].with_context(**quiet)
         rows = [
-            (plan_of[user_id], partner, rule, begin, finish)
+            (plan_of[user_id], visit.key[0], visit.key[1], visit.start, visit.end, visit)
             for user_id, planned in planned_by_user.items()
-            for (partner, rule), begin, finish in planned
+            for visit in planned
         ]
         for offset in range(0, len(rows), WRITE_BATCH):
             batch = rows[offset : offset + WRITE_BATCH]
@@ -365,7 +463,7 @@ class CrmVisitPlan(models.Model):
                         "res_model_id": partner_model,
                         "res_id": partner,
                     }
-                    for plan, partner, _rule, begin, finish in meetings
+                    for plan, partner, _rule, begin, finish, _visit in meetings
                 ]
             )
             activities = Activity.create(
@@ -375,10 +473,10 @@ class CrmVisitPlan(models.Model):
                         "res_id": partner,
                         "activity_type_id": (rule.activity_type_id or meeting_type).id,
                         "summary": self.env._("Visit: %(customer)s", customer=names[partner]),
-                        "date_deadline": begin.date(),
+                        "date_deadline": visit.day,
                         "user_id": plan.user_id.id,
                     }
-                    for plan, partner, rule, begin, _finish in tasks
+                    for plan, partner, rule, _begin, _finish, visit in tasks
                 ]
             )
             written = [(row, event, Activity) for row, event in zip(meetings, events, strict=True)]
@@ -393,10 +491,14 @@ class CrmVisitPlan(models.Model):
                         "company_id": plan.company_id.id,
                         "date_start": begin,
                         "date_end": finish,
+                        "visit_day": visit.day,
+                        "sequence": visit.sequence,
+                        "travel_time": visit.travel / 3600,
+                        "routed": visit.routed,
                         "event_id": event.id,
                         "activity_id": activity.id,
                     }
-                    for (plan, partner, rule, begin, finish), event, activity in written
+                    for (plan, partner, rule, begin, finish, visit), event, activity in written
                 ]
             )
 

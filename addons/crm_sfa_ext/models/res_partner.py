@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 
 _GROUP = "crm_sfa_ext.group_crm_sfa_ext_user"
+# the visits behind the "not visited as planned" flag: missed, the customer not visited since
+MISSED_DOMAIN = [("state", "=", "missed"), ("visited_after", "=", False)]
 
 
 class ResPartner(models.Model):
@@ -13,10 +15,11 @@ class ResPartner(models.Model):
         "crm.visit.plan.line", "partner_id", string="Planned Visits", groups=_GROUP
     )
     sfa_visit_missed = fields.Boolean(
-        string="Missed Visit",
+        string="Not Visited as Planned",
         compute="_compute_sfa_visit_missed",
         search="_search_sfa_visit_missed",
-        help="A visit planned for this customer was not made.",
+        help="A visit planned for this customer was not made, and they have not been "
+        "visited since (a later visit, meeting or visit activity done clears it).",
         groups=_GROUP,
     )
 
@@ -38,12 +41,12 @@ class ResPartner(models.Model):
         for partner in self:
             partner.fs_order_count = counts.get(partner.commercial_partner_id, 0)
 
-    @api.depends("sfa_visit_line_ids.state")
+    @api.depends("sfa_visit_line_ids.state", "sfa_visit_line_ids.visited_after")
     def _compute_sfa_visit_missed(self):
         missed = {
             partner.id
             for [partner] in self.env["crm.visit.plan.line"]._read_group(
-                [("partner_id", "in", self.ids), ("state", "=", "missed")], ["partner_id"]
+                [("partner_id", "in", self.ids), *MISSED_DOMAIN], ["partner_id"]
             )
         }
         for partner in self:
@@ -52,7 +55,7 @@ class ResPartner(models.Model):
     def _search_sfa_visit_missed(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError()
-        lines = self.env["crm.visit.plan.line"]._search([("state", "=", "missed")])
+        lines = self.env["crm.visit.plan.line"]._search(MISSED_DOMAIN)
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", lines.subselect("partner_id"))]
 

@@ -22,4 +22,5 @@ from . import (
     test_target,
     test_tour,
     test_visit_plan,
+    test_visit_plan_routes,
 )

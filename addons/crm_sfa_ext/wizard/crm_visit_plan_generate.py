@@ -1,21 +1,40 @@
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CrmVisitPlanGenerate(models.TransientModel):
     _name = "crm.visit.plan.generate"
     _description = "Generate Visit Plans"
 
+    period = fields.Selection(
+        [("month", "A Month"), ("days", "Chosen Days")],
+        string="Plan For",
+        required=True,
+        default="month",
+        help="A month of the company's calendar (a Solar Hijri month when the company uses "
+        "that calendar), or the days you choose.",
+    )
+    month_day = fields.Date(
+        string="Month",
+        default=lambda self: self._default_month_day(),
+        help="Any day of the month to plan.",
+    )
     date_from = fields.Date(
         string="From",
         required=True,
-        default=lambda self: fields.Date.context_today(self) + timedelta(days=1),
+        compute="_compute_dates",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     date_to = fields.Date(
         string="To",
         required=True,
-        default=lambda self: fields.Date.context_today(self) + timedelta(days=28),
+        compute="_compute_dates",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     rule_ids = fields.Many2many(
         "crm.visit.plan.rule",
@@ -33,6 +52,23 @@ class CrmVisitPlanGenerate(models.TransientModel):
     )
     result = fields.Text(readonly=True)
     plan_ids = fields.Many2many("crm.visit.plan", string="Plans")
+
+    def _default_month_day(self):
+        """The first day of next month in the company's calendar."""
+        today = fields.Date.context_today(self)
+        return self.env.company._crm_period_end(today, "month") + timedelta(days=1)
+
+    @api.depends("period", "month_day")
+    def _compute_dates(self):
+        today = fields.Date.context_today(self)
+        for wizard in self:
+            if wizard.period == "month" and wizard.month_day:
+                company = self.env.company
+                wizard.date_from = company._crm_period_start(wizard.month_day, "month")
+                wizard.date_to = company._crm_period_end(wizard.month_day, "month")
+            elif not wizard.date_from:
+                wizard.date_from = today + timedelta(days=1)
+                wizard.date_to = today + timedelta(days=28)
 
     def action_generate(self):
         self.ensure_one()
