@@ -1,4 +1,6 @@
-from odoo import fields, models, tools
+from datetime import timedelta
+
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from ..models.crm_loyalty_point_value import point_value_sql
@@ -62,17 +64,56 @@ class CrmLoyaltyLedgerReport(models.Model):
         help="Points expired over points earned and granted in the month.",
     )
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
+    @api.model
+    def _report_months(self):
+        """[(company id, first day, first day of the next month)]: the months of each
+        company's calendar from its first ledger line to today's month, and the SQL of the
+        month holding a ledger line (a CASE over the companies' calendars)."""
         self.env.cr.execute(
-            SQL(
-                """
-            CREATE VIEW crm_loyalty_ledger_report AS
-            WITH lines AS (
-                SELECT c.program_id, date_trunc('month', h.crm_date)::date AS month,
+            """
+            SELECT p.company_id, MIN(h.crm_date)::date
+              FROM loyalty_history h
+              JOIN loyalty_card c ON c.id = h.card_id
+              JOIN loyalty_program p ON p.id = c.program_id
+             WHERE h.crm_kind IS NOT NULL AND p.company_id IS NOT NULL
+             GROUP BY 1
+            """
+        )
+        today = fields.Date.context_today(self)
+        months, cases = [], []
+        for company_id, first in self.env.cr.fetchall():
+            company = self.env["res.company"].browse(company_id).sudo()
+            last = company._crm_period_start(today)
+            starts = company._crm_period_starts(first, max(first, last))
+            ends = [*starts[1:], company._crm_period_end(starts[-1]) + timedelta(days=1)]
+            months += [(company_id, start, end) for start, end in zip(starts, ends, strict=True)]
+            cases.append(
+                SQL(
+                    "WHEN %s THEN %s",
+                    company_id,
+                    company._crm_period_start_sql(SQL("h.crm_date")),
+                )
+            )
+        month = (
+            SQL("CASE p.company_id %s END", SQL(" ").join(cases)) if cases else SQL("NULL::date")
+        )
+        return months, month
+
+    @property
+    def _table_query(self):
+        months, month = self._report_months()
+        return SQL(
+            """
+            WITH months AS (
+                SELECT *
+                  FROM unnest(%(companies)s::int[], %(starts)s::date[], %(ends)s::date[])
+                       AS m(company_id, month, next_month)
+            ), lines AS (
+                SELECT c.program_id, %(month)s AS month,
                        h.crm_kind, COALESCE(h.issued, 0) - COALESCE(h.used, 0) AS points
                   FROM loyalty_history h
                   JOIN loyalty_card c ON c.id = h.card_id
+                  JOIN loyalty_program p ON p.id = c.program_id
                  WHERE h.crm_kind IS NOT NULL
             ), sums AS (
                 SELECT program_id, month,
@@ -84,12 +125,11 @@ class CrmLoyaltyLedgerReport(models.Model):
                        SUM(points) AS net
                   FROM lines
                  GROUP BY 1, 2
-            ), months AS (
-                SELECT program_id,
-                       generate_series(MIN(month), date_trunc('month', CURRENT_DATE)::date,
-                                       INTERVAL '1 month')::date AS month
-                  FROM sums
-                 GROUP BY program_id
+            ), program_months AS (
+                SELECT f.program_id, m.month, m.next_month
+                  FROM (SELECT program_id, MIN(month) AS first FROM sums GROUP BY 1) f
+                  JOIN loyalty_program p ON p.id = f.program_id
+                  JOIN months m ON m.company_id = p.company_id AND m.month >= f.first
             ), rows AS (
                 SELECT m.program_id, m.month,
                        COALESCE(s.earned, 0) AS earned, COALESCE(s.granted, 0) AS granted,
@@ -97,7 +137,7 @@ class CrmLoyaltyLedgerReport(models.Model):
                        SUM(COALESCE(s.net, 0)) OVER (PARTITION BY m.program_id
                                                      ORDER BY m.month) AS outstanding,
                        %(value)s AS value
-                  FROM months m
+                  FROM program_months m
                   JOIN loyalty_program p ON p.id = m.program_id
              LEFT JOIN sums s ON s.program_id = m.program_id AND s.month = m.month
             )
@@ -116,9 +156,13 @@ class CrmLoyaltyLedgerReport(models.Model):
               FROM rows r
               JOIN loyalty_program p ON p.id = r.program_id
             """,
-                value=point_value_sql(
-                    SQL("m.program_id"),
-                    SQL("(m.month + INTERVAL '1 month' - INTERVAL '1 day')::date"),
-                ),
-            )
+            companies=[company_id for company_id, _start, _end in months],
+            starts=[start for _company_id, start, _end in months],
+            ends=[end for _company_id, _start, end in months],
+            month=month,
+            value=point_value_sql(SQL("m.program_id"), SQL("(m.next_month - 1)")),
         )
+
+    def init(self):
+        # the report was a stored view before its months followed the company's calendar
+        tools.drop_view_if_exists(self.env.cr, self._table)

@@ -51,6 +51,31 @@ class TestReports(LoyaltyCase):
             march = self.report("2025-03-01")
             self.assertEqual((march.expired, march.outstanding, march.liability), (230, 0, 0))
 
+    def test_months_of_a_solar_hijri_company(self):
+        """A company counting in Solar Hijri months sees its ledger by those months: the
+        points of 10 January 2025 fall in Dey 1403 (from 21 December), the order and
+        redemption of 20 January in Bahman (from that day)."""
+        if "solar_hijri_periods" not in self.env.company._fields:
+            self.skipTest("the Solar Hijri calendar addon is not installed")
+        self.program.company_id.solar_hijri_periods = True
+        with freeze_time("2025-01-10 10:00:00"):
+            self.order(amount=300)
+        with freeze_time("2025-01-20 10:00:00"):
+            spend = self.redeem(self.order(amount=10, confirm=False))
+            spend.action_confirm()
+        with freeze_time("2025-03-01 10:00:00"):
+            dey, bahman = self.report("2024-12-21"), self.report("2025-01-20")
+            esfand = self.report("2025-02-19")
+            self.assertEqual((dey.earned, dey.redeemed, dey.outstanding), (300, 0, 300))
+            self.assertEqual((bahman.earned, bahman.redeemed, bahman.outstanding), (10, 100, 210))
+            self.assertEqual((esfand.earned, esfand.outstanding), (0, 210), "a quiet month")
+            self.assertFalse(self.report("2025-01-01"), "no Gregorian month")
+        self.program.company_id.solar_hijri_periods = False
+        self.env["crm.loyalty.ledger.report"].invalidate_model()  # rows numbered anew
+        with freeze_time("2025-03-01 10:00:00"):
+            january = self.report("2025-01-01")
+            self.assertEqual((january.earned, january.redeemed), (310, 100))
+
     @freeze_time("2025-06-02 10:00:00")
     def test_dashboard(self):
         self.order(amount=300)
