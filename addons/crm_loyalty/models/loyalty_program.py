@@ -690,7 +690,6 @@ class LoyaltyProgram(models.Model):
                 program=self.id,
                 filter=card_filter,
             )
-        company = SQL("AND so.company_id = %s", self.company_id.id) if self.company_id else SQL()
         refund_company = (
             SQL("AND m.company_id = %s", self.company_id.id) if self.company_id else SQL()
         )
@@ -707,13 +706,9 @@ class LoyaltyProgram(models.Model):
                   JOIN res_partner cp ON cp.id = c.partner_id
                  WHERE c.program_id = %(program)s AND %(filter)s
             ), sales AS (
-                SELECT p.commercial_partner_id AS customer,
-                       SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS amount,
-                       COUNT(*) AS orders
-                  FROM sale_order so
-                  JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.state = 'sale' AND so.date_order >= %(since)s %(company)s
-                   AND p.commercial_partner_id IN (SELECT customer FROM cards)
+                SELECT customer, SUM(amount) AS amount, SUM(orders) AS orders
+                  FROM (%(sales)s) sold
+                 WHERE customer IN (SELECT customer FROM cards)
                  GROUP BY 1
             ), refunds AS (
                 SELECT m.commercial_partner_id AS customer, SUM(-m.amount_untaxed_signed) AS amount
@@ -731,10 +726,32 @@ class LoyaltyProgram(models.Model):
             program=self.id,
             filter=card_filter,
             since=since,
-            company=company,
+            sales=SQL(" UNION ALL ").join(self._crm_qualifying_sales(since)),
             refund_company=refund_company,
             value=value,
         )
+
+    def _crm_qualifying_sales(self, since):
+        """The sales that qualify for this programme's tiers since `since`: SQL selects of
+        (customer: the commercial partner, amount: untaxed in the company's currency,
+        orders: 1 per order) that the tier review adds up; the sales orders here, the
+        point-of-sale bridge adds the till's orders."""
+        self.ensure_one()
+        company = SQL("AND so.company_id = %s", self.company_id.id) if self.company_id else SQL()
+        return [
+            SQL(
+                """
+                SELECT p.commercial_partner_id AS customer,
+                       so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount,
+                       1 AS orders
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale' AND so.date_order >= %(since)s %(company)s
+                """,
+                since=since,
+                company=company,
+            )
+        ]
 
     def _crm_qualifying_values(self, today, cards):
         """{card id: qualifying value} of `cards` of this programme as of `today`."""

@@ -1,5 +1,6 @@
 from datetime import date
 
+from odoo import fields
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
@@ -213,6 +214,22 @@ class TestPosLedger(TestPoSCommon):
         self.refund(order, qty=1)
         self.assertEqual(card.points, 0)
         self.assertLedgerConsistent()
+
+    def test_till_orders_qualify_for_amount_and_order_tiers(self):
+        """A programme whose tiers qualify on the amount spent or the number of orders
+        counts the till's orders like sales orders; a refund at the till takes its amount
+        back and is no order."""
+        order = self.sell(qty=3)
+        card = self.card()
+        refund = self.refund(order, qty=1)
+        today = fields.Date.context_today(self.program)
+        spent = (order.amount_total - order.amount_tax) + (refund.amount_total - refund.amount_tax)
+        self.assertGreater(spent, 0)
+        self.program.crm_qualify_on = "amount"
+        values = self.program._crm_qualifying_values(today, card)
+        self.assertAlmostEqual(values[card.id], spent, places=2)
+        self.program.crm_qualify_on = "orders"
+        self.assertEqual(self.program._crm_qualifying_values(today, card), {card.id: 1})
 
     def test_refund_gives_back_redeemed_points(self):
         card = self.give(100)
