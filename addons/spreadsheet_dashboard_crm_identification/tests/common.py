@@ -1,7 +1,7 @@
 import base64
 import json
 
-from odoo.tests import HttpCase, TransactionCase
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 
 def dashboard_requests(data):
@@ -80,6 +80,16 @@ class DashboardCase(TransactionCase):
                 if not any(row.get("__count") for row in rows) and label not in self.EMPTY_ON_DEMO
             ]
             self.assertEqual(empty, [], f"{xmlid}: figures without data on the demo database")
+
+    def assertDashboardsForManagersOnly(self, groups):
+        """The managers of the area (`groups`) see the dashboards, a plain employee none."""
+        user = new_test_user(self.env, "dash_employee", groups="base.group_user")
+        manager = new_test_user(self.env, "dash_group_manager", groups=groups)
+        Dashboard = self.env["spreadsheet.dashboard"]
+        dashboards = Dashboard.browse([self.env.ref(x).id for x in self.DASHBOARDS])
+        visible = Dashboard.with_user(manager).search([("id", "in", dashboards.ids)])
+        self.assertEqual(visible, dashboards)
+        self.assertFalse(Dashboard.with_user(user).search([("id", "in", dashboards.ids)]))
 
 
 class DashboardTourCase(HttpCase):

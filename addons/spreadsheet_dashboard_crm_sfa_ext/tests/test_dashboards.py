@@ -23,13 +23,7 @@ class TestSalesForceDashboards(DashboardCase):
         self.assertDashboardsShowData(manager)
 
     def test_dashboards_are_for_the_area_managers(self):
-        user = new_test_user(self.env, "dash_employee", groups="base.group_user")
-        manager = new_test_user(self.env, "dash_group_manager", groups=GROUPS)
-        Dashboard = self.env["spreadsheet.dashboard"]
-        dashboards = Dashboard.browse([self.env.ref(x).id for x in self.DASHBOARDS])
-        visible = Dashboard.with_user(manager).search([("id", "in", dashboards.ids)])
-        self.assertEqual(visible, dashboards)
-        self.assertFalse(Dashboard.with_user(user).search([("id", "in", dashboards.ids)]))
+        self.assertDashboardsForManagersOnly(GROUPS)
 
 
 @tagged("post_install", "-at_install")
