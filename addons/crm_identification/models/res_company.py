@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -300,6 +302,15 @@ class ResCompany(models.Model):
         if company:
             return company._calendar_period_starts(first, last, granularity)
         return periods.period_starts(first, last, granularity)
+
+    def _crm_period_bounds(self, first, last, granularity="month"):
+        """[(first day, first day of the next period)] of every period from that of
+        ``first`` to that of ``last``: the rows a set-based report joins its dates to."""
+        starts = self._crm_period_starts(first, last, granularity)
+        if not starts:
+            return []
+        ends = [*starts[1:], self._crm_period_end(starts[-1], granularity) + timedelta(days=1)]
+        return list(zip(starts, ends, strict=True))
 
     def _crm_add_months(self, day, months):
         """``day`` plus ``months`` months of the company's calendar (day clamped)."""

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
@@ -65,11 +63,10 @@ class CrmChurnReport(models.Model):
         months = []
         for company in companies:
             last = company._crm_period_start(company.crm_figures_as_of)
-            starts = company._crm_period_starts(
+            bounds = company._crm_period_bounds(
                 company._crm_add_months(last, 1 - REPORT_MONTHS), last
             )
-            ends = [*starts[1:], company._crm_period_end(last) + timedelta(days=1)]
-            months += [(company.id, start, end) for start, end in zip(starts, ends, strict=True)]
+            months += [(company.id, start, end) for start, end in bounds]
         return months
 
     @property

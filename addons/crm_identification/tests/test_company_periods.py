@@ -52,6 +52,10 @@ class TestCompanyPeriods(TransactionCase):
             company._crm_period_starts(date(2026, 3, 1), date(2026, 4, 25)),
             [date(2026, 2, 20), date(2026, 3, 21), date(2026, 4, 21)],
         )
+        self.assertEqual(
+            company._crm_period_bounds(date(2026, 3, 1), date(2026, 3, 25)),
+            [(date(2026, 2, 20), date(2026, 3, 21)), (date(2026, 3, 21), date(2026, 4, 21))],
+        )
         self.assertEqual(company._crm_add_months(date(2026, 3, 21), 12), date(2027, 3, 21))
         self.assertEqual(self.sql_start(company, day, "month"), date(2026, 3, 21))
         self.assertEqual(self.sql_start(company, date(2026, 3, 20), "quarter"), date(2025, 12, 22))

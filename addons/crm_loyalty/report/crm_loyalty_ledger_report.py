@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
@@ -84,9 +82,8 @@ class CrmLoyaltyLedgerReport(models.Model):
         for company_id, first in self.env.cr.fetchall():
             company = self.env["res.company"].browse(company_id).sudo()
             last = company._crm_period_start(today)
-            starts = company._crm_period_starts(first, max(first, last))
-            ends = [*starts[1:], company._crm_period_end(starts[-1]) + timedelta(days=1)]
-            months += [(company_id, start, end) for start, end in zip(starts, ends, strict=True)]
+            bounds = company._crm_period_bounds(first, max(first, last))
+            months += [(company_id, start, end) for start, end in bounds]
             cases.append(
                 SQL(
                     "WHEN %s THEN %s",
