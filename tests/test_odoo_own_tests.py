@@ -53,6 +53,8 @@ TAGS = os.environ.get(
         ]
     ),
 )
+# how many tests the default selection runs at least (a broken selection runs a handful)
+MINIMUM_RUN = 300 if "ODOO_OWN_TEST_TAGS" not in os.environ else 0
 RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading")
 # Odoo logs a failing test as "... ERROR <db> odoo.addons.<module>.tests.<file>: FAIL:
 # [Subtest ]<Class>.<method>" ("ERROR: ..." for a test that raised), and a failing class
@@ -63,14 +65,14 @@ FAILED_SETUP = re.compile(
 )
 
 
-def run_odoo_tests(db):
-    """Run the tests in TAGS on db; (tests run, set of failed tests, log)."""
-    log_path = f"/tmp/{db}.log"
+def run_odoo_tests(db, tags=TAGS):
+    """Run the tests in tags on db; (tests run, set of failed tests, log)."""
+    log_path = f"/tmp/{db}-{hashlib.sha256(tags.encode()).hexdigest()[:6]}.log"
     script = (
         f'set -uo pipefail; source "{ROOT}/setup/lib.sh"; crm_prepare; '
         f'CRM_ODOO_ENTRY="{ROOT}/tests/scripts/odoo_tests_installed.py" '
         f"crm_odoo -d {db} --stop-after-init --log-level=test --http-port={free_port()} "
-        f"--test-enable --test-tags '{TAGS}' >{log_path} 2>&1"
+        f"--test-enable --test-tags '{tags}' >{log_path} 2>&1"
     )
     subprocess.run(["bash", "-c", script], timeout=3000, check=False)
     with open(log_path, encoding="utf-8", errors="replace") as log_file:
@@ -114,7 +116,7 @@ def test_odoo_own_tests_pass_with_the_whole_suite(databases, suite_database):
         # (a test of Odoo's that fails now and then must fail there too to be forgiven)
         alone = databases.copy_template("odoo_alone")
         ran_alone, failed_now, _log = run_odoo_tests(alone)
-        assert ran_alone > 300, f"only {ran_alone} of Odoo's tests ran on Odoo alone"
+        assert ran_alone > MINIMUM_RUN, f"only {ran_alone} of Odoo's tests ran on Odoo alone"
         failed_alone = (failed_alone or set()) | failed_now
         kept.parent.mkdir(parents=True, exist_ok=True)
         kept.write_text("\n".join(sorted(failed_alone)) + "\n")
@@ -124,5 +126,23 @@ def test_odoo_own_tests_pass_with_the_whole_suite(databases, suite_database):
     )
     new = sorted(failed_suite - failed_alone)
     problems = "\n".join(line for line in log.splitlines() if " ERROR " in line)
+    if new:
+        # A browser tour of Odoo's has 60 s: on two cores shared with the suite's own tours
+        # it can run out of time (seen once with pos_loyalty's). Such a test is run again, on
+        # its own, with the suite still installed: what fails again is the suite's doing.
+        ran_again, failed_again, again_log = run_odoo_tests(suite, retry_tags(new))
+        assert ran_again, f"running {new} again selected no test:\n{again_log[-3000:]}"
+        print(
+            f"failed with the suite, then passed when run again on their own: "
+            f"{', '.join(sorted(set(new) - failed_again)) or 'none'}\n{problems[-4000:]}"
+        )
+        problems = "\n".join(line for line in again_log.splitlines() if " ERROR " in line)
+        new = sorted(set(new) & failed_again)
     assert not new, f"Odoo's tests that fail only with the suite: {new}\n{problems[-8000:]}"
-    assert ran_suite > 300, f"only {ran_suite} of Odoo's tests ran with the suite"
+    assert ran_suite > MINIMUM_RUN, f"only {ran_suite} of Odoo's tests ran with the suite"
+
+
+def retry_tags(failed):
+    """Odoo's --test-tags selecting exactly these "module:Class.method" tests (the whole
+    class for a failed set-up)."""
+    return ",".join(f"/{re.sub(r'[.]setUp(Class)?$', '', name)}" for name in sorted(failed))
