@@ -125,7 +125,7 @@ def test_odoo_own_tests_pass_with_the_whole_suite(databases, suite_database):
         f"failing on Odoo alone too (not the suite's): {', '.join(sorted(failed_alone)) or 'none'}"
     )
     new = sorted(failed_suite - failed_alone)
-    problems = "\n".join(line for line in log.splitlines() if " ERROR " in line)
+    problems = errors_of(log)
     if new:
         # A browser tour of Odoo's has 60 s: on two cores shared with the suite's own tours
         # it can run out of time (seen once with pos_loyalty's). Such a test is run again, on
@@ -136,10 +136,21 @@ def test_odoo_own_tests_pass_with_the_whole_suite(databases, suite_database):
             f"failed with the suite, then passed when run again on their own: "
             f"{', '.join(sorted(set(new) - failed_again)) or 'none'}\n{problems[-4000:]}"
         )
-        problems = "\n".join(line for line in again_log.splitlines() if " ERROR " in line)
+        problems = errors_of(again_log)
         new = sorted(set(new) & failed_again)
     assert not new, f"Odoo's tests that fail only with the suite: {new}\n{problems[-8000:]}"
     assert ran_suite > MINIMUM_RUN, f"only {ran_suite} of Odoo's tests ran with the suite"
+
+
+def errors_of(log):
+    """The log's ERROR records with their tracebacks (the lines that carry no timestamp)."""
+    kept, inside = [], False
+    for line in log.splitlines():
+        if re.match(r"\d{4}-\d\d-\d\d \d\d:", line):
+            inside = " ERROR " in line
+        if inside:
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def retry_tags(failed):
