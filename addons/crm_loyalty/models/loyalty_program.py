@@ -25,6 +25,7 @@ CACHED_FIELDS = ELIGIBILITY_FIELDS | {"crm_enabled", "company_id", "active"}
 
 
 class LoyaltyProgram(models.Model):
+    _name = "loyalty.program"
     # the tiers and the liability of a programme read in files of their own
     _inherit = ["loyalty.program", "crm.loyalty.program.tiers", "crm.loyalty.program.liability"]
 
