@@ -8,7 +8,7 @@ class CrmLoyaltyProgramLiability(models.AbstractModel):
     """What a loyalty programme's points are worth to the company: the value of a point,
     the manager's dashboard (outstanding points, liability, redemption and breakage) and the
     books the daily job posts the points in (crm.loyalty.accounting). Mixed into
-    loyalty.program only."""
+    loyalty.program only, which has the buttons."""
 
     _name = "crm.loyalty.program.liability"
     _description = "Loyalty Programme Liability"
@@ -191,34 +191,3 @@ class CrmLoyaltyProgramLiability(models.AbstractModel):
                     ],
                 }
             )
-
-    def action_crm_open_points_report(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "crm_loyalty.crm_loyalty_ledger_report_action"
-        )
-        action["domain"] = [("program_id", "=", self.id)]
-        return action
-
-    def action_crm_post_entries(self):
-        """Post the points of this programme up to today (the daily job posts the days
-        that are over): one journal entry per day."""
-        self.ensure_one()
-        self.env["crm.loyalty.accounting"]._crm_check_rights()
-        self.env["crm.loyalty.accounting"]._crm_check_configuration(self)
-        moves = self.env["crm.loyalty.accounting"]._crm_post(
-            self, fields.Date.context_today(self), check_rights=True
-        )
-        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_journal_line")
-        action["domain"] = [("crm_loyalty_program_id", "=", self.id)]
-        action["context"] = {"create": False}
-        if not moves:
-            return {
-                "type": "ir.actions.client",
-                "tag": "display_notification",
-                "params": {
-                    "message": self.env._("Nothing to post: every point is in the books."),
-                    "type": "info",
-                },
-            }
-        return action

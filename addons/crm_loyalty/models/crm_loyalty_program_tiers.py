@@ -14,7 +14,8 @@ QUALIFY_ON = [
 
 class CrmLoyaltyProgramTiers(models.AbstractModel):
     """The tiers of a loyalty programme: what a member's tier qualifies on, the tiers, and
-    the periodic review that moves members up and down. Mixed into loyalty.program only."""
+    the periodic review that moves members up and down. Mixed into loyalty.program only,
+    which has the buttons."""
 
     _name = "crm.loyalty.program.tiers"
     _description = "Loyalty Programme Tiers"
@@ -76,14 +77,6 @@ class CrmLoyaltyProgramTiers(models.AbstractModel):
             .sudo()
             .search_fetch([("program_id", "=", self.id)], ["qualify_from", "name", "multiplier"])
         )
-
-    def action_crm_open_migrations(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "crm_loyalty.crm_loyalty_tier_history_action"
-        )
-        action["domain"] = [("program_id", "=", self.id)]
-        return action
 
     def _crm_next_review_date(self, day):
         """The first review day after ``day``: reviews fall on the first day of the months

@@ -26,7 +26,8 @@ CACHED_FIELDS = ELIGIBILITY_FIELDS | {"crm_enabled", "company_id", "active"}
 
 class LoyaltyProgram(models.Model):
     _name = "loyalty.program"
-    # the tiers and the liability of a programme read in files of their own
+    # the tiers and the liability of a programme read in mixins of their own; the buttons
+    # stay here: a public method of a mixin could be called over RPC on the mixin itself
     _inherit = ["loyalty.program", "crm.loyalty.program.tiers", "crm.loyalty.program.liability"]
 
     crm_enabled = fields.Boolean(
@@ -221,6 +222,45 @@ class LoyaltyProgram(models.Model):
             "crm_loyalty.loyalty_card_action_crm"
         )
         action["domain"] = [("program_id", "=", self.id)]
+        return action
+
+    def action_crm_open_points_report(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_loyalty.crm_loyalty_ledger_report_action"
+        )
+        action["domain"] = [("program_id", "=", self.id)]
+        return action
+
+    def action_crm_open_migrations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_loyalty.crm_loyalty_tier_history_action"
+        )
+        action["domain"] = [("program_id", "=", self.id)]
+        return action
+
+    def action_crm_post_entries(self):
+        """Post the points of this programme up to today (the daily job posts the days
+        that are over): one journal entry per day."""
+        self.ensure_one()
+        self.env["crm.loyalty.accounting"]._crm_check_rights()
+        self.env["crm.loyalty.accounting"]._crm_check_configuration(self)
+        moves = self.env["crm.loyalty.accounting"]._crm_post(
+            self, fields.Date.context_today(self), check_rights=True
+        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_journal_line")
+        action["domain"] = [("crm_loyalty_program_id", "=", self.id)]
+        action["context"] = {"create": False}
+        if not moves:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "message": self.env._("Nothing to post: every point is in the books."),
+                    "type": "info",
+                },
+            }
         return action
 
     def action_crm_check_ledger(self):
