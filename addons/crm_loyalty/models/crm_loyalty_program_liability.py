@@ -13,7 +13,8 @@ class CrmLoyaltyProgramLiability(models.AbstractModel):
     _name = "crm.loyalty.program.liability"
     _description = "Loyalty Programme Liability"
 
-    # loyalty.program's own currency field (its definition wins): the amounts below are in it
+    # a monetary field needs its currency field in its own model: here a bare one, which
+    # loyalty.program's own definition (computed from the company) completes
     currency_id = fields.Many2one("res.currency")
     crm_point_value = fields.Monetary(
         string="Value of a Point",
