@@ -23,11 +23,23 @@ import websocket
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 BACKEND = ".o_action_manager .o_view_controller"
+WIDTH, HEIGHT = 1440, 1107  # the page inside the 1440 x 1250 window
+
+
+def open_menu(xmlid):
+    """JavaScript that opens a menu item as a click on it would (its app's menus showing)."""
+    return (
+        "(() => { const menus = odoo.__WOWL_DEBUG__.root.env.services.menu;"
+        f" menus.selectMenu(menus.getAll().find((m) => m.xmlid === {json.dumps(xmlid)})); }})()"
+    )
+
 
 # (file name, path, JavaScript run once the page has loaded, language), and optionally a
 # dict of extras: "login" (and "password", default the login), "wait" (the CSS selector the
 # page shows once loaded, default a backend view), "record" ((model, domain): its first id
-# fills {id} in the path). {partner} is a customer with a segment.
+# fills {id} in the path), "after" (the CSS selector to wait for once the JavaScript ran),
+# "width" (a wider page than the window's, for a wide list), "timezone" (the browser's, which
+# the web client shows times in; default UTC). {partner} is a customer with a segment.
 SHOTS = [
     (
         "segment-dashboard",
@@ -118,12 +130,51 @@ SHOTS = [
         "en_US",
         {"record": ("crm.lead", [["buying_role_ids", "!=", False]])},
     ),
+    # the forecast sheet opens on the current month (its menu fills it first); a manager
+    # adjusted one salesperson's forecast beforehand
+    (
+        "sfa-forecast-sheet",
+        "/odoo/crm",
+        open_menu("crm_sfa_ext.menu_crm_forecast_adjustment"),
+        "en_US",
+        {"after": ".o_crm_forecast_sheet", "width": 1920},
+    ),
+    (
+        "sfa-forecast-sheet-fa",
+        "/odoo/crm",
+        open_menu("crm_sfa_ext.menu_crm_forecast_adjustment"),
+        "fa_IR",
+        {"after": ".o_crm_forecast_sheet", "width": 1920},
+    ),
+    # a plan of Sales Force > Plan Visits with routed visits: Marc Demo made the salesperson
+    # of the demo's Tehran customers (the ones with coordinates) and planned by a rule
+    # "Tehran customers every week" (domain [('city', '=', 'Tehran')]) over two weeks; his
+    # working hours are Tehran's
     (
         "sfa-visit-plan",
         "/odoo/action-crm_sfa_ext.crm_visit_plan_action/{id}",
         None,
         "en_US",
-        {"record": ("crm.visit.plan", [])},
+        {
+            "record": (
+                "crm.visit.plan",
+                [["user_id.login", "=", "demo"], ["line_ids.routed", "=", True]],
+            ),
+            "timezone": "Asia/Tehran",
+        },
+    ),
+    (
+        "sfa-visit-plan-fa",
+        "/odoo/action-crm_sfa_ext.crm_visit_plan_action/{id}",
+        None,
+        "fa_IR",
+        {
+            "record": (
+                "crm.visit.plan",
+                [["user_id.login", "=", "demo"], ["line_ids.routed", "=", True]],
+            ),
+            "timezone": "Asia/Tehran",
+        },
     ),
     (
         "sfa-visit-planned-vs-done",
@@ -147,6 +198,22 @@ SHOTS = [
     ),
     # crm_sfa_ext field service (a plan is run on the demo visits first: see README)
     ("fieldservice-board", "/odoo/action-crm_sfa_ext.crm_service_plan_action", None, "en_US"),
+    # a plan of more than a week is solved a day at a time: caught between two steps (Odoo
+    # served without cron threads, the plan's cron run once by hand), it shows its progress
+    (
+        "fieldservice-plan-running",
+        "/odoo/action-crm_sfa_ext.crm_service_plan_action/{id}",
+        None,
+        "en_US",
+        {"record": ("crm.service.plan", [["state", "=", "running"]])},
+    ),
+    (
+        "fieldservice-plan-running-fa",
+        "/odoo/action-crm_sfa_ext.crm_service_plan_action/{id}",
+        None,
+        "fa_IR",
+        {"record": ("crm.service.plan", [["state", "=", "running"]])},
+    ),
     (
         "fieldservice-calendar",
         "/odoo/action-crm_sfa_ext.crm_service_order_action_calendar",
@@ -368,6 +435,14 @@ def main():
                 domain="localhost",
                 path="/",
             )
+            browser.call(
+                "Emulation.setDeviceMetricsOverride",
+                width=extra.get("width", WIDTH),
+                height=HEIGHT,
+                deviceScaleFactor=1,
+                mobile=False,
+            )
+            browser.call("Emulation.setTimezoneOverride", timezoneId=extra.get("timezone", "UTC"))
             browser.call("Page.navigate", url=args.url + path.format(partner=partner, id=record))
             try:
                 browser.wait_for(extra.get("wait", BACKEND))
@@ -378,6 +453,8 @@ def main():
                 raise
             if script:
                 browser.call("Runtime.evaluate", expression=script)
+            if extra.get("after"):
+                browser.wait_for(extra["after"])
             time.sleep(2)
             shot = browser.call("Page.captureScreenshot", format="png")
             (OUT / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))

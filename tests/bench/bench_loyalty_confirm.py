@@ -3,54 +3,23 @@
 # plain sale_loyalty, in the same run, alternating order by order, and prints the time and
 # the queries per order. Each order earns points and redeems a reward.
 import os
-import statistics
-import time
+import sys
 
 from odoo.fields import Command
+
+sys.path.insert(0, os.environ["BENCH_DIR"])
+from loyalty_pairs import measure, only, programs, race
 
 ORDERS = {"quick": 200, "full": 400}[os.environ.get("BENCH_SIZE", "quick")]
 cr = env.cr
 env = env(context=dict(env.context, tracking_disable=True))
 env["loyalty.program"].search([]).write({"active": False})
-
-
-def program(name, ledger):
-    values = {
-        "name": name,
-        "program_type": "loyalty",
-        "applies_on": "both",
-        "trigger": "auto",
-        "rule_ids": [Command.create({"reward_point_mode": "money", "reward_point_amount": 1})],
-        "reward_ids": [
-            Command.create(
-                {
-                    "reward_type": "discount",
-                    "discount_mode": "per_order",
-                    "discount": 10,
-                    "discount_applicability": "order",
-                    "required_points": 100,
-                }
-            )
-        ],
-    }
-    if ledger:
-        values.update(crm_enabled=True, crm_expiry_months=12, crm_whole_points=True)
-    return env["loyalty.program"].create(values)
-
-
-plain = program("Bench plain sale_loyalty", ledger=False)
-tiered = program("Bench tiers and ledger", ledger=True)
-env["crm.loyalty.tier"].create(
-    [
-        {"name": "Bench Bronze", "program_id": tiered.id, "qualify_from": 0},
-        {
-            "name": "Bench Silver",
-            "program_id": tiered.id,
-            "qualify_from": 10**5,
-            "multiplier": 1.5,
-        },
-        {"name": "Bench Gold", "program_id": tiered.id, "qualify_from": 10**6, "multiplier": 2},
-    ]
+plain, tiered = programs(
+    env,
+    "Bench plain sale_loyalty",
+    "Bench tiers and ledger",
+    {"crm_expiry_months": 12, "crm_whole_points": True},
+    [("Bench Bronze", 0, 1.0), ("Bench Silver", 10**5, 1.5), ("Bench Gold", 10**6, 2)],
 )
 products = env["product.product"].create(
     [
@@ -98,17 +67,9 @@ def quotation(prog, partner, lines):
 
 def confirm(prog, partner, lines):
     """Seconds and queries of confirming one quotation (flushed), measured alone."""
-    (tiered if prog == plain else plain).active = False
-    prog.active = True
+    only(prog, tiered if prog == plain else plain)
     order = quotation(prog, partner, lines)
-    env.flush_all()
-    env.invalidate_all()
-    queries = cr.sql_log_count
-    started = time.perf_counter()
-    order.action_confirm()
-    env.flush_all()
-    elapsed = time.perf_counter() - started
-    return elapsed, cr.sql_log_count - queries
+    return measure(env, order.action_confirm)
 
 
 print(
@@ -120,25 +81,17 @@ for label, partner, lines in (
     ("20 lines, card with 2 ledger lots", customers[0], 20),
     ("1 line, card with 500 ledger lots", customers[1], 1),
 ):
-    figures = {plain: [], tiered: []}
-    for i in range(ORDERS // 5):  # warm up: caches, statistics
-        confirm(plain if i % 2 else tiered, partner, lines)
-    cr.commit()
-    for __ in range(ORDERS):
-        for prog in (plain, tiered):
-            figures[prog].append(confirm(prog, partner, lines))
-        cr.commit()
-    plain_time = statistics.median(t for t, __ in figures[plain])
-    tier_time = statistics.median(t for t, __ in figures[tiered])
-    plain_q = statistics.median(q for __, q in figures[plain])
-    tier_q = statistics.median(q for __, q in figures[tiered])
-    # each tiered order against the plain one confirmed just before it: the machine's
-    # load changes slowly, so the ratio of a pair is fairer than the ratio of medians
-    ratios = [t / p for (p, __), (t, __) in zip(figures[plain], figures[tiered], strict=True)]
+    plain_ms, tier_ms, plain_q, tier_q, ratio = race(
+        cr,
+        plain,
+        tiered,
+        lambda prog, partner=partner, lines=lines: confirm(prog, partner, lines),
+        ORDERS,
+    )
     print(
-        f"  {label}: plain {plain_time * 1000:.1f} ms, {plain_q:.0f} queries; "
-        f"tiers + ledger {tier_time * 1000:.1f} ms, {tier_q:.0f} queries; "
-        f"{statistics.median(ratios):.2f}x the time (median of the {ORDERS} pairs), "
+        f"  {label}: plain {plain_ms:.1f} ms, {plain_q:.0f} queries; "
+        f"tiers + ledger {tier_ms:.1f} ms, {tier_q:.0f} queries; "
+        f"{ratio:.2f}x the time (median of the {ORDERS} pairs), "
         f"{tier_q - plain_q:+.0f} queries"
     )
 broken = env["loyalty.card"].search([("program_id", "=", tiered.id)])._crm_check_ledger()

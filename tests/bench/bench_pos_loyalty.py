@@ -5,12 +5,14 @@
 # pos_loyalty, in the same run, alternating order by order; prints the time and the queries
 # per order and the ratio (target: at most 1.10x).
 import os
-import statistics
-import time
+import sys
 import uuid
 
 from odoo import fields
 from odoo.fields import Command
+
+sys.path.insert(0, os.environ["BENCH_DIR"])
+from loyalty_pairs import measure, only, programs, race
 
 ORDERS = {"quick": 150, "full": 400}[os.environ.get("BENCH_SIZE", "quick")]
 cr = env.cr
@@ -18,45 +20,13 @@ cr = env.cr
 env = env(user=env.ref("base.user_admin").id, context=dict(env.context, tracking_disable=True))
 env["loyalty.program"].search([]).write({"active": False})
 company = env.company
-
-
-def program(name, ledger):
-    values = {
-        "name": name,
-        "program_type": "loyalty",
-        "applies_on": "both",
-        "trigger": "auto",
-        "pos_ok": True,
-        "rule_ids": [Command.create({"reward_point_mode": "money", "reward_point_amount": 1})],
-        "reward_ids": [
-            Command.create(
-                {
-                    "reward_type": "discount",
-                    "discount_mode": "per_order",
-                    "discount": 10,
-                    "discount_applicability": "order",
-                    "required_points": 100,
-                }
-            )
-        ],
-    }
-    if ledger:
-        values.update(crm_enabled=True, crm_expiry_months=12)
-    return env["loyalty.program"].create(values)
-
-
-plain = program("Bench plain pos_loyalty", ledger=False)
-ledger = program("Bench POS ledger", ledger=True)
-env["crm.loyalty.tier"].create(
-    [
-        {"name": "Bench POS Bronze", "program_id": ledger.id, "qualify_from": 0},
-        {
-            "name": "Bench POS Gold",
-            "program_id": ledger.id,
-            "qualify_from": 10**7,
-            "multiplier": 2,
-        },
-    ]
+plain, ledger = programs(
+    env,
+    "Bench plain pos_loyalty",
+    "Bench POS ledger",
+    {"crm_expiry_months": 12},
+    [("Bench POS Bronze", 0, 1.0), ("Bench POS Gold", 10**7, 2)],
+    pos_ok=True,
 )
 product = env["product.product"].create(
     {
@@ -129,55 +99,39 @@ def order_data(lines=3):
 
 def sell(prog):
     """Seconds and queries of one order synced and its points confirmed, as the till."""
-    (ledger if prog == plain else plain).active = False
-    prog.active = True
+    only(prog, ledger if prog == plain else plain)
     card = cards[prog]
     data = order_data()
-    env.flush_all()
-    env.invalidate_all()
-    queries = cr.sql_log_count
-    started = time.perf_counter()
-    result = env["pos.order"].sync_from_ui([data])
-    order = env["pos.order"].browse(result["pos.order"][0]["id"])
-    coupon_data = {
-        str(card.id): {
-            "points": 75.0,
-            "program_id": prog.id,
-            "coupon_id": card.id,
-            "barcode": False,
-            "partner_id": customer.id,
+
+    def till():
+        result = env["pos.order"].sync_from_ui([data])
+        order = env["pos.order"].browse(result["pos.order"][0]["id"])
+        coupon_data = {
+            str(card.id): {
+                "points": 75.0,
+                "program_id": prog.id,
+                "coupon_id": card.id,
+                "barcode": False,
+                "partner_id": customer.id,
+            }
         }
-    }
-    order.confirm_coupon_programs(coupon_data)
-    order.add_loyalty_history_lines(
-        [{"order_id": order.id, "card_id": str(card.id), "won": 75.0, "spent": 0}], []
-    )
-    env.flush_all()
-    elapsed = time.perf_counter() - started
-    return elapsed, cr.sql_log_count - queries
+        order.confirm_coupon_programs(coupon_data)
+        order.add_loyalty_history_lines(
+            [{"order_id": order.id, "card_id": str(card.id), "won": 75.0, "spent": 0}], []
+        )
+
+    return measure(env, till)
 
 
 print(
     f"POS order with points: {ORDERS} orders per side, alternating plain pos_loyalty and "
     "the ledger through pos_crm_loyalty, 3 lines each, earning 75 points"
 )
-for i in range(ORDERS // 5):  # warm up: caches, statistics
-    sell(plain if i % 2 else ledger)
-cr.commit()
-figures = {plain: [], ledger: []}
-for __ in range(ORDERS):
-    for prog in (plain, ledger):
-        figures[prog].append(sell(prog))
-    cr.commit()
-plain_time = statistics.median(t for t, __ in figures[plain])
-ledger_time = statistics.median(t for t, __ in figures[ledger])
-plain_q = statistics.median(q for __, q in figures[plain])
-ledger_q = statistics.median(q for __, q in figures[ledger])
-ratios = [t / p for (p, __), (t, __) in zip(figures[plain], figures[ledger], strict=True)]
+plain_ms, ledger_ms, plain_q, ledger_q, ratio = race(cr, plain, ledger, sell, ORDERS)
 print(
-    f"  plain pos_loyalty {plain_time * 1000:.1f} ms, {plain_q:.0f} queries; "
-    f"ledger {ledger_time * 1000:.1f} ms, {ledger_q:.0f} queries; "
-    f"{statistics.median(ratios):.2f}x the time (median of the {ORDERS} pairs, target at "
+    f"  plain pos_loyalty {plain_ms:.1f} ms, {plain_q:.0f} queries; "
+    f"ledger {ledger_ms:.1f} ms, {ledger_q:.0f} queries; "
+    f"{ratio:.2f}x the time (median of the {ORDERS} pairs, target at "
     f"most 1.10x), {ledger_q - plain_q:+.0f} queries"
 )
 lines = env["loyalty.history"].search_count(

@@ -26,7 +26,7 @@ db=crm_suite_bench_loyalty_$size
 crm_bench_db "$db" crm_loyalty
 for script in confirm bulk; do
     if [ "$only" = all ] || [ "$only" = "$script" ]; then
-        BENCH_SIZE=$size crm_odoo shell -d "$db" --no-http --log-level=warn \
+        BENCH_DIR=$here BENCH_SIZE=$size crm_odoo shell -d "$db" --no-http --log-level=warn \
             <"$here/bench_loyalty_$script.py"
     fi
 done

@@ -17,5 +17,6 @@ crm_ensure_template
 size=${BENCH_SIZE:-quick}
 db=crm_suite_bench_pos_loyalty_$size
 crm_bench_db "$db" pos_crm_loyalty
-BENCH_SIZE=$size crm_odoo shell -d "$db" --no-http --log-level=warn <"$here/bench_pos_loyalty.py"
+BENCH_DIR=$here BENCH_SIZE=$size crm_odoo shell -d "$db" --no-http --log-level=warn \
+    <"$here/bench_pos_loyalty.py"
 [ "${BENCH_KEEP:-0}" = 1 ] || crm_drop_db "$db"

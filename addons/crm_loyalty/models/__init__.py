@@ -7,6 +7,8 @@ from . import (
     crm_loyalty_offer,
     crm_loyalty_offer_control,
     crm_loyalty_point_value,
+    crm_loyalty_program_liability,
+    crm_loyalty_program_tiers,
     crm_loyalty_tier,
     crm_loyalty_tier_history,
     crm_scorecard,
