@@ -3,6 +3,34 @@ from odoo.tools import SQL
 
 from ..lib.sql_columns import select_columns
 
+# The report's columns in order and their SQL type, the same in every source: PostgreSQL
+# then reads the sources as one scan (a UNION ALL of identical types is flattened), pushes
+# the domain's conditions into each and computes only the columns a read asks for; a zero
+# of another type (integer for a numeric figure) makes it compute every column of every row.
+COLUMN_TYPES = {
+    "id": "int",
+    "date": "date",
+    "source": "varchar",
+    "undated": "boolean",
+    "user_id": "int",
+    "team_id": "int",
+    "company_id": "int",
+    "lead_id": "int",
+    "target_revenue": "numeric",
+    "target_count": "int",
+    "pipeline": "numeric",
+    "weighted": "numeric",
+    "open_weighted": "numeric",
+    "undated_pipeline": "numeric",
+    "still_to_win": "numeric",
+    "commit": "numeric",
+    "best_case": "numeric",
+    "won_revenue": "numeric",
+    "won_count": "int",
+    "ordered": "numeric",
+    "invoiced": "numeric",
+}
+
 
 class CrmForecastReport(models.Model):
     """Targets, pipeline, won, ordered and invoiced figures, one row per document, in company
@@ -97,20 +125,19 @@ class CrmForecastReport(models.Model):
         )
 
     def _columns(self, **values):
-        """The report's columns in order, zero where the source has no such figure."""
-        names = (
-            "id", "date", "source", "undated", "user_id", "team_id", "company_id", "lead_id",
-            "target_revenue", "target_count", "pipeline", "weighted", "open_weighted",
-            "undated_pipeline", "still_to_win", "commit", "best_case", "won_revenue",
-            "won_count", "ordered", "invoiced",
-        )  # fmt: skip
-        return select_columns(names, values, self._empty_column)
+        """The report's columns in order, zero where the source has no such figure, each of
+        the same type in every source (``COLUMN_TYPES``)."""
+        return select_columns(
+            COLUMN_TYPES,
+            {name: SQL("(%s)::%s", value, SQL(COLUMN_TYPES[name])) for name, value in values.items()},
+            self._empty_column,
+        )
 
     @staticmethod
     def _empty_column(name):
         if name.endswith("_id"):
-            return SQL("NULL")
-        return SQL("FALSE") if name == "undated" else SQL("0")
+            return SQL("NULL::int")
+        return SQL("FALSE") if name == "undated" else SQL("0::%s", SQL(COLUMN_TYPES[name]))
 
     def _select_targets(self):
         return SQL(
@@ -132,7 +159,7 @@ class CrmForecastReport(models.Model):
     def _select_leads(self):
         won = SQL("s.is_won")
         revenue = SQL("COALESCE(l.expected_revenue, 0)")
-        open_weighted = SQL("%s * COALESCE(l.probability, 0) / 100", revenue)
+        open_weighted = SQL("%s * COALESCE(l.probability, 0)::numeric / 100", revenue)
         # is_won is NULL on stages created without it
         undated = SQL("(%s IS NOT TRUE AND l.date_deadline IS NULL)", won)
         return SQL(
