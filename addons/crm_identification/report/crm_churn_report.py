@@ -80,9 +80,9 @@ class CrmChurnReport(models.Model):
 
         def months_before(point):
             """How many of the company's report months start before the timestamp."""
-            bucket = SQL("width_bucket(%s, c.starts::timestamp[])", point)
+            bucket = SQL("width_bucket(%s, c.starts_at)", point)
             return SQL(
-                "(%s - CASE WHEN (c.starts::timestamp[])[%s] = %s THEN 1 ELSE 0 END)",
+                "(%s - CASE WHEN c.starts_at[%s] = %s THEN 1 ELSE 0 END)",
                 bucket,
                 bucket,
                 point,
@@ -98,6 +98,7 @@ class CrmChurnReport(models.Model):
             ),
             calendars AS (
                 SELECT company_id, array_agg(month ORDER BY n) AS starts,
+                       array_agg(month::timestamp ORDER BY n) AS starts_at,
                        array_agg(next_month ORDER BY n) AS ends, count(*) AS total
                   FROM months
               GROUP BY company_id
