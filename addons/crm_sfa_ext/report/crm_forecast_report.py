@@ -9,8 +9,6 @@ from ..lib.sql_columns import select_columns
 # then reads the sources as one scan (a UNION ALL of identical types is flattened), pushes
 # the domain's conditions into each and computes only the columns a read asks for; a zero
 # of another type (integer for a numeric figure) makes it compute every column of every row.
-# groups by date whose values (first days) Python sorts as PostgreSQL does
-DATE_GRANULARITIES = ("day", "week", "month", "quarter", "year")
 COLUMN_TYPES = {
     "id": "int",
     "date": "date",
@@ -34,6 +32,8 @@ COLUMN_TYPES = {
     "ordered": "numeric",
     "invoiced": "numeric",
 }
+# groups by date whose values (first days) Python sorts as PostgreSQL does
+DATE_GRANULARITIES = ("day", "week", "month", "quarter", "year")
 
 
 class CrmForecastReport(models.Model):
