@@ -127,9 +127,12 @@ class TestForecast(SfaCase):
             with self.subTest(order=order):
                 order = order or ",".join(groupby)
                 # with a limit, Odoo's own ordering (its join on the salespeople)
+                everything = 10**6
                 self.assertEqual(
                     Report._read_group(domain, groupby, ["pipeline:sum"], order=order),
-                    Report._read_group(domain, groupby, ["pipeline:sum"], order=order, limit=10**6),
+                    Report._read_group(
+                        domain, groupby, ["pipeline:sum"], order=order, limit=everything
+                    ),
                 )
         Report.invalidate_model()
         with self.assertQueryCount(2):
