@@ -55,8 +55,9 @@ class CrmForecastReport(models.Model):
     that a sum over a period and a salesperson gives what remains to win; pipeline coverage is
     the open weighted pipeline over it (on the targets and the forecast sheet).
 
-    A read is one query over these sources (``_table_query``); group by period, salesperson
-    and team in the pivot, graph and the targets' dashboard.
+    A read is one query over these sources (``_table_query``), plus one search to order its
+    groups by salesperson or team (``_read_group``); group by period, salesperson and team in
+    the pivot, graph and the targets' dashboard.
     """
 
     _name = "crm.forecast.report"
