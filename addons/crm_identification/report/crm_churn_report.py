@@ -71,13 +71,37 @@ class CrmChurnReport(models.Model):
 
     @property
     def _table_query(self):
+        """One pass over the customers, not one per month: each customer (and each stretch
+        of its segment history) becomes month numbers of the report (1 to 12, from the
+        company's month starts with ``width_bucket``): the months it is in that segment at
+        their start, active at their start, and lost in; customers alike are counted
+        together, then spread over the months their numbers cover."""
         months = self._report_months()
+
+        def months_before(point):
+            """How many of the company's report months start before the timestamp."""
+            bucket = SQL("width_bucket(%s, c.starts_at)", point)
+            return SQL(
+                "(%s - CASE WHEN c.starts_at[%s] = %s THEN 1 ELSE 0 END)",
+                bucket,
+                bucket,
+                point,
+            )
+
+        lost_bucket = SQL("width_bucket(s.lost_date, c.starts)")
         return SQL(
             """
             WITH months AS (
-                SELECT *
+                SELECT m.*, ROW_NUMBER() OVER (PARTITION BY company_id ORDER BY month) AS n
                   FROM unnest(%(companies)s::int[], %(starts)s::date[], %(ends)s::date[])
                        AS m(company_id, month, next_month)
+            ),
+            calendars AS (
+                SELECT company_id, array_agg(month ORDER BY n) AS starts,
+                       array_agg(month::timestamp ORDER BY n) AS starts_at,
+                       array_agg(next_month ORDER BY n) AS ends, count(*) AS total
+                  FROM months
+              GROUP BY company_id
             ),
             spans AS (
                 SELECT partner_id, company_id, segment_id,
@@ -88,21 +112,39 @@ class CrmChurnReport(models.Model):
                  WHERE company_id = ANY(%(companies)s::int[])
                 WINDOW w AS (PARTITION BY partner_id, company_id ORDER BY date, id)
             ),
-            counts AS (
-                SELECT m.month, s.company_id, s.user_id,
+            stretches AS (
+                -- month numbers: in the segment at the month's start from in_first to
+                -- in_last, active at its start from active_first to active_last, lost in
+                -- lost_in (customers without history: in their segment every month)
+                SELECT s.company_id, s.user_id,
                        CASE WHEN h.partner_id IS NULL THEN s.segment_id
                             ELSE h.segment_id END AS segment_id,
-                       COUNT(*) FILTER (WHERE s.first_order_date < m.month
-                                          AND (s.lost_date IS NULL OR s.lost_date >= m.month))
-                           AS active_count,
-                       COUNT(*) FILTER (WHERE s.lost_date >= m.month
-                                          AND s.lost_date < m.next_month)
-                           AS lost_count
-                  FROM months m
-                  JOIN crm_customer_score s ON s.company_id = m.company_id
+                       CASE WHEN h.partner_id IS NULL THEN 1
+                            ELSE %(from_before)s + 1 END AS in_first,
+                       CASE WHEN h.partner_id IS NULL THEN c.total
+                            ELSE %(to_before)s END AS in_last,
+                       width_bucket(s.first_order_date, c.starts) + 1 AS active_first,
+                       CASE WHEN s.lost_date IS NULL THEN c.total
+                            ELSE %(lost_bucket)s END AS active_last,
+                       CASE WHEN s.lost_date < c.ends[%(lost_bucket)s]
+                            THEN %(lost_bucket)s END AS lost_in,
+                       COUNT(*) AS customers
+                  FROM crm_customer_score s
+                  JOIN calendars c ON c.company_id = s.company_id
                   LEFT JOIN spans h ON h.partner_id = s.partner_id
                                    AND h.company_id = s.company_id
-                                   AND h.valid_from <= m.month AND m.month < h.valid_to
+                 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+            ),
+            counts AS (
+                SELECT m.month, t.company_id, t.user_id, t.segment_id,
+                       COALESCE(SUM(t.customers) FILTER (
+                           WHERE m.n BETWEEN t.active_first AND t.active_last), 0)::bigint
+                           AS active_count,
+                       COALESCE(SUM(t.customers) FILTER (WHERE m.n = t.lost_in), 0)::bigint
+                           AS lost_count
+                  FROM stretches t
+                  JOIN months m ON m.company_id = t.company_id
+                               AND m.n BETWEEN t.in_first AND t.in_last
                  GROUP BY 1, 2, 3, 4
             )
             SELECT ROW_NUMBER() OVER (ORDER BY month, company_id, user_id, segment_id) AS id,
@@ -114,6 +156,9 @@ class CrmChurnReport(models.Model):
             companies=[company_id for company_id, _start, _end in months],
             starts=[start for _company_id, start, _end in months],
             ends=[end for _company_id, _start, end in months],
+            from_before=months_before(SQL("h.valid_from")),
+            to_before=months_before(SQL("h.valid_to")),
+            lost_bucket=lost_bucket,
         )
 
     def init(self):

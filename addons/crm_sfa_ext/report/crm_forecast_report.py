@@ -1,7 +1,39 @@
-from odoo import fields, models
+import re
+
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..lib.sql_columns import select_columns
+
+# The report's columns in order and their SQL type, the same in every source: PostgreSQL
+# then reads the sources as one scan (a UNION ALL of identical types is flattened), pushes
+# the domain's conditions into each and computes only the columns a read asks for; a zero
+# of another type (integer for a numeric figure) makes it compute every column of every row.
+COLUMN_TYPES = {
+    "id": "int",
+    "date": "date",
+    "source": "varchar",
+    "undated": "boolean",
+    "user_id": "int",
+    "team_id": "int",
+    "company_id": "int",
+    "lead_id": "int",
+    "target_revenue": "numeric",
+    "target_count": "int",
+    "pipeline": "numeric",
+    "weighted": "numeric",
+    "open_weighted": "numeric",
+    "undated_pipeline": "numeric",
+    "still_to_win": "numeric",
+    "commit": "numeric",
+    "best_case": "numeric",
+    "won_revenue": "numeric",
+    "won_count": "int",
+    "ordered": "numeric",
+    "invoiced": "numeric",
+}
+# groups by date whose values (first days) Python sorts as PostgreSQL does
+DATE_GRANULARITIES = ("day", "week", "month", "quarter", "year")
 
 
 class CrmForecastReport(models.Model):
@@ -23,8 +55,9 @@ class CrmForecastReport(models.Model):
     that a sum over a period and a salesperson gives what remains to win; pipeline coverage is
     the open weighted pipeline over it (on the targets and the forecast sheet).
 
-    A read is one query over these sources (``_table_query``); group by period, salesperson
-    and team in the pivot, graph and the targets' dashboard.
+    A read is one query over these sources (``_table_query``), plus one search to order its
+    groups by salesperson or team (``_read_group``); group by period, salesperson and team in
+    the pivot, graph and the targets' dashboard.
     """
 
     _name = "crm.forecast.report"
@@ -85,6 +118,63 @@ class CrmForecastReport(models.Model):
     ordered = fields.Monetary(readonly=True)
     invoiced = fields.Monetary(readonly=True)
 
+    @api.model
+    def _read_group(
+        self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None
+    ):
+        """Groups by salesperson, team or opportunity in their own order (salespeople by
+        name) without joining res_users and res_partner to every row of the report before
+        grouping, as Odoo's ORDER BY on a many2one does (a read by salesperson took three
+        times a read of the totals on the medium benchmark): the groups ordered by id,
+        then sorted by one search of their few records, in the order Odoo gives."""
+        sort_terms = None if offset or limit else self._group_sort_terms(groupby, order)
+        if sort_terms is None:
+            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+        rows = super()._read_group(domain, groupby, aggregates, having)
+        for position, field, descending in reversed(sort_terms):
+            values = [row[position] for row in rows]
+            if field.type == "many2one":
+                records = self.env[field.comodel_name].union(*values)
+                ranked = (
+                    records.sudo()
+                    .with_context(active_test=False)
+                    .search([("id", "in", records.ids)])
+                )
+                rank = {record_id: index for index, record_id in enumerate(ranked.ids)}
+                values = [rank.get(value.id) for value in values]
+            else:  # a date group's day, False for the rows without one
+                values = [value or None for value in values]
+            # PostgreSQL's order: nulls last going up, first going down (a stable sort)
+            keys = [(value is None, value) for value in values]
+            rows = [
+                row
+                for _key, row in sorted(
+                    zip(keys, rows, strict=True), key=lambda pair: pair[0], reverse=descending
+                )
+            ]
+        return rows
+
+    def _group_sort_terms(self, groupby, order):
+        """[(position in the groupby, field, descending)] when every term of ``order`` is
+        a group by a many2one or by a date's day, week, month, quarter or year (values
+        Python orders as PostgreSQL does), else None (Odoo's own ordering)."""
+        if not order:
+            return None
+        terms = []
+        for part in order.split(","):
+            match = re.fullmatch(r"\s*([\w.:]+)(?:\s+(asc|desc))?\s*", part, re.IGNORECASE)
+            if not match or match[1] not in groupby:
+                return None
+            fname, _sep, granularity = match[1].partition(":")
+            field = self._fields[fname]
+            by_record = field.type == "many2one" and not granularity
+            by_date = field.type == "date" and granularity in DATE_GRANULARITIES
+            if not (by_record or by_date):
+                return None
+            descending = (match[2] or "asc").lower() == "desc"
+            terms.append((list(groupby).index(match[1]), field, descending))
+        return terms
+
     @property
     def _table_query(self):
         return SQL(" UNION ALL ").join(
@@ -97,20 +187,18 @@ class CrmForecastReport(models.Model):
         )
 
     def _columns(self, **values):
-        """The report's columns in order, zero where the source has no such figure."""
-        names = (
-            "id", "date", "source", "undated", "user_id", "team_id", "company_id", "lead_id",
-            "target_revenue", "target_count", "pipeline", "weighted", "open_weighted",
-            "undated_pipeline", "still_to_win", "commit", "best_case", "won_revenue",
-            "won_count", "ordered", "invoiced",
-        )  # fmt: skip
-        return select_columns(names, values, self._empty_column)
+        """The report's columns in order, zero where the source has no such figure, each of
+        the same type in every source (``COLUMN_TYPES``)."""
+        typed = {
+            name: SQL("(%s)::%s", value, SQL(COLUMN_TYPES[name])) for name, value in values.items()
+        }
+        return select_columns(COLUMN_TYPES, typed, self._empty_column)
 
     @staticmethod
     def _empty_column(name):
         if name.endswith("_id"):
-            return SQL("NULL")
-        return SQL("FALSE") if name == "undated" else SQL("0")
+            return SQL("NULL::int")
+        return SQL("FALSE") if name == "undated" else SQL("0::%s", SQL(COLUMN_TYPES[name]))
 
     def _select_targets(self):
         return SQL(
@@ -132,7 +220,7 @@ class CrmForecastReport(models.Model):
     def _select_leads(self):
         won = SQL("s.is_won")
         revenue = SQL("COALESCE(l.expected_revenue, 0)")
-        open_weighted = SQL("%s * COALESCE(l.probability, 0) / 100", revenue)
+        open_weighted = SQL("%s * COALESCE(l.probability, 0)::numeric / 100", revenue)
         # is_won is NULL on stages created without it
         undated = SQL("(%s IS NOT TRUE AND l.date_deadline IS NULL)", won)
         return SQL(

@@ -1,6 +1,6 @@
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import SfaCase
 
@@ -102,6 +102,41 @@ class TestForecast(SfaCase):
         targets.invalidate_recordset()
         with self.assertQueryCount(2):
             targets.mapped("weighted")
+
+    def test_groups_in_odoo_order(self):
+        """Grouped by salesperson (or team, or month), the report's groups come in Odoo's
+        order (salespeople by name, the rows without one last going up, first going down),
+        though it orders the few groups after grouping, in one more query."""
+        zed = new_test_user(self.env, "sfa_zed", name="Zed Forecast", groups="base.group_user")
+        abe = new_test_user(self.env, "sfa_abe", name="Abe Forecast", groups="base.group_user")
+        self.opportunity(1000, 50, user=zed)
+        self.opportunity(2000, 50, user=abe, date_deadline=self.today.replace(day=1))
+        self.opportunity(3000, 50, user_id=False)
+        Report = self.env["crm.forecast.report"]
+        domain = [("company_id", "=", self.company.id)]
+        rows = Report.read_group(domain, ["pipeline:sum"], ["user_id"], lazy=False)
+        names = [row["user_id"] and row["user_id"][1] for row in rows]
+        self.assertLess(names.index("Abe Forecast"), names.index("Zed Forecast"))
+        self.assertIs(names[-1], False)
+        for groupby, order in (
+            (["user_id"], "user_id desc"),
+            (["team_id", "user_id"], "team_id, user_id desc"),
+            (["date:month", "user_id"], "date:month desc, user_id"),
+            (["user_id", "date:day"], None),
+        ):
+            with self.subTest(order=order):
+                order = order or ",".join(groupby)
+                # with a limit, Odoo's own ordering (its join on the salespeople)
+                everything = 10**6
+                self.assertEqual(
+                    Report._read_group(domain, groupby, ["pipeline:sum"], order=order),
+                    Report._read_group(
+                        domain, groupby, ["pipeline:sum"], order=order, limit=everything
+                    ),
+                )
+        Report.invalidate_model()
+        with self.assertQueryCount(2):
+            Report._read_group(domain, ["user_id"], ["pipeline:sum"], order="user_id")
 
     def test_snapshot_accuracy(self):
         Snapshot = self.env["crm.forecast.snapshot"]
