@@ -162,6 +162,18 @@ class TestServiceBoard(FieldServiceCase):
             ],
         )
 
+    def test_a_drag_reads_each_thing_once(self):
+        """A drag that tells the customer (checks, write, mail) in a bounded number of
+        queries: the technicians, their hours, their leaves and the other visits are read
+        once each, the mail rendered without a composer and queued."""
+        self.company.fs_arrival_window_minutes = 120
+        self.busy.with_user(self.dispatcher).action_dispatch()
+        self.env.invalidate_all()
+        with self.assertQueryCount(63):
+            result = self.move(self.busy, at(0, 14), self.tech_b, confirm=True)
+        self.assertTrue(result["moved"])
+        self.assertEqual(self.busy.notified_window_start, at(0, 13))
+
     def test_done_visit_and_no_technician_are_refused(self):
         self.busy.state = "done"
         with self.assertRaisesRegex(UserError, "only a visit to plan"):
