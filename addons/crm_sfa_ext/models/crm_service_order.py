@@ -471,7 +471,9 @@ class CrmServiceOrder(models.Model):
                     "customer_response": "pending",
                 }
             )
-        self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+        queue = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
+        if queue:
+            queue._trigger()
 
     def action_dispatch(self):
         """Sends the planned visits to their technicians and the customers their window."""
