@@ -112,6 +112,9 @@ export class BoardRenderer extends TimelineRenderer {
         // drag reads only that lane's visits again, and only those are drawn again (the
         // others keep their row of the model, so their bars are found here)
         this.bars = new WeakMap();
+        // what the timeline shows: its lanes (the model's list) and its bars by id
+        this.drawnLanes = null;
+        this.drawn = new Map();
     }
 
     init_timeline() {
@@ -152,18 +155,34 @@ export class BoardRenderer extends TimelineRenderer {
      * technicians' arrival to the visit's end, its travel hatched before it and a wait for
      * the visit's window (arrival before the service start) lighter at its head. */
     async on_data_loaded(records, adjust_window) {
-        const items = [];
+        const bars = new Map();
         for (const record of records) {
-            let bars = this.bars.get(record);
-            if (!bars) {
-                bars = this.visitBars(record);
-                this.bars.set(record, bars);
+            let visit = this.bars.get(record);
+            if (!visit) {
+                visit = this.visitBars(record);
+                this.bars.set(record, visit);
             }
-            // copies: the timeline keeps the items it is given
-            items.push(...bars.map((bar) => ({...bar})));
+            for (const bar of visit) {
+                bars.set(bar.id, bar);
+            }
         }
-        this.timeline.setGroups(await this.split_groups());
-        this.timeline.setItems(items);
+        // copies: the timeline keeps (and updates) the items it is given
+        const copy = (bar) => ({...bar});
+        if (this.drawnLanes !== this.model.lanes) {
+            // first drawn, or read again (another search): lanes and bars drawn anew
+            this.timeline.setGroups(await this.split_groups());
+            this.timeline.setItems([...bars.values()].map(copy));
+            this.drawnLanes = this.model.lanes;
+        } else {
+            // the same lanes (a lane's reload after a drag): only the bars of the visits
+            // read again are drawn again, and those gone are taken away
+            const items = this.timeline.itemsData;
+            items.remove([...this.drawn.keys()].filter((id) => !bars.has(id)));
+            items.update(
+                [...bars.values()].filter((bar) => this.drawn.get(bar.id) !== bar).map(copy)
+            );
+        }
+        this.drawn = bars;
         const fit = !this.mode.data || this.mode.data === "fit";
         if (fit && (adjust_window === undefined || adjust_window)) {
             this.timeline.fit();
