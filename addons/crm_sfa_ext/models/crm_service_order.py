@@ -422,23 +422,58 @@ class CrmServiceOrder(models.Model):
         of it (a new plan, a dispatcher's move on the board), with the new window. A move
         that keeps the arrival inside the window they were told tells nobody: the
         technicians still come when the customer expects them. Visits back to plan wait:
-        their customer hears when they are placed again."""
+        their customer hears when they are placed again.
+
+        The template is rendered once for all of them, in each customer's language, and
+        posted on each visit as the mail composer would (same author, recipients and
+        layout), without a composer per visit; the mails go to the mail queue, which is
+        asked to run now: a move on the board does not wait for the mail server."""
+        orders = self.sudo().filtered(
+            lambda o: o.state in ("planned", "dispatched")
+            and o.notified_window_start
+            and not (
+                o.notified_window_start
+                <= (o.planned_arrival or o.planned_start)
+                <= o.notified_window_end
+            )
+        )
+        if not orders:
+            return
         template = self.env.ref("crm_sfa_ext.mail_template_field_service_visit_moved")
-        for order in self.sudo():
-            if order.state not in ("planned", "dispatched") or not order.notified_window_start:
-                continue
-            arrival = order.planned_arrival or order.planned_start
-            if order.notified_window_start <= arrival <= order.notified_window_end:
-                continue
-            window = (order.arrival_window_start, order.arrival_window_end)
-            order.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+        rendered = template._generate_template(
+            orders.ids, ("subject", "body_html", "email_from", "partner_to")
+        )
+        langs = template._render_lang(orders.ids)
+        comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        for order in orders:
+            values = rendered[order.id]
+            # the composer's author: the partner of the rendered sender, else the user
+            author_id, email_from = order._message_compute_author(
+                None, values["email_from"], raise_on_email=False
+            )
+            order.message_post(
+                subject=values["subject"],
+                body=values["body_html"],
+                author_id=author_id or self.env.user.partner_id.id,
+                email_from=email_from,
+                partner_ids=values.get("partner_ids", []),
+                subtype_id=comment,
+                email_add_signature=False,
+                email_layout_xmlid=template.email_layout_xmlid,
+                mail_auto_delete=template.auto_delete,
+                force_email_lang=langs.get(order.id),
+                force_send=False,
+            )
             order.write(
                 {
-                    "notified_window_start": window[0],
-                    "notified_window_end": window[1],
+                    "notified_window_start": order.arrival_window_start,
+                    "notified_window_end": order.arrival_window_end,
                     "customer_response": "pending",
                 }
             )
+        queue = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
+        if queue:
+            queue._trigger()
 
     def action_dispatch(self):
         """Sends the planned visits to their technicians and the customers their window."""

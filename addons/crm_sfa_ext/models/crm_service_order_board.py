@@ -14,6 +14,21 @@ from odoo.tools.misc import format_datetime, format_time
 DISPATCHER = "crm_sfa_ext.group_fs_dispatcher"
 # states a dispatcher may still move; the others happened or are under way
 MOVABLE = ("new", "planned", "dispatched")
+# what a move reads of the technicians (their lane, hours, leaves, appointments and home
+# base for the checks; their flag and hourly cost for the write), fetched at once
+BOARD_EMPLOYEE_FIELDS = [
+    "name",
+    "active",
+    "fs_hourly_cost",
+    "fs_is_technician",
+    "company_id",
+    "resource_id",
+    "resource_calendar_id",
+    "user_id",
+    "work_contact_id",
+    "fs_home_latitude",
+    "fs_home_longitude",
+]
 
 
 class CrmServiceOrder(models.Model):
@@ -76,7 +91,7 @@ class CrmServiceOrder(models.Model):
         if not start:
             raise UserError(self.env._("Give the visit an arrival time to move it."))
         start = start.replace(second=0, microsecond=0)
-        technicians = self.env["hr.employee"].browse(technician_ids or []).exists()
+        technicians = self._board_technicians(technician_ids)
         end = start + timedelta(hours=self.duration)
         hard, soft, travel = self._board_check(start, end, technicians)
         if hard:
@@ -164,6 +179,25 @@ class CrmServiceOrder(models.Model):
             order="priority desc, latest_end, id",
             limit=limit if isinstance(limit, int) else 80,
         )
+
+    def _board_technicians(self, technician_ids):
+        """The employees of `technician_ids` that exist, in the order given (the first one
+        leads: the travel is measured from their previous stop). What the move reads of
+        them and of the visit's technicians now (the lanes it leaves) comes in one query,
+        as the system: hr.employee is wide, a dispatcher without HR rights may read only
+        its public fields, and every read of the visit's technicians checks their
+        `active` flag."""
+        if isinstance(technician_ids, int):
+            technician_ids = [technician_ids]
+        ids = [i for i in technician_ids or [] if type(i) is int]
+        current = self.sudo().with_context(active_test=False).technician_ids
+        found = (
+            self.env["hr.employee"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_fetch([("id", "in", ids + current.ids)], BOARD_EMPLOYEE_FIELDS)
+        )
+        return self.env["hr.employee"].browse([i for i in dict.fromkeys(ids) if i in found._ids])
 
     def _board_check(self, start, end, technicians):
         """(hard reasons, soft reasons, travel minutes) of putting the visit at start-end
@@ -255,7 +289,7 @@ class CrmServiceOrder(models.Model):
         return hard, soft, travel
 
     def _board_overlaps(self, start, end, technicians):
-        others = self.search(
+        others = self.search_fetch(
             [
                 ("id", "!=", self.id),
                 ("technician_ids", "in", technicians.ids),
@@ -263,6 +297,7 @@ class CrmServiceOrder(models.Model):
                 ("planned_start", "<", end),
                 ("planned_end", ">", start),
             ],
+            ["name", "summary", "planned_start", "planned_end"],
             limit=3,
         )
         return [
@@ -287,27 +322,36 @@ class CrmServiceOrder(models.Model):
         )
         return first.astimezone(pytz.utc), last.astimezone(pytz.utc)
 
-    def _board_absences(self, start, end, staff):
-        """Leaves (time off, public holidays: the calendars' leaves) and busy calendar
-        events of the technicians during the visit."""
-        reasons = []
-        span = Intervals(
-            [(pytz.utc.localize(start), pytz.utc.localize(end), self.env["resource.resource"])]
-        )
+    def _board_calendars(self, staff):
+        """{calendar: technicians} of the working hours they follow (their own, else their
+        company's), to read each calendar once for all of them."""
+        calendars = {}
         for employee in staff:
             calendar = employee.resource_calendar_id or employee.company_id.resource_calendar_id
-            if not calendar:
-                continue
+            if calendar:
+                calendars[calendar] = calendars.get(calendar, staff.browse()) | employee
+        return calendars
+
+    def _board_absences(self, start, end, staff):
+        """Leaves (time off, public holidays: the calendars' leaves) and busy calendar
+        events of the technicians during the visit: one read of the leaves per calendar,
+        one of the events."""
+        reasons = []
+        utc_start, utc_end = pytz.utc.localize(start), pytz.utc.localize(end)
+        span = Intervals([(utc_start, utc_end, self.env["resource.resource"])])
+        on_leave = set()
+        for calendar, employees in self._board_calendars(staff).items():
             leaves = calendar._leave_intervals_batch(
-                pytz.utc.localize(start), pytz.utc.localize(end), resources=employee.resource_id
-            )[employee.resource_id.id]
-            if span & leaves:
-                reasons.append(
-                    self.env._(
-                        "%(name)s is on leave then: choose another technician or day.",
-                        name=employee.name,
-                    )
+                utc_start, utc_end, resources=employees.resource_id
+            )
+            on_leave.update(e.id for e in employees if span & leaves[e.resource_id.id])
+        for employee in staff.filtered(lambda e: e.id in on_leave):
+            reasons.append(
+                self.env._(
+                    "%(name)s is on leave then: choose another technician or day.",
+                    name=employee.name,
                 )
+            )
         busy = self.env["crm.service.planner"]._fs_appointments(staff, start, end)
         for employee in staff:
             if any(s < end and e > start for s, e in busy.get(employee.id, ())):
@@ -321,31 +365,38 @@ class CrmServiceOrder(models.Model):
         return reasons
 
     def _board_hours(self, start, end, staff):
-        reasons = []
+        """The technicians who would work outside their hours, with their hours of those
+        days (in their time zone): one read of the hours per calendar."""
         span = Intervals(
             [(pytz.utc.localize(start), pytz.utc.localize(end), self.env["resource.resource"])]
         )
-        for employee in staff:
-            calendar = employee.resource_calendar_id or employee.company_id.resource_calendar_id
-            if not calendar:
-                continue
-            first, last = self._board_day(start, end, employee)
+        outside = {}
+        for calendar, employees in self._board_calendars(staff).items():
+            days = {e.id: self._board_day(start, end, e) for e in employees}
             hours = calendar._attendance_intervals_batch(
-                first, last, resources=employee.resource_id
-            )[employee.resource_id.id]
-            if span - hours:
-                tz = pytz.timezone(employee.tz or calendar.tz or "UTC")
-                shown = ", ".join(
-                    f"{s.astimezone(tz):%H:%M}-{e.astimezone(tz):%H:%M}" for s, e, _m in hours
-                ) or self.env._("none")
-                reasons.append(
-                    self.env._(
-                        "Outside the working hours of %(name)s (that day: %(hours)s).",
-                        name=employee.name,
-                        hours=shown,
-                    )
+                min(first for first, _last in days.values()),
+                max(last for _first, last in days.values()),
+                resources=employees.resource_id,
+            )
+            for employee in employees:
+                # the employee's own days of the span read for all of them
+                own = hours[employee.resource_id.id] & Intervals(
+                    [(*days[employee.id], self.env["resource.resource"])]
                 )
-        return reasons
+                if span - own:
+                    tz = pytz.timezone(employee.tz or calendar.tz or "UTC")
+                    outside[employee.id] = ", ".join(
+                        f"{s.astimezone(tz):%H:%M}-{e.astimezone(tz):%H:%M}" for s, e, _m in own
+                    ) or self.env._("none")
+        return [
+            self.env._(
+                "Outside the working hours of %(name)s (that day: %(hours)s).",
+                name=employee.name,
+                hours=outside[employee.id],
+            )
+            for employee in staff
+            if employee.id in outside
+        ]
 
     def _board_travel(self, start, staff):
         """(minutes of travel from the previous stop or the home base of the lead
@@ -354,7 +405,7 @@ class CrmServiceOrder(models.Model):
             return 0, False
         lead = staff[:1]
         first, _last = self._board_day(start, start, lead)
-        previous = self.search(
+        previous = self.search_fetch(
             [
                 ("id", "!=", self.id),
                 ("technician_ids", "in", lead.ids),
@@ -362,6 +413,7 @@ class CrmServiceOrder(models.Model):
                 ("planned_end", "<=", start),
                 ("planned_end", ">=", first.replace(tzinfo=None)),
             ],
+            ["name", "latitude", "longitude", "planned_end"],
             order="planned_end desc",
             limit=1,
         )

@@ -162,6 +162,27 @@ class TestServiceBoard(FieldServiceCase):
             ],
         )
 
+    def test_a_drag_reads_each_thing_once(self):
+        """A drag that tells the customer (checks, write, mail) in a bounded number of
+        queries: the technicians, their hours, their leaves and the other visits are read
+        once each, the mail rendered without a composer; it waits in the mail queue, which
+        is asked to run at once, so the dispatcher does not wait for the mail server."""
+        self.company.fs_arrival_window_minutes = 120
+        self.busy.with_user(self.dispatcher).action_dispatch()
+        queue = self.env.ref("mail.ir_cron_mail_scheduler_action")
+        self.env["ir.cron.trigger"].search([("cron_id", "=", queue.id)]).unlink()
+        self.env.invalidate_all()
+        with self.assertQueryCount(63):
+            result = self.move(self.busy, at(0, 14), self.tech_b, confirm=True)
+        self.assertTrue(result["moved"])
+        self.assertEqual(self.busy.notified_window_start, at(0, 13))
+        told = self.busy.message_ids.filtered(lambda m: "new arrival window" in (m.subject or ""))
+        mail = self.env["mail.mail"].search([("mail_message_id", "=", told.id)])
+        self.assertEqual(mail.state, "outgoing")
+        self.assertEqual(mail.recipient_ids, self.customer_two)
+        self.assertIn("Confirm or change the visit", mail.body_html)
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", queue.id)]))
+
     def test_done_visit_and_no_technician_are_refused(self):
         self.busy.state = "done"
         with self.assertRaisesRegex(UserError, "only a visit to plan"):

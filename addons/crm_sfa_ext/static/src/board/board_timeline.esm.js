@@ -108,6 +108,13 @@ export class BoardRenderer extends TimelineRenderer {
             minorLabels: axisLabel(MINOR_LABELS),
             majorLabels: axisLabel(MAJOR_LABELS),
         };
+        // the bars of each visit as read from the server: the reload of a lane after a
+        // drag reads only that lane's visits again, and only those are drawn again (the
+        // others keep their row of the model, so their bars are found here)
+        this.bars = new WeakMap();
+        // what the timeline shows: its lanes (the model's list) and its bars by id
+        this.drawnLanes = null;
+        this.drawn = new Map();
     }
 
     init_timeline() {
@@ -148,49 +155,79 @@ export class BoardRenderer extends TimelineRenderer {
      * technicians' arrival to the visit's end, its travel hatched before it and a wait for
      * the visit's window (arrival before the service start) lighter at its head. */
     async on_data_loaded(records, adjust_window) {
-        const items = [];
-        for (let record of records) {
-            if (!record.planned_arrival && record.planned_start) {
-                // placed before the arrival was kept apart: they arrive at the start
-                record = {...record, planned_arrival: record.planned_start};
+        const bars = new Map();
+        for (const record of records) {
+            let visit = this.bars.get(record);
+            if (!visit) {
+                visit = this.visitBars(record);
+                this.bars.set(record, visit);
             }
-            if (!record[this.date_start]) {
-                continue;
-            }
-            const item = this.model._event_data_transform(record);
-            const title = this.visitTitle(record);
-            const style = `${item.style} ${this.waitStyle(record, item)}`;
-            for (const lane of record.technician_ids) {
-                items.push({
-                    ...item,
-                    id: `${record.id}-${lane}`,
-                    group: lane,
-                    lane,
-                    title,
-                    style,
-                    className: `o_fs_board_visit o_fs_board_visit_${record.state}`,
-                });
-                if (record.travel_minutes) {
-                    items.push({
-                        id: `travel-${record.id}-${lane}`,
-                        group: lane,
-                        start: new Date(item.start.getTime() - record.travel_minutes * 60000),
-                        end: item.start,
-                        content: "",
-                        type: "background",
-                        className: "o_fs_board_travel",
-                        editable: false,
-                        selectable: false,
-                    });
-                }
+            for (const bar of visit) {
+                bars.set(bar.id, bar);
             }
         }
-        this.timeline.setGroups(await this.split_groups());
-        this.timeline.setItems(items);
+        // copies: the timeline keeps (and updates) the items it is given
+        const copy = (bar) => ({...bar});
+        if (this.drawnLanes !== this.model.lanes) {
+            // first drawn, or read again (another search): lanes and bars drawn anew
+            this.timeline.setGroups(await this.split_groups());
+            this.timeline.setItems([...bars.values()].map(copy));
+            this.drawnLanes = this.model.lanes;
+        } else {
+            // the same lanes (a lane's reload after a drag): only the bars of the visits
+            // read again are drawn again, and those gone are taken away
+            const items = this.timeline.itemsData;
+            items.remove([...this.drawn.keys()].filter((id) => !bars.has(id)));
+            items.update(
+                [...bars.values()].filter((bar) => this.drawn.get(bar.id) !== bar).map(copy)
+            );
+        }
+        this.drawn = bars;
         const fit = !this.mode.data || this.mode.data === "fit";
         if (fit && (adjust_window === undefined || adjust_window)) {
             this.timeline.fit();
         }
+    }
+
+    /** The items of one visit: its bar in each technician's lane, with the travel before
+     * it. */
+    visitBars(record) {
+        if (!record.planned_arrival && record.planned_start) {
+            // placed before the arrival was kept apart: they arrive at the start
+            record = {...record, planned_arrival: record.planned_start};
+        }
+        if (!record[this.date_start]) {
+            return [];
+        }
+        const bars = [];
+        const item = this.model._event_data_transform(record);
+        const title = this.visitTitle(record);
+        const style = `${item.style} ${this.waitStyle(record, item)}`;
+        for (const lane of record.technician_ids) {
+            bars.push({
+                ...item,
+                id: `${record.id}-${lane}`,
+                group: lane,
+                lane,
+                title,
+                style,
+                className: `o_fs_board_visit o_fs_board_visit_${record.state}`,
+            });
+            if (record.travel_minutes) {
+                bars.push({
+                    id: `travel-${record.id}-${lane}`,
+                    group: lane,
+                    start: new Date(item.start.getTime() - record.travel_minutes * 60000),
+                    end: item.start,
+                    content: "",
+                    type: "background",
+                    className: "o_fs_board_travel",
+                    editable: false,
+                    selectable: false,
+                });
+            }
+        }
+        return bars;
     }
 
     /** The bar's tooltip: arrival, service, travel, and what a drag does (an element:
