@@ -172,7 +172,9 @@ class TestServiceBoard(FieldServiceCase):
         queue = self.env.ref("mail.ir_cron_mail_scheduler_action")
         self.env["ir.cron.trigger"].search([("cron_id", "=", queue.id)]).unlink()
         self.env.invalidate_all()
-        with self.assertQueryCount(63):
+        # 60 to 63 measured (what Odoo's caches already hold varies with the tests run
+        # before); the move read each technician and visit apart before: 69
+        with self.assertQueryCount(65):
             result = self.move(self.busy, at(0, 14), self.tech_b, confirm=True)
         self.assertTrue(result["moved"])
         self.assertEqual(self.busy.notified_window_start, at(0, 13))
