@@ -57,7 +57,7 @@ class TestPosTour(TestPointOfSaleHttpCommon):
 
     def test_gold_member_at_the_till(self):
         self.assertEqual(self.card.crm_tier_id, self.gold)
-        self.start_pos_tour("PosCrmLoyaltyTierTour")
+        self.start_pos_tour("PosCrmLoyaltyTierTour", timeout=120)
         earn = self.env["loyalty.history"].search(
             [("card_id", "=", self.card.id), ("pos_order_id", "!=", False)]
         )

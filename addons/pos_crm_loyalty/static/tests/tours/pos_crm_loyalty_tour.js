@@ -6,6 +6,9 @@ import { registry } from "@web/core/registry";
 
 // A Gold member (points x2) buys two pens (6.40): the till shows the points the ledger books.
 registry.category("web_tour.tours").add("PosCrmLoyaltyTierTour", {
+    // each step may wait 30 s rather than 10: the order's sync took 8 s of SQL once on two
+    // cores busy with other runs, and the receipt screen waits for it
+    timeout: 30000,
     steps: () =>
         [
             Chrome.startPoS(),
