@@ -1,3 +1,4 @@
+import inspect
 import json
 
 
@@ -9,6 +10,25 @@ class ForgedCallMixin:
 
     forged_context = {}
     refusals = set()
+
+    def public_methods(self, addon):
+        """(model, method) of every public method the addon's classes define on a model
+        (`init`, which the registry calls, and `@api.private` ones left out): what an
+        attacker can call, which the adversarial tests must all try."""
+        public = set()
+        for model_name in self.env.registry:
+            for klass in type(self.env[model_name]).__mro__:
+                if not klass.__module__.startswith(f"odoo.addons.{addon}."):
+                    continue
+                for name, member in vars(klass).items():
+                    if (
+                        not name.startswith("_")
+                        and name != "init"
+                        and inspect.isfunction(member)
+                        and not getattr(member, "_api_private", False)
+                    ):
+                        public.add((model_name, name))
+        return public
 
     def call(self, model, method, args, kwargs=None, route="call_kw"):
         """`model.method(*args, **kwargs)` with the forged context: (result, error name).

@@ -1,5 +1,3 @@
-import inspect
-
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
@@ -23,8 +21,6 @@ REFUSALS = {
     "odoo.exceptions.ValidationError",
     "odoo.exceptions.MissingError",
 }
-# ORM hooks every model has; not the addon's API
-ORM_HOOKS = {"init"}
 
 
 @tagged("post_install", "-at_install")
@@ -245,20 +241,7 @@ class TestAdversarial(ForgedCallMixin, HttpCase, InsightCase):
         until it is added to them."""
         tried = {(model, method) for model, method, __, __ in self.attempts()}
         tried.add(("crm.segment.migration", "action_compute"))
-        public = set()
-        for model_name in self.env.registry:
-            for klass in type(self.env[model_name]).__mro__:
-                if not klass.__module__.startswith("odoo.addons.crm_identification."):
-                    continue
-                for name, member in vars(klass).items():
-                    if (
-                        name.startswith("_")
-                        or name in ORM_HOOKS
-                        or not inspect.isfunction(member)
-                        or getattr(member, "_api_private", False)
-                    ):
-                        continue
-                    public.add((model_name, name))
+        public = self.public_methods("crm_identification")
         self.assertFalse(public - tried, "public methods no adversarial test tries")
 
     def test_portal_customer_against_another_customer(self):

@@ -1,5 +1,3 @@
-import inspect
-
 from odoo.addons.crm_identification.tests.common_rpc import ForgedCallMixin
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -21,8 +19,6 @@ REFUSALS = {
     "odoo.exceptions.ValidationError",
     "odoo.exceptions.MissingError",
 }
-# ORM hooks every model has; not the addon's API
-ORM_HOOKS = {"init"}
 # buttons that open a list or a wizard of what the user reads anyway: they may answer (with
 # nothing of another member's), everything else is refused
 MAY_ANSWER = {
@@ -308,20 +304,7 @@ class TestAdversarial(ForgedCallMixin, HttpCase, LoyaltyCase):
         """The attempts cover every public method the addon defines: a new one fails here
         until it is added to them."""
         tried = {(model, method) for model, method, __ in self.attempts()}
-        public = set()
-        for model_name in self.env.registry:
-            for klass in type(self.env[model_name]).__mro__:
-                if not klass.__module__.startswith("odoo.addons.crm_loyalty."):
-                    continue
-                for name, member in vars(klass).items():
-                    if (
-                        name.startswith("_")
-                        or name in ORM_HOOKS
-                        or not inspect.isfunction(member)
-                        or getattr(member, "_api_private", False)
-                    ):
-                        continue
-                    public.add((model_name, name))
+        public = self.public_methods("crm_loyalty")
         self.assertFalse(public - tried, "public methods no adversarial test tries")
 
     def test_portal_member_against_another_member(self):
