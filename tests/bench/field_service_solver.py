@@ -5,6 +5,10 @@ Prints figures; asserts nothing.
     python tests/bench/field_service_solver.py b --split 1  case (b), one solve per day
     python tests/bench/field_service_solver.py b --split 0  case (b) in one solve (slow)
     python tests/bench/field_service_solver.py b --regions 8  case (b) region by region
+    python tests/bench/field_service_solver.py b --regions 7 --workers 2   two chains of
+        regions side by side, one core each
+
+Prints the wall time, the CPU time (all threads) and the load average: the machine is shared.
 """
 
 import argparse
@@ -29,6 +33,9 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--regions", type=int, default=1, help="regions solved in turn")
     parser.add_argument(
+        "--workers", type=int, default=1, help="chains of regions solved side by side (1 or 2)"
+    )
+    parser.add_argument(
         "--overload", type=float, default=1.0, help="visits offered per day, x its working time"
     )
     parser.add_argument(
@@ -48,6 +55,7 @@ def main():
         regions = routing.regions_for(len(visits), args.region_visits)
     else:
         regions = args.regions
+    cpu = time.process_time()
     if regions > 1:
         started = time.monotonic()
 
@@ -55,7 +63,7 @@ def main():
             print(f"  region {done} of {total} at {time.monotonic() - started:.1f} s", flush=True)
 
         plan = routing.solve_by_regions(
-            visits, shifts, regions=regions, on_progress=report, **options
+            visits, shifts, regions=regions, workers=args.workers, on_progress=report, **options
         )
     else:
         plan = routing.solve(visits, shifts, **options)
@@ -65,8 +73,9 @@ def main():
         reasons[reason] = reasons.get(reason, 0) + 1
     print(
         f"case ({args.case}) VROOM x{args.level}, {len(visits)} orders, {len(shifts)} "
-        f"technician-days, split {split or 'none'}, regions {regions}: "
-        f"{figures['seconds']} s, planned "
+        f"technician-days, split {split or 'none'}, regions {regions}, workers "
+        f"{args.workers}: {figures['seconds']} s ({time.process_time() - cpu:.0f} s CPU, load "
+        f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])}), planned "
         f"{figures['planned']} of {len(visits)}, travel {figures['travel_h']} h, lateness "
         f"{figures['lateness_h']} h over {figures['late_visits']} visits, unplanned {reasons}"
     )

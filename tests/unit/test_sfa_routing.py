@@ -231,3 +231,96 @@ def test_nothing_to_plan(split):
     assert routing.solve([], [shift(1)], split_days=split).planned == []
     plan = routing.solve([visit(1)], [], split_days=split)
     assert plan.unplanned == {1: "no_skill"}
+
+
+def _four_days_with_the_wished_day_full():
+    """One technician over four days (0-3); day 1 is full of urgent visits at home. A visit
+    20 km east wishes for day 1's morning and may be done any day; another visit at the same
+    place must be done on day 3. Offered its whole window, the wished visit would go with it
+    on day 3 (two days late, no extra travel); widened a day at a time, it lands on day 0 or
+    day 2, a day from its wish at most."""
+    day = 24 * H
+    shifts = [
+        shift(d + 1, unit="tech", start=d * day + DAY[0], end=d * day + DAY[1], day=d)
+        for d in range(4)
+    ]
+    booked = [
+        visit(10 + n, km=0, windows=((day + DAY[0], day + DAY[1]),), priority=3)
+        for n in range(9)
+    ]
+    wished = visit(
+        1,
+        km=20,
+        windows=((DAY[0], 3 * day + DAY[1]),),
+        preferred=((day + 8 * H, day + 12 * H),),
+    )
+    fixed = visit(2, km=20.2, windows=((3 * day + DAY[0], 3 * day + DAY[1]),))
+    return [wished, fixed, *booked], shifts
+
+
+def test_a_visit_that_misses_its_wish_is_widened_a_day_at_a_time_not_to_any_day():
+    visits, shifts = _four_days_with_the_wished_day_full()
+    at_once = routing.solve(visits, shifts, exploration_level=1, widen_hours=())
+    stepwise = routing.solve(visits, shifts, exploration_level=1)
+    for plan in (at_once, stepwise):
+        assert_feasible(plan, visits, shifts)
+        assert not plan.unplanned
+    assert at_once.by_visit()[1].shift_id == 4, "with its whole window: day 3, beside visit 2"
+    assert stepwise.by_visit()[1].shift_id in (1, 3), "a day from its wish"
+    assert stepwise.lateness < at_once.lateness - 24 * H
+    assert routing.WIDEN_HOURS == (2, 24, 48)
+
+
+def test_solving_a_day_at_a_time_skips_the_widening_steps_that_add_nothing():
+    """A chunk of one day: widened by a day or by two days the wish is the same whole day,
+    so that step is not solved again (five rounds would be; four are)."""
+    visits, shifts = _four_days_with_the_wished_day_full()
+    reports = []
+    routing.solve(
+        visits,
+        shifts[1:2],
+        exploration_level=1,
+        on_progress=lambda done, total: reports.append((done, total)),
+    )
+    assert reports[-1] == (1, 1)
+    assert [done for done, _total in reports[:-1]] == [1, 2, 3], "preferred, +-2 h, +-1 day"
+
+
+def test_regions_side_by_side_share_their_overflow_by_insertion():
+    """A technician 30 km west (mornings only), two 30 km east: two regions solved side by
+    side (two chains of one region each). The west region has no room for its fourth visit
+    and no next region: it is inserted into an east technician's route, which has room."""
+    shifts = [
+        shift(1, "west", 8 * H, 12 * H, at=east(-30)),
+        shift(2, "east", at=east(30)),
+        shift(3, "east 2", 8 * H, 12 * H, at=east(32)),
+    ]
+    morning = ((8 * H, 12 * H),)
+    km = {1: -29, 2: -28, 3: -27, 4: -26, 5: 31}
+    visits = [visit(n, km=k, windows=morning) for n, k in km.items()]
+    cut = routing.split_regions(visits, shifts, 2)
+    assert routing.region_chains(cut, shifts, workers=2) == [[0], [1]]
+    assert routing.region_chains(cut, shifts, workers=1) == [[0, 1]]
+    plan = routing.solve_by_regions(visits, shifts, regions=2, workers=2, exploration_level=1)
+    assert_feasible(plan, visits, shifts)
+    assert not plan.unplanned
+    assert sum(p.shift_id == 1 for p in plan.planned) == 3, "the fourth went east"
+    travel, legs = routing.HaversineTravel(), 0
+    for s in shifts:
+        route = sorted((p for p in plan.planned if p.shift_id == s.id), key=lambda p: p.sequence)
+        places = [(s.lat, s.lon), *(east(km[p.visit_id]) for p in route), (s.lat, s.lon)]
+        legs += sum(int(travel([a, b])[0, 1]) for a, b in zip(places, places[1:]) if route)
+    assert plan.travel == legs, "the figures follow the routes changed by the insertion"
+
+
+def test_insertion_keeps_every_route_inside_its_windows_or_leaves_the_visit_out():
+    shifts = [shift(1)]
+    visits = [visit(n, km=2, duration=2 * H) for n in range(1, 5)]
+    plan = routing.solve(visits, shifts, exploration_level=1)
+    late = visit(9, km=2, duration=H)
+    routing.insert_leftovers(plan, [late], shifts, routing.HaversineTravel())
+    assert_feasible(plan, visits + [late], shifts)
+    assert plan.unplanned.get(9) == "no_capacity", "eight hours of visits and travel: no room"
+    early = visit(8, km=2, duration=30 * 60)
+    routing.insert_leftovers(plan, [early], shifts, routing.HaversineTravel())
+    assert 8 in plan.by_visit() and 8 not in plan.unplanned

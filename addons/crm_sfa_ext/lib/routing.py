@@ -13,15 +13,18 @@ Steps of `solve`:
 2. The shifts are cut into chunks (every shift, or the shifts of `split_days` days at a time);
    each chunk is one VROOM problem over the visits still unplanned that fit one of its shifts.
 3. Each chunk is solved first with the customers' preferred windows; the visits left out are
-   offered their preferred window widened by WIDEN_HOURS, step by step, then their whole
-   allowed window, each step a solve that starts from the routes before it (a visit that
-   misses its wish lands as close after it as the routes allow, not anywhere).
+   offered their preferred window widened by WIDEN_HOURS on both sides, step by step (two
+   hours, a day, two days), then their whole allowed window, each step a solve that starts
+   from the routes before it (a visit that misses its wish lands as close to it as the
+   routes allow, not anywhere in a window of two weeks).
 4. The routes are timed again, as early as each visit allows (VROOM may start a day late to
    avoid waiting), and each visit gets its start, end and the travel before it.
 5. Visits the solver could not fit anywhere get the reason "no_capacity" (or "pin_conflict").
 """
 
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -36,9 +39,12 @@ PRIORITY_WEIGHT = 20  # priority 0..3 -> 0..60
 LAST_CHANCE = 30  # a visit whose windows end inside the days being solved goes first
 PINNED_PRIORITY = 100
 OVERLOAD = 1.0  # day by day, a chunk is offered visits for at most its working time
-# how much later than their preferred window the visits left out may end, step by step,
-# before they are offered their whole window
-WIDEN_HOURS = (2, 6)
+# how far around their preferred window (before and after) the visits left out may be
+# planned, step by step (2 hours, a day, two days), before they are offered their whole window
+WIDEN_HOURS = (2, 24, 48)
+# VROOM's exploration level of the rounds after the first (they start from its routes, and
+# each round re-runs the whole local search: see the README's benchmark)
+RETRY_LEVEL = 0
 # the share of a region's working time its own visits may fill before the nearest other
 # region takes the next ones (the rest of the day is travel)
 REGION_FILL = 0.87
@@ -111,6 +117,8 @@ class Plan:
     seconds: float = 0.0
     chunks: int = 0
     left: list = field(default_factory=list)  # ids of the visits for the next chunks
+    # {shift id: [(Visit, the windows it was planned in), ...]} in route order
+    routes: dict = field(default_factory=dict)
 
     def by_visit(self):
         return {p.visit_id: p for p in self.planned}
@@ -437,6 +445,7 @@ def solve(
                     shift, route, index[("shift", shift.id)], locations, full
                 )
                 plan.planned.extend(timed)
+                plan.routes[shift_id] = route
                 plan.travel += sum(p.travel for p in timed) + back
                 for (visit, _windows), planned in zip(route, timed, strict=True):
                     late = _lateness(visit, planned)
@@ -538,7 +547,7 @@ def _solve_chunk(vroom, shifts, visits, index, full, settings, widen_hours, tick
 
     def wish(visit, extra):
         windows = [
-            (max(s, ps), min(e, pe + extra))
+            (max(s, ps - extra), min(e, pe + extra))
             for s, e in visit.windows
             for ps, pe in visit.preferred
             if min(e, pe + extra) - max(s, ps) >= visit.duration
@@ -552,11 +561,12 @@ def _solve_chunk(vroom, shifts, visits, index, full, settings, widen_hours, tick
         return wish(visit, 3600 * (widen_hours[level - 1] if level else 0))
 
     def run(initial=None):
+        # the rounds after the first start from its routes: a lighter search is enough
+        level = min(exploration_level, RETRY_LEVEL) if initial else exploration_level
+
         def attempt(start):
             problem = chunk.build(vroom, windows_of, initial=start)
-            return problem.solve(
-                exploration_level=exploration_level, nb_threads=threads, timeout=limit()
-            )
+            return problem.solve(exploration_level=level, nb_threads=threads, timeout=limit())
 
         try:
             return chunk.routes(attempt(initial))
@@ -580,7 +590,10 @@ def _solve_chunk(vroom, shifts, visits, index, full, settings, widen_hours, tick
         ]
         if not left or (deadline is not None and time.monotonic() >= deadline):
             break
+        before = [_clip(windows_of(visit), chunk.span) for visit in left]
         step.update((visit.id, level) for visit in left)
+        if before == [_clip(windows_of(visit), chunk.span) for visit in left]:
+            continue  # inside this chunk's days the wider step offers nothing more
         again = run(initial=routes)
         if len(jobs(again)) > len(planned):
             routes, planned = again, jobs(again)
@@ -714,6 +727,7 @@ def merge_plan(plan, part):
     plan.unplanned.update(part.unplanned)
     for p in part.planned:
         plan.unplanned.pop(p.visit_id, None)
+    plan.routes.update(part.routes)
     plan.travel += part.travel
     plan.lateness += part.lateness
     plan.late_visits += part.late_visits
@@ -721,30 +735,181 @@ def merge_plan(plan, part):
     return plan
 
 
-def solve_by_regions(visits, shifts, travel=None, *, regions=2, **options):
+def region_chains(cut, shifts, workers=1):
+    """The order in which the regions are solved, as chains: a region's overflow goes to the
+    next region of its chain. One worker: one chain, west to east. Two: the regions are cut
+    where the work (visits x technician-days of each region) is halved, the west chain is
+    solved west to east and the east chain east to west, side by side; they meet in the
+    middle, where the last region of each ends its chain's overflow."""
+    numbers = list(range(cut.count))
+    if workers < 2 or cut.count < 2:
+        return [numbers]
+    work = [len(cut.visits[n]) * max(1, len(cut.shifts(shifts, n))) for n in numbers]
+    total, acc, middle = sum(work), 0, 1
+    for n in numbers[:-1]:
+        acc += work[n]
+        middle = n + 1
+        if acc * 2 >= total:
+            break
+    return [numbers[:middle], numbers[middle:][::-1]]
+
+
+def in_parallel(tasks):
+    """Runs the callables side by side and returns their results in order: the first in
+    the caller's thread (it may report progress to a database cursor), the others in
+    threads of their own (VROOM lets go of Python's lock while it solves, so each takes a
+    core). An error is raised again once all have ended."""
+    if len(tasks) <= 1:
+        return [task() for task in tasks]
+    with ThreadPoolExecutor(max_workers=len(tasks) - 1) as pool:
+        futures = [pool.submit(task) for task in tasks[1:]]
+        first = tasks[0]()
+        return [first, *(future.result() for future in futures)]
+
+
+def solve_by_regions(visits, shifts, travel=None, *, regions=2, workers=1, **options):
     """Plans a large problem region by region: VROOM's time grows much faster than the
     problem, and technicians mostly serve the visits near their home base.
 
     1. `split_regions` cuts the units and the visits into `regions` regions;
-    2. the regions are solved in turn with `solve_region` (the options of `solve`, VROOM's
-       threads on both cores); the visits a region had no room for (no_capacity) are
-       offered to the next region, those of the last region end unplanned.
-    The figures (travel, lateness, seconds) are the sums over the regions."""
+    2. the regions are solved in chains (`region_chains`) with `solve_region` (the options
+       of `solve`): with `workers` 2, two chains side by side, each VROOM solve on one
+       thread; with 1, one chain with VROOM's `threads`. The visits a region had no room
+       for (no_capacity) are offered to the next region of its chain;
+    3. the visits left at the chains' ends are inserted where routes still have room
+       (`insert_leftovers`), the others end unplanned.
+    The figures (travel, lateness) are the sums over the regions."""
     started = time.monotonic()
     travel = travel or HaversineTravel()
     cut = split_regions(visits, shifts, regions)
     plan = Plan(unplanned=precheck(cut.orphans, shifts))
-    carry = []
+    chains = region_chains(cut, shifts, workers)
+    if len(chains) > 1:
+        options["threads"] = 1
     on_progress = options.pop("on_progress", None)
-    for number in range(cut.count):
-        part, carry = solve_region(cut, number, shifts, carry, travel, **options)
-        merge_plan(plan, part)
-        if on_progress:
-            on_progress(number + 1, cut.count)
-    for visit in carry:
-        plan.unplanned[visit.id] = "no_capacity"
+    lock, done = threading.Lock(), []
+
+    def run_chain(chain, report):
+        parts, carry = [], []
+        for number in chain:
+            part, carry = solve_region(cut, number, shifts, carry, travel, **options)
+            parts.append(part)
+            with lock:
+                done.append(number)
+            if report and on_progress:
+                on_progress(len(done), cut.count)
+        return parts, carry
+
+    leftovers = []
+    # progress is reported from the caller's thread only (the first chain's)
+    tasks = [lambda c=c, n=n: run_chain(c, n == 0) for n, c in enumerate(chains)]
+    for parts, carry in in_parallel(tasks):
+        for part in parts:
+            merge_plan(plan, part)
+        leftovers += carry
+    insert_leftovers(plan, leftovers, shifts, travel)
+    if on_progress:
+        on_progress(cut.count, cut.count)
     plan.seconds = time.monotonic() - started
     return plan
+
+
+def insert_leftovers(plan, leftovers, shifts, travel):
+    """Inserts the visits no solve had room for where the plan's routes still have room,
+    one visit at a time (highest priority first): at the place that keeps it closest to
+    its customer's preferred window (in whole hours), then adds the least travel, every
+    visit of the route still inside the windows it was planned in and the route back home
+    by the end of its shift. The visits that fit nowhere get the reason "no_capacity". No
+    solve: it repairs the ends of split solves, where a region had no room left for them."""
+    leftovers = sorted(
+        (v for v in leftovers if v.id not in plan.unplanned),
+        key=lambda v: (-v.priority, max(e for _s, e in v.windows), v.id),
+    )
+    able = {
+        v.id: [s for s in shifts if _skilled(v, s) and _fits(v, s, v.windows)] for v in leftovers
+    }
+    candidates = {s.id: s for v in leftovers for s in able[v.id] if v.pinned_shift is None}
+    points, index = [], {}
+    for shift in candidates.values():
+        index[("shift", shift.id)] = len(points)
+        points.append((shift.lat, shift.lon))
+    for shift_id in candidates:
+        for visit, _windows in plan.routes.get(shift_id, ()):
+            index[("visit", visit.id)] = len(points)
+            points.append((visit.lat, visit.lon))
+    for visit in leftovers:
+        index[("visit", visit.id)] = len(points)
+        points.append((visit.lat, visit.lon))
+    matrix = np.asarray(travel(points), dtype=np.int64) if points else None
+    locations = {key[1]: row for key, row in index.items() if key[0] == "visit"}
+    used = {
+        s.id: sum(v.duration for v, _w in plan.routes.get(s.id, ())) for s in candidates.values()
+    }
+    for visit in leftovers:
+        best = None
+        for shift in able[visit.id] if visit.pinned_shift is None else ():
+            route = plan.routes.get(shift.id, [])
+            home = index[("shift", shift.id)]
+            old = _route_cost(shift, route, home, locations, matrix)
+            room = sum(e - s for s, e in free_stretches(shift)) - used[shift.id] - old
+            if room < visit.duration:
+                continue
+            for position in range(len(route) + 1):
+                trial = [*route[:position], (visit, visit.windows), *route[position:]]
+                timed = _feasible_timing(shift, trial, home, locations, matrix)
+                if timed is None:
+                    continue
+                late = _lateness(visit, timed[position])
+                key = (-(-late // 3600), _route_cost(shift, trial, home, locations, matrix) - old)
+                if best is None or key < best[0]:
+                    best = (key, shift, trial)
+        if best is None:
+            plan.unplanned[visit.id] = "no_capacity"
+            continue
+        _key, shift, trial = best
+        _replace_route(plan, shift, trial, index[("shift", shift.id)], locations, matrix)
+        used[shift.id] += visit.duration
+        plan.unplanned.pop(visit.id, None)
+    return plan
+
+
+def _route_cost(shift, route, home, locations, matrix):
+    """Travel seconds of a route from home and back (the order alone decides it)."""
+    places = [home, *(locations[v.id] for v, _w in route), home]
+    return int(sum(matrix[a, b] for a, b in zip(places, places[1:], strict=False)))
+
+
+def _feasible_timing(shift, route, home, locations, matrix):
+    """The route timed as early as it goes (`_time_route`), or None when a visit would
+    leave its windows, cross a break, or the technician be home after the shift's end."""
+    timed, back = _time_route(shift, route, home, locations, matrix)
+    for (visit, windows), planned in zip(route, timed, strict=True):
+        if visit.pinned_shift is not None:
+            if planned.start != visit.pinned_start:
+                return None
+        elif not any(s <= planned.start and planned.end <= e for s, e in windows):
+            return None
+        if any(planned.start < b_end and b_start < planned.end for b_start, b_end in shift.breaks):
+            return None
+    end = timed[-1].end if timed else shift.start
+    if _travel_through(end, back, sorted(shift.breaks)) > shift.end:
+        return None
+    return timed
+
+
+def _replace_route(plan, shift, route, home, locations, matrix):
+    """Puts the shift's new route (timed again) in the plan in place of its old one (which
+    may be in `plan.routes` only: a route of an earlier step of a plan solved in steps);
+    the plan's figures change by the difference."""
+    for sign, visits in ((-1, plan.routes.get(shift.id, [])), (1, route)):
+        timed, back = _time_route(shift, visits, home, locations, matrix)
+        plan.travel += sign * (sum(p.travel for p in timed) + back)
+        for (visit, _windows), planned in zip(visits, timed, strict=True):
+            late = _lateness(visit, planned)
+            plan.lateness += sign * late
+            plan.late_visits += sign * bool(late)
+    plan.planned = [p for p in plan.planned if p.shift_id != shift.id] + timed
+    plan.routes[shift.id] = route
 
 
 def _cluster(homes, regions, rounds=20):

@@ -171,10 +171,11 @@ class CrmServicePlan(models.Model):
            crews (crm_service_crew), and geolocates sites without coordinates (res_partner);
         2. a plan of up to `fs_region_visits` visits is solved in one piece with VROOM
            (lib/routing, `_fs_solve`); a larger one is cut into regions
-           (`routing.split_regions`), and each call of the cron solves one region over the
-           whole period (`routing.solve_region`), the visits it had no room for carried to
-           the next region in `step_state` (with the region's number, the visits already
-           handled and the figures so far), committed between steps;
+           (`routing.split_regions`) solved in two chains side by side, and each call of
+           the cron solves the next region of each chain over the whole period
+           (`_fs_solve_region`), the visits a region had no room for carried to the next
+           region of its chain in `step_state` (with the chains, the step's number, the
+           visits already handled and the figures so far), committed between steps;
         3. `_fs_write_plan` writes the visits' technicians, times, stops and reasons
            set-based (crm_service_order and its technicians' relation table), in batches,
            after each step; the last step writes the plan's figures (crm_service_plan).
@@ -229,34 +230,81 @@ class CrmServicePlan(models.Model):
         self._fs_finish(totals, problem, travel)
 
     def _fs_solve_region(self, planner, problem, travel, regions, state):
-        """Solves the plan's next region; returns (its part of the plan, the step state
-        for after it). The first step also gives their reason to the visits no region can
-        take; the last one gives the visits still carried the reason "no capacity"."""
+        """Solves the plan's next regions: the regions are solved in chains
+        (`routing.region_chains`, two chains side by side on the two cores), each step
+        solves the next region of each chain at once, a region's overflow carried to the
+        next region of its chain. Returns (the step's part of the plan, the step state for
+        after it). The first step also gives their reason to the visits no region can take;
+        when a chain ends, the visits it still carries are inserted where the routes just
+        solved have room (`routing.insert_leftovers`), the others get "no capacity"."""
         cut = routing.split_regions(problem.visits, problem.shifts, regions)
+        chains = state.get("chains") or routing.region_chains(
+            cut, problem.shifts, planner._fs_workers()
+        )
         number = state.get("part", 0)
         handled = set(state.get("handled", ()))
         by_id = {v.id: v for v in problem.visits}
         cut.visits = [[v for v in visits if v.id not in handled] for visits in cut.visits]
-        carry = [by_id[i] for i in state.get("carry", ()) if i in by_id and i not in handled]
+        carries = state.get("carries") or [[] for _chain in chains]
+        steps = max(len(chain) for chain in chains)
+        active = [n for n, chain in enumerate(chains) if number < len(chain)]
 
         def progress(done, total):
-            self._fs_progress(5 + 90 * (number * total + done) // (regions * total or 1), 100)
+            self._fs_progress(5 + 90 * (number * total + done) // (steps * total or 1), 100)
 
         progress(0, 1)
         options = planner._fs_options(self, progress)
-        part, carry = routing.solve_region(cut, number, problem.shifts, carry, travel, **options)
+        if len(active) > 1:
+            options["threads"] = 1  # one core for each chain's region
+
+        def task(n, report):
+            carry = [by_id[i] for i in carries[n] if i in by_id and i not in handled]
+            return routing.solve_region(
+                cut,
+                chains[n][number],
+                problem.shifts,
+                carry,
+                travel,
+                **dict(options, on_progress=options["on_progress"] if report else None),
+            )
+
+        results = routing.in_parallel(
+            [lambda n=n, first=k == 0: task(n, first) for k, n in enumerate(active)]
+        )
+        part = routing.Plan()
+        ended = []
+        carries = [list(c) for c in carries]
+        for n, (region_part, carry) in zip(active, results, strict=True):
+            routing.merge_plan(part, region_part)
+            carries[n] = [v.id for v in carry]
+            if number + 1 == len(chains[n]):
+                ended += carry
+                carries[n] = []
         if number == 0:
             part.unplanned.update(routing.precheck(cut.orphans, problem.shifts))
-        if number == cut.count - 1:
-            part.unplanned.update((v.id, "no_capacity") for v in carry)
-            carry = []
+        # the routes of the steps before (kept in the step state) take leftovers too
+        earlier = {
+            int(shift_id): [(by_id[i], tuple(map(tuple, windows))) for i, windows in route]
+            for shift_id, route in (state.get("routes") or {}).items()
+            if all(i in by_id for i, _windows in route)
+        }
+        part.routes = {**earlier, **part.routes}
+        routing.insert_leftovers(part, ended, problem.shifts, travel)
+        part.seconds = max((r.seconds for r, _c in results), default=0.0)
         state = dict(
             state,
             regions=cut.count,
-            parts=cut.count,
+            chains=chains,
+            parts=steps,
             part=number + 1,
-            carry=[v.id for v in carry],
+            carries=carries,
             handled=sorted(handled | {p.visit_id for p in part.planned} | set(part.unplanned)),
+            routes={
+                str(shift_id): [[v.id, [list(w) for w in windows]] for v, windows in route]
+                for shift_id, route in part.routes.items()
+            },
+            # visits of earlier steps timed again around an inserted one (counted once)
+            retimed=sum(p.visit_id in handled for p in part.planned),
         )
         return part, state
 
@@ -288,7 +336,7 @@ class CrmServicePlan(models.Model):
         """The step state with this step's figures added to those of the steps before."""
         totals = dict(state)
         for key, value in (
-            ("planned", len(part.planned)),
+            ("planned", len(part.planned) - state.get("retimed", 0)),
             ("unplanned", len(part.unplanned)),
             ("travel", part.travel),
             ("lateness", part.lateness),

@@ -14,7 +14,8 @@ from ..lib import road_travel, routing
 from .crm_service_order import arrival_window
 
 WRITE_BATCH = 1000
-SOLVER_THREADS = 2  # VROOM's threads: both cores of the benchmark machine
+SOLVER_THREADS = 2  # VROOM's threads, or regions solved side by side: both cores of the
+# benchmark machine
 STEP_SHARE = 0.6  # of a cron worker's time limit, for the solve of one step
 _logger = logging.getLogger(__name__)
 
@@ -69,12 +70,18 @@ class CrmServicePlanner(models.AbstractModel):
         }
 
     @api.model
+    def _fs_workers(self):
+        """Regions solved side by side (each VROOM solve then on one thread)."""
+        return SOLVER_THREADS
+
+    @api.model
     def _fs_step_budget(self):
         """Seconds the solve of one step may take, or None. In prefork mode (`--workers`)
-        the cron worker is killed after `limit_time_cpu` seconds of CPU (VROOM's threads
-        all count) or `limit_time_real_cron` seconds (`limit_time_real` when 0); the solve
-        gets STEP_SHARE of the smaller, the rest is for reading and writing the plan (0: no
-        limit, -1: the cron's is limit_time_real's, as Odoo reads them)."""
+        the cron worker is killed after `limit_time_cpu` seconds of CPU (VROOM's threads,
+        and the regions solved side by side, all count) or `limit_time_real_cron` seconds
+        (`limit_time_real` when 0); the solve gets STEP_SHARE of the smaller, the rest is
+        for reading and writing the plan (0: no limit, -1: the cron's is limit_time_real's,
+        as Odoo reads them)."""
         if not config["workers"]:
             return None
         limits = []
@@ -108,7 +115,12 @@ class CrmServicePlanner(models.AbstractModel):
         regions = self._fs_region_count(plan, problem)
         if regions > 1:
             return routing.solve_by_regions(
-                problem.visits, problem.shifts, travel, regions=regions, **options
+                problem.visits,
+                problem.shifts,
+                travel,
+                regions=regions,
+                workers=self._fs_workers(),
+                **options,
             )
         return routing.solve(
             problem.visits,
