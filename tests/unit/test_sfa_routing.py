@@ -245,8 +245,7 @@ def _four_days_with_the_wished_day_full():
         for d in range(4)
     ]
     booked = [
-        visit(10 + n, km=0, windows=((day + DAY[0], day + DAY[1]),), priority=3)
-        for n in range(9)
+        visit(10 + n, km=0, windows=((day + DAY[0], day + DAY[1]),), priority=3) for n in range(9)
     ]
     wished = visit(
         1,
@@ -309,7 +308,8 @@ def test_regions_side_by_side_share_their_overflow_by_insertion():
     for s in shifts:
         route = sorted((p for p in plan.planned if p.shift_id == s.id), key=lambda p: p.sequence)
         places = [(s.lat, s.lon), *(east(km[p.visit_id]) for p in route), (s.lat, s.lon)]
-        legs += sum(int(travel([a, b])[0, 1]) for a, b in zip(places, places[1:]) if route)
+        if route:
+            legs += sum(int(travel([a, b])[0, 1]) for a, b in itertools.pairwise(places))
     assert plan.travel == legs, "the figures follow the routes changed by the insertion"
 
 
