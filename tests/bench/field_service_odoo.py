@@ -157,9 +157,10 @@ problem = planner._fs_problem(plan)
 steps["read"] = time.monotonic() - t0
 from odoo.addons.crm_sfa_ext.lib import routing  # noqa: E402
 
-t1 = time.monotonic()
+t1, cpu = time.monotonic(), time.process_time()
 result = planner._fs_solve(plan, problem, planner._fs_travel(company))
 steps["solve"] = time.monotonic() - t1
+cpu = time.process_time() - cpu  # both threads' CPU: the machine is shared, see the load
 t2 = time.monotonic()
 planner._fs_write_plan(plan, problem, result)
 env.flush_all()
@@ -169,7 +170,8 @@ env.cr.commit()
 planned = Order.search_count([("summary", "=like", "Bench visit %"), ("state", "=", "planned")])
 print(
     f"round trip in Odoo, case ({CASE}): {total:.1f} s (read {steps['read']:.1f} s, solve "
-    f"{steps['solve']:.1f} s, write {steps['write']:.1f} s); {len(problem.visits)} visits, "
+    f"{steps['solve']:.1f} s ({cpu:.1f} s CPU), write {steps['write']:.1f} s; load "
+    f"{' '.join(open('/proc/loadavg').read().split()[:3])}); {len(problem.visits)} visits, "
     f"{len(problem.shifts)} technician-days; planned {planned}, travel "
     f"{result.travel / 3600:.1f} h, lateness {result.lateness / 3600:.1f} h, unplanned "
     f"{len(result.unplanned)}, regions "
