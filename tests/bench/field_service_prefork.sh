@@ -46,4 +46,7 @@ echo "prefork plan, case ($case), limit_time_cpu $cpu s, limit_time_real(_cron) 
     "lateness h | run s (sum of the steps) | steps: $figures"
 grep -E "killed|Timeout|CPU time limit" "/tmp/fs_prefork_$$.log" || true
 rm -f "/tmp/fs_prefork_$$.log"
+# the server goes before its database (dropdb fails while it is connected)
+kill "$server" 2>/dev/null || true
+wait "$server" 2>/dev/null || true
 [ "${BENCH_KEEP:-0}" = 1 ] || crm_drop_db "$db"
