@@ -4,7 +4,8 @@
 #
 #   bash tests/bench/field_service_run.sh          all three:
 #     (a) 1,000 visits, 50 technicians, a week: the solver alone, and VROOM against OR-Tools
-#     (b) 4,000 visits, 50 technicians, 14 days: solved two days at a time, and in one solve
+#     (b) 4,000 visits, 50 technicians, 14 days: 7 regions in two chains side by side (the
+#         default), two days and a day at a time, and in one solve (FS_BENCH_WHOLE=1: slow)
 #     (c) case (a) through Odoo: read the visits and technicians, solve, write the plan
 #   FS_BENCH=a|b|compare|odoo runs one part; BENCH_KEEP=1 keeps the Odoo database
 #   (crm_suite_bench_fieldservice_a) for another run.
@@ -22,6 +23,7 @@ if [ "$part" = all ] || [ "$part" = compare ]; then
     "$VENV_PY" "$here/field_service_compare.py" a --seconds 60
 fi
 if [ "$part" = all ] || [ "$part" = b ]; then
+    "$VENV_PY" "$here/field_service_solver.py" b --split 0 --regions 7 --workers 2
     "$VENV_PY" "$here/field_service_solver.py" b --split 2
     "$VENV_PY" "$here/field_service_solver.py" b --split 1
     [ "${FS_BENCH_WHOLE:-0}" = 1 ] && "$VENV_PY" "$here/field_service_solver.py" b --split 0
