@@ -197,6 +197,21 @@ SHOTS = [
         {"record": ("res.partner", [["name", "=", "Deco Addict"]])},
     ),
     # crm_sfa_ext field service (a plan is run on the demo visits first: see README)
+    # the managers' dashboards in Odoo's Dashboards app (drawn once the figures are)
+    *[
+        (
+            f"dashboard-{key}{suffix}",
+            "/odoo/action-spreadsheet_dashboard.ir_actions_dashboard_action?dashboard_id={id}",
+            None,
+            lang,
+            {
+                "record": ("spreadsheet.dashboard", [["name", "=", name]]),
+                "wait": ".o_renderer .o-figure canvas.o-figure-canvas",
+            },
+        )
+        for key, name in (("sales-force", "Sales Force"), ("scorecard", "CRM Scorecard"))
+        for suffix, lang in (("", "en_US"), ("-fa", "fa_IR"))
+    ],
     ("fieldservice-board", "/odoo/action-crm_sfa_ext.crm_service_plan_action", None, "en_US"),
     # a plan of more than a week is solved a day at a time: caught between two steps (Odoo
     # served without cron threads, the plan's cron run once by hand), it shows its progress
