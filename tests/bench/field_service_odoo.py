@@ -155,7 +155,7 @@ steps = {}
 t0 = time.monotonic()
 problem = planner._fs_problem(plan)
 steps["read"] = time.monotonic() - t0
-from odoo.addons.crm_sfa_ext.lib import routing  # noqa: E402
+from odoo.addons.crm_sfa_ext.lib import routing_regions  # noqa: E402
 
 t1, cpu = time.monotonic(), time.process_time()
 result = planner._fs_solve(plan, problem, planner._fs_travel(company))
@@ -175,5 +175,5 @@ print(
     f"{len(problem.shifts)} technician-days; planned {planned}, travel "
     f"{result.travel / 3600:.1f} h, lateness {result.lateness / 3600:.1f} h, unplanned "
     f"{len(result.unplanned)}, regions "
-    f"{routing.regions_for(len(problem.visits), company.fs_region_visits)}"
+    f"{routing_regions.regions_for(len(problem.visits), company.fs_region_visits)}"
 )

@@ -4,6 +4,8 @@ Prints figures; asserts nothing.
     python tests/bench/field_service_solver.py a            case (a), one solve of the week
     python tests/bench/field_service_solver.py b --split 1  case (b), one solve per day
     python tests/bench/field_service_solver.py b --split 0  case (b) in one solve (slow)
+    python tests/bench/field_service_solver.py b --split 0 --no-wishes --level 0
+        case (b) in one VROOM solve with the whole windows (issue #20's reference)
     python tests/bench/field_service_solver.py b --regions 8  case (b) region by region
     python tests/bench/field_service_solver.py b --regions 7 --workers 2   two chains of
         regions side by side, one core each
@@ -12,6 +14,7 @@ Prints the wall time, the CPU time (all threads) and the load average: the machi
 """
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -23,6 +26,7 @@ from field_service_cases import generate, to_problem
 from lib_loader import load_lib
 
 routing = load_lib("crm_sfa_ext", "routing")
+routing_regions = load_lib("crm_sfa_ext", "routing_regions")
 
 
 def main():
@@ -41,9 +45,18 @@ def main():
     parser.add_argument(
         "--region-visits", type=int, default=0, help="regions of about this many visits"
     )
+    parser.add_argument(
+        "--no-wishes",
+        action="store_true",
+        help="drop the customers' preferred windows: one VROOM solve with the whole windows, "
+        "as the whole-period reference of issue #20 (lateness still counted against them)",
+    )
     args = parser.parse_args()
     technicians, crews, orders = generate(args.case)
     visits, shifts = to_problem(routing, technicians, crews, orders)
+    wished = {v.id: v for v in visits}
+    if args.no_wishes:
+        visits = [dataclasses.replace(v, preferred=()) for v in visits]
     split = args.split if args.split is not None else (None if args.case == "a" else 1)
     options = {
         "split_days": split or None,
@@ -52,7 +65,7 @@ def main():
         "overload": args.overload,
     }
     if args.region_visits:
-        regions = routing.regions_for(len(visits), args.region_visits)
+        regions = routing_regions.regions_for(len(visits), args.region_visits)
     else:
         regions = args.regions
     cpu = time.process_time()
@@ -62,12 +75,12 @@ def main():
         def report(done, total):
             print(f"  region {done} of {total} at {time.monotonic() - started:.1f} s", flush=True)
 
-        plan = routing.solve_by_regions(
+        plan = routing_regions.solve_by_regions(
             visits, shifts, regions=regions, workers=args.workers, on_progress=report, **options
         )
     else:
         plan = routing.solve(visits, shifts, **options)
-    figures = routing.route_summary(plan, {v.id: v for v in visits})
+    figures = routing.route_summary(plan, wished)
     reasons = {}
     for reason in plan.unplanned.values():
         reasons[reason] = reasons.get(reason, 0) + 1

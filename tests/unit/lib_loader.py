@@ -1,13 +1,17 @@
-import importlib.util
+import importlib
+import sys
+import types
 from pathlib import Path
 
 ADDONS = Path(__file__).resolve().parents[2] / "addons"
 
 
 def load_lib(addon, name):
-    """Import addons/<addon>/lib/<name>.py on its own: these modules need no Odoo."""
-    path = ADDONS / addon / "lib" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"{addon}_lib_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """Import addons/<addon>/lib/<name>.py with no Odoo: lib/ is loaded as a package of its
+    own (`<addon>_lib`), so that its modules may import their siblings relatively."""
+    package = f"{addon}_lib"
+    if package not in sys.modules:
+        module = types.ModuleType(package)
+        module.__path__ = [str(ADDONS / addon / "lib")]
+        sys.modules[package] = module
+    return importlib.import_module(f"{package}.{name}")

@@ -11,6 +11,8 @@ import pytest
 from lib_loader import load_lib
 
 routing = load_lib("crm_sfa_ext", "routing")
+routing_regions = load_lib("crm_sfa_ext", "routing_regions")
+route_insertion = load_lib("crm_sfa_ext", "route_insertion")
 Visit, Shift = routing.Visit, routing.Shift
 
 H = 3600
@@ -297,10 +299,12 @@ def test_regions_side_by_side_share_their_overflow_by_insertion():
     morning = ((8 * H, 12 * H),)
     km = {1: -29, 2: -28, 3: -27, 4: -26, 5: 31}
     visits = [visit(n, km=k, windows=morning) for n, k in km.items()]
-    cut = routing.split_regions(visits, shifts, 2)
-    assert routing.region_chains(cut, shifts, workers=2) == [[0], [1]]
-    assert routing.region_chains(cut, shifts, workers=1) == [[0, 1]]
-    plan = routing.solve_by_regions(visits, shifts, regions=2, workers=2, exploration_level=1)
+    cut = routing_regions.split_regions(visits, shifts, 2)
+    assert routing_regions.region_chains(cut, shifts, workers=2) == [[0], [1]]
+    assert routing_regions.region_chains(cut, shifts, workers=1) == [[0, 1]]
+    plan = routing_regions.solve_by_regions(
+        visits, shifts, regions=2, workers=2, exploration_level=1
+    )
     assert_feasible(plan, visits, shifts)
     assert not plan.unplanned
     assert sum(p.shift_id == 1 for p in plan.planned) == 3, "the fourth went east"
@@ -318,9 +322,9 @@ def test_insertion_keeps_every_route_inside_its_windows_or_leaves_the_visit_out(
     visits = [visit(n, km=2, duration=2 * H) for n in range(1, 5)]
     plan = routing.solve(visits, shifts, exploration_level=1)
     late = visit(9, km=2, duration=H)
-    routing.insert_leftovers(plan, [late], shifts, routing.HaversineTravel())
+    route_insertion.insert_leftovers(plan, [late], shifts, routing.HaversineTravel())
     assert_feasible(plan, visits + [late], shifts)
     assert plan.unplanned.get(9) == "no_capacity", "eight hours of visits and travel: no room"
     early = visit(8, km=2, duration=30 * 60)
-    routing.insert_leftovers(plan, [early], shifts, routing.HaversineTravel())
+    route_insertion.insert_leftovers(plan, [early], shifts, routing.HaversineTravel())
     assert 8 in plan.by_visit() and 8 not in plan.unplanned

@@ -2,19 +2,12 @@
 database): even spreading over working days, neighbours sharing a day, route order with
 travel, customers without coordinates after the routed ones."""
 
-import importlib
-import sys
-import types
 from datetime import date, datetime, timedelta
 
-from lib_loader import ADDONS
+from lib_loader import load_lib
 
-# lib/visit_routes imports its siblings relatively: load lib/ as a package of its own
-_package = types.ModuleType("crm_sfa_ext_visit_lib")
-_package.__path__ = [str(ADDONS / "crm_sfa_ext" / "lib")]
-sys.modules.setdefault("crm_sfa_ext_visit_lib", _package)
-visit_slots = importlib.import_module("crm_sfa_ext_visit_lib.visit_slots")
-visit_routes = importlib.import_module("crm_sfa_ext_visit_lib.visit_routes")
+visit_slots = load_lib("crm_sfa_ext", "visit_slots")
+visit_routes = load_lib("crm_sfa_ext", "visit_routes")
 
 MONDAY = date(2030, 1, 7)
 HOUR = timedelta(hours=1)

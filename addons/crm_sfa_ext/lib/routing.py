@@ -20,11 +20,12 @@ Steps of `solve`:
 4. The routes are timed again, as early as each visit allows (VROOM may start a day late to
    avoid waiting), and each visit gets its start, end and the travel before it.
 5. Visits the solver could not fit anywhere get the reason "no_capacity" (or "pin_conflict").
+
+Problems too large for one solve are cut into regions by `routing_regions.solve_by_regions`,
+whose leftovers `route_insertion.insert_leftovers` places without a solve.
 """
 
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -45,9 +46,6 @@ WIDEN_HOURS = (2, 24, 48)
 # VROOM's exploration level of the rounds after the first (they start from its routes, and
 # each round re-runs the whole local search: see the README's benchmark)
 RETRY_LEVEL = 0
-# the share of a region's working time its own visits may fill before the nearest other
-# region takes the next ones (the rest of the day is travel)
-REGION_FILL = 0.87
 
 REASONS = (
     "no_location",
@@ -169,7 +167,7 @@ def free_stretches(shift):
     return [(s, e) for s, e in stretches if e > s]
 
 
-def _fits(visit, shift, windows):
+def fits(visit, shift, windows):
     """Whether the visit could start in one of the windows inside one free stretch of the
     shift (travel aside): the whole visit must fall in working time, not only its start."""
     for s, e in free_stretches(shift):
@@ -179,7 +177,7 @@ def _fits(visit, shift, windows):
     return False
 
 
-def _skilled(visit, shift):
+def skilled(visit, shift):
     return visit.skills <= shift.skills and visit.crew_size <= shift.crew_size
 
 
@@ -192,7 +190,7 @@ def precheck(visits, shifts):
         if visit.pinned_shift is not None:
             shift = by_id.get(visit.pinned_shift)
             window = ((visit.pinned_start, visit.pinned_start + visit.duration),)
-            if shift is None or visit.lat is None or not _fits(visit, shift, window):
+            if shift is None or visit.lat is None or not fits(visit, shift, window):
                 reasons[visit.id] = "pin_conflict"
             continue
         if visit.lat is None or visit.lon is None:
@@ -203,10 +201,10 @@ def precheck(visits, shifts):
             reasons[visit.id] = "no_skill"
         elif visit.crew_size > max_crew:
             reasons[visit.id] = "crew_too_large"
-        elif not any(_skilled(visit, s) for s in shifts):
+        elif not any(skilled(visit, s) for s in shifts):
             # people with the skills exist, and crews that large, but not the two together
             reasons[visit.id] = "crew_too_large"
-        elif not any(_skilled(visit, s) and _fits(visit, s, visit.windows) for s in shifts):
+        elif not any(skilled(visit, s) and fits(visit, s, visit.windows) for s in shifts):
             reasons[visit.id] = "too_long"
     return reasons
 
@@ -318,7 +316,7 @@ class _Chunk:
         return result
 
 
-def _time_route(shift, route, home, locations, matrix):
+def time_route(shift, route, home, locations, matrix):
     """Times a route of (visit, windows the solver used) as early as it goes: leave home at
     the start of the shift, travel, wait for the window, step over the breaks."""
     timed, now, here = [], shift.start, home
@@ -326,7 +324,7 @@ def _time_route(shift, route, home, locations, matrix):
     for sequence, (visit, windows) in enumerate(route, start=1):
         place = locations[visit.id]
         leg = int(matrix[here, place])
-        arrival = _travel_through(now, leg, breaks)
+        arrival = travel_through(now, leg, breaks)
         if visit.pinned_shift is not None:
             start = max(arrival, visit.pinned_start)
         else:
@@ -339,7 +337,7 @@ def _time_route(shift, route, home, locations, matrix):
     return timed, back
 
 
-def _travel_through(now, leg, breaks):
+def travel_through(now, leg, breaks):
     """Arrival time of a leg started at `now`: a break met on the way pauses the travel."""
     for b_start, b_end in breaks:
         if b_end <= now:
@@ -366,7 +364,7 @@ def _earliest_start(arrival, duration, windows, breaks):
     return arrival  # the solver's route says it fits; keep its order all the same
 
 
-def _lateness(visit, planned):
+def lateness_of(visit, planned):
     """How long after the customer's preferred window the visit ends (0 without one)."""
     if not visit.preferred:
         return 0
@@ -441,14 +439,12 @@ def solve(
             by_shift = {s.id: s for s in chunk_shifts}
             for shift_id, route in routes.items():
                 shift = by_shift[shift_id]
-                timed, back = _time_route(
-                    shift, route, index[("shift", shift.id)], locations, full
-                )
+                timed, back = time_route(shift, route, index[("shift", shift.id)], locations, full)
                 plan.planned.extend(timed)
                 plan.routes[shift_id] = route
                 plan.travel += sum(p.travel for p in timed) + back
                 for (visit, _windows), planned in zip(route, timed, strict=True):
-                    late = _lateness(visit, planned)
+                    late = lateness_of(visit, planned)
                     plan.lateness += late
                     plan.late_visits += bool(late)
                     todo.pop(visit.id, None)
@@ -489,7 +485,7 @@ def _candidates(visits, shifts, rolling, overload=OVERLOAD):
             continue
         if rolling and v.preferred and min(s for s, _e in v.preferred) >= span_end:
             continue
-        if any(_skilled(v, s) and _fits(v, s, v.windows) for s in shifts):
+        if any(skilled(v, s) and fits(v, s, v.windows) for s in shifts):
             chosen.append(v)
     if not rolling:
         return chosen
@@ -609,330 +605,12 @@ def _solve_chunk(vroom, shifts, visits, index, full, settings, widen_hours, tick
 
 def route_summary(plan, visits_by_id):
     """Figures of a plan: visits planned, travel hours, lateness hours (for the benchmarks)."""
+    late = [lateness_of(visits_by_id[p.visit_id], p) for p in plan.planned]
     return {
         "planned": len(plan.planned),
         "unplanned": len(plan.unplanned),
         "travel_h": round(plan.travel / 3600, 1),
-        "lateness_h": round(plan.lateness / 3600, 1),
+        "lateness_h": round(sum(late) / 3600, 1),
         "seconds": round(plan.seconds, 1),
-        "late_visits": sum(1 for p in plan.planned if _lateness(visits_by_id[p.visit_id], p)),
+        "late_visits": sum(1 for seconds in late if seconds),
     }
-
-
-# ------------------------------------------------------------------ regions
-
-
-def regions_for(visit_count, region_visits):
-    """How many regions a problem of `visit_count` visits is cut into (1: none)."""
-    return max(1, round(visit_count / region_visits)) if region_visits else 1
-
-
-@dataclass
-class Regions:
-    """A problem cut into regions (see `split_regions`): `unit_region` {unit: region
-    number}, `visits` one list per region, `orphans` the visits no unit could ever take
-    (no location, nobody with the skills: `precheck` says why)."""
-
-    count: int
-    unit_region: dict
-    visits: list
-    orphans: list
-
-    def shifts(self, shifts, number):
-        return [s for s in shifts if self.unit_region[s.unit] == number]
-
-
-def split_regions(visits, shifts, regions):
-    """Cuts a problem into `regions` regions:
-    1. the units' home bases are grouped by k-means, regions numbered along the longitude
-       of their centres so that neighbouring regions follow each other;
-    2. each visit goes to the region of the nearest unit able to do it (skills, crew size),
-       a pinned visit to the region of its shift."""
-    homes = {}
-    for shift in shifts:
-        homes.setdefault(shift.unit, (shift.lat, shift.lon))
-    region_of_unit = _cluster(homes, regions)
-    count = max(region_of_unit.values(), default=-1) + 1
-    by_id = {s.id: s for s in shifts}
-    units = list(homes)
-    unit_pts = np.asarray([homes[u] for u in units], dtype=float)
-    unit_shifts = {u: [s for s in shifts if s.unit == u] for u in units}
-    region_visits = [[] for _r in range(count)]
-    orphans, free = [], []
-    for visit in visits:
-        if visit.pinned_shift is not None and visit.pinned_shift in by_id:
-            region_visits[region_of_unit[by_id[visit.pinned_shift].unit]].append(visit)
-            continue
-        able = [n for n, u in enumerate(units) if any(_skilled(visit, s) for s in unit_shifts[u])]
-        if visit.lat is None or not able:
-            orphans.append(visit)
-            continue
-        km = haversine_km(visit.lat, visit.lon, unit_pts[able, 0], unit_pts[able, 1])
-        # the nearest able unit of each region, nearest region first
-        nearest = {}
-        for n in np.argsort(km, kind="stable"):
-            nearest.setdefault(region_of_unit[units[able[int(n)]]], float(km[n]))
-        free.append((visit, sorted(nearest, key=nearest.get), nearest))
-    # each region takes the visits nearest to it up to the share of its working time the
-    # whole problem asks of all units (at least REGION_FILL: the rest is travel); a visit
-    # whose region is full goes to the next nearest with room, those that would travel
-    # furthest if moved placed first
-    capacity = [0.0] * count
-    for shift in shifts:
-        capacity[region_of_unit[shift.unit]] += sum(e - s for s, e in free_stretches(shift))
-    demand = sum(v.duration for v in visits) or 1
-    fill = max(REGION_FILL, min(1.0, demand / (sum(capacity) or 1)) * 1.02)
-    room = [c * fill for c in capacity]
-    for region in range(count):
-        room[region] -= sum(v.duration for v in region_visits[region])
-
-    def regret(item):
-        _visit, order, nearest = item
-        return -(nearest[order[1]] - nearest[order[0]]) if len(order) > 1 else -1e9
-
-    for visit, order, _nearest in sorted(free, key=regret):
-        region = next((r for r in order if room[r] >= visit.duration), order[0])
-        room[region] -= visit.duration
-        region_visits[region].append(visit)
-    return Regions(count, region_of_unit, region_visits, orphans)
-
-
-def solve_region(regions, number, shifts, carry, travel=None, **options):
-    """Solves region `number` with `solve` (its options): its own visits and those of
-    `carry` (visits earlier regions had no room for) that one of its units can do. Returns
-    (plan, carry after): the plan's unplanned holds only the reasons other than
-    "no_capacity"; the visits it had no room for, and the carried ones it could not take,
-    are the carry after it (for the next region; the last region's end unplanned)."""
-    region_shifts = regions.shifts(shifts, number)
-    offered = regions.visits[number] + [
-        v for v in carry if any(_skilled(v, s) for s in region_shifts)
-    ]
-    result = solve(offered, region_shifts, travel, **options)
-    planned_ids = {p.visit_id for p in result.planned}
-    offered_ids = {v.id for v in offered}
-    after = [
-        v
-        for v in offered
-        if v.id not in planned_ids and result.unplanned.get(v.id) == "no_capacity"
-    ] + [v for v in carry if v.id not in offered_ids]
-    result.unplanned = {
-        v_id: reason for v_id, reason in result.unplanned.items() if reason != "no_capacity"
-    }
-    return result, after
-
-
-def merge_plan(plan, part):
-    """Adds a part's planned visits, unplanned reasons and figures to `plan`."""
-    plan.planned.extend(part.planned)
-    plan.unplanned.update(part.unplanned)
-    for p in part.planned:
-        plan.unplanned.pop(p.visit_id, None)
-    plan.routes.update(part.routes)
-    plan.travel += part.travel
-    plan.lateness += part.lateness
-    plan.late_visits += part.late_visits
-    plan.chunks += part.chunks
-    return plan
-
-
-def region_chains(cut, shifts, workers=1):
-    """The order in which the regions are solved, as chains: a region's overflow goes to the
-    next region of its chain. One worker: one chain, west to east. Two: the regions are cut
-    where the work (visits x technician-days of each region) is halved, the west chain is
-    solved west to east and the east chain east to west, side by side; they meet in the
-    middle, where the last region of each ends its chain's overflow."""
-    numbers = list(range(cut.count))
-    if workers < 2 or cut.count < 2:
-        return [numbers]
-    work = [len(cut.visits[n]) * max(1, len(cut.shifts(shifts, n))) for n in numbers]
-    total, acc, middle = sum(work), 0, 1
-    for n in numbers[:-1]:
-        acc += work[n]
-        middle = n + 1
-        if acc * 2 >= total:
-            break
-    return [numbers[:middle], numbers[middle:][::-1]]
-
-
-def in_parallel(tasks):
-    """Runs the callables side by side and returns their results in order: the first in
-    the caller's thread (it may report progress to a database cursor), the others in
-    threads of their own (VROOM lets go of Python's lock while it solves, so each takes a
-    core). An error is raised again once all have ended."""
-    if len(tasks) <= 1:
-        return [task() for task in tasks]
-    with ThreadPoolExecutor(max_workers=len(tasks) - 1) as pool:
-        futures = [pool.submit(task) for task in tasks[1:]]
-        first = tasks[0]()
-        return [first, *(future.result() for future in futures)]
-
-
-def solve_by_regions(visits, shifts, travel=None, *, regions=2, workers=1, **options):
-    """Plans a large problem region by region: VROOM's time grows much faster than the
-    problem, and technicians mostly serve the visits near their home base.
-
-    1. `split_regions` cuts the units and the visits into `regions` regions;
-    2. the regions are solved in chains (`region_chains`) with `solve_region` (the options
-       of `solve`): with `workers` 2, two chains side by side, each VROOM solve on one
-       thread; with 1, one chain with VROOM's `threads`. The visits a region had no room
-       for (no_capacity) are offered to the next region of its chain;
-    3. the visits left at the chains' ends are inserted where routes still have room
-       (`insert_leftovers`), the others end unplanned.
-    The figures (travel, lateness) are the sums over the regions."""
-    started = time.monotonic()
-    travel = travel or HaversineTravel()
-    cut = split_regions(visits, shifts, regions)
-    plan = Plan(unplanned=precheck(cut.orphans, shifts))
-    chains = region_chains(cut, shifts, workers)
-    if len(chains) > 1:
-        options["threads"] = 1
-    on_progress = options.pop("on_progress", None)
-    lock, done = threading.Lock(), []
-
-    def run_chain(chain, report):
-        parts, carry = [], []
-        for number in chain:
-            part, carry = solve_region(cut, number, shifts, carry, travel, **options)
-            parts.append(part)
-            with lock:
-                done.append(number)
-            if report and on_progress:
-                on_progress(len(done), cut.count)
-        return parts, carry
-
-    leftovers = []
-    # progress is reported from the caller's thread only (the first chain's)
-    tasks = [lambda c=c, n=n: run_chain(c, n == 0) for n, c in enumerate(chains)]
-    for parts, carry in in_parallel(tasks):
-        for part in parts:
-            merge_plan(plan, part)
-        leftovers += carry
-    insert_leftovers(plan, leftovers, shifts, travel)
-    if on_progress:
-        on_progress(cut.count, cut.count)
-    plan.seconds = time.monotonic() - started
-    return plan
-
-
-def insert_leftovers(plan, leftovers, shifts, travel):
-    """Inserts the visits no solve had room for where the plan's routes still have room,
-    one visit at a time (highest priority first): at the place that keeps it closest to
-    its customer's preferred window (in whole hours), then adds the least travel, every
-    visit of the route still inside the windows it was planned in and the route back home
-    by the end of its shift. The visits that fit nowhere get the reason "no_capacity". No
-    solve: it repairs the ends of split solves, where a region had no room left for them."""
-    leftovers = sorted(
-        (v for v in leftovers if v.id not in plan.unplanned),
-        key=lambda v: (-v.priority, max(e for _s, e in v.windows), v.id),
-    )
-    able = {
-        v.id: [s for s in shifts if _skilled(v, s) and _fits(v, s, v.windows)] for v in leftovers
-    }
-    candidates = {s.id: s for v in leftovers for s in able[v.id] if v.pinned_shift is None}
-    points, index = [], {}
-    for shift in candidates.values():
-        index[("shift", shift.id)] = len(points)
-        points.append((shift.lat, shift.lon))
-    for shift_id in candidates:
-        for visit, _windows in plan.routes.get(shift_id, ()):
-            index[("visit", visit.id)] = len(points)
-            points.append((visit.lat, visit.lon))
-    for visit in leftovers:
-        index[("visit", visit.id)] = len(points)
-        points.append((visit.lat, visit.lon))
-    matrix = np.asarray(travel(points), dtype=np.int64) if points else None
-    locations = {key[1]: row for key, row in index.items() if key[0] == "visit"}
-    used = {
-        s.id: sum(v.duration for v, _w in plan.routes.get(s.id, ())) for s in candidates.values()
-    }
-    for visit in leftovers:
-        best = None
-        for shift in able[visit.id] if visit.pinned_shift is None else ():
-            route = plan.routes.get(shift.id, [])
-            home = index[("shift", shift.id)]
-            old = _route_cost(shift, route, home, locations, matrix)
-            room = sum(e - s for s, e in free_stretches(shift)) - used[shift.id] - old
-            if room < visit.duration:
-                continue
-            for position in range(len(route) + 1):
-                trial = [*route[:position], (visit, visit.windows), *route[position:]]
-                timed = _feasible_timing(shift, trial, home, locations, matrix)
-                if timed is None:
-                    continue
-                late = _lateness(visit, timed[position])
-                key = (-(-late // 3600), _route_cost(shift, trial, home, locations, matrix) - old)
-                if best is None or key < best[0]:
-                    best = (key, shift, trial)
-        if best is None:
-            plan.unplanned[visit.id] = "no_capacity"
-            continue
-        _key, shift, trial = best
-        _replace_route(plan, shift, trial, index[("shift", shift.id)], locations, matrix)
-        used[shift.id] += visit.duration
-        plan.unplanned.pop(visit.id, None)
-    return plan
-
-
-def _route_cost(shift, route, home, locations, matrix):
-    """Travel seconds of a route from home and back (the order alone decides it)."""
-    places = [home, *(locations[v.id] for v, _w in route), home]
-    return int(sum(matrix[a, b] for a, b in zip(places, places[1:], strict=False)))
-
-
-def _feasible_timing(shift, route, home, locations, matrix):
-    """The route timed as early as it goes (`_time_route`), or None when a visit would
-    leave its windows, cross a break, or the technician be home after the shift's end."""
-    timed, back = _time_route(shift, route, home, locations, matrix)
-    for (visit, windows), planned in zip(route, timed, strict=True):
-        if visit.pinned_shift is not None:
-            if planned.start != visit.pinned_start:
-                return None
-        elif not any(s <= planned.start and planned.end <= e for s, e in windows):
-            return None
-        if any(planned.start < b_end and b_start < planned.end for b_start, b_end in shift.breaks):
-            return None
-    end = timed[-1].end if timed else shift.start
-    if _travel_through(end, back, sorted(shift.breaks)) > shift.end:
-        return None
-    return timed
-
-
-def _replace_route(plan, shift, route, home, locations, matrix):
-    """Puts the shift's new route (timed again) in the plan in place of its old one (which
-    may be in `plan.routes` only: a route of an earlier step of a plan solved in steps);
-    the plan's figures change by the difference."""
-    for sign, visits in ((-1, plan.routes.get(shift.id, [])), (1, route)):
-        timed, back = _time_route(shift, visits, home, locations, matrix)
-        plan.travel += sign * (sum(p.travel for p in timed) + back)
-        for (visit, _windows), planned in zip(visits, timed, strict=True):
-            late = _lateness(visit, planned)
-            plan.lateness += sign * late
-            plan.late_visits += sign * bool(late)
-    plan.planned = [p for p in plan.planned if p.shift_id != shift.id] + timed
-    plan.routes[shift.id] = route
-
-
-def _cluster(homes, regions, rounds=20):
-    """{unit: region number} by k-means over the home bases (deterministic start: the
-    longitude quantiles), regions numbered along their centres' longitude."""
-    units = list(homes)
-    if regions <= 1 or len(units) <= regions:
-        return dict.fromkeys(units, 0)
-    pts = np.asarray([homes[u] for u in units], dtype=float)
-    order = np.argsort(pts[:, 1], kind="stable")
-    centres = np.asarray(
-        [pts[order[int((k + 0.5) * len(units) / regions)]] for k in range(regions)]
-    )
-    for _round in range(rounds):
-        labels = np.argmin(((pts[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2), axis=1)
-        moved = np.asarray(
-            [
-                pts[labels == k].mean(axis=0) if (labels == k).any() else centres[k]
-                for k in range(regions)
-            ]
-        )
-        if np.allclose(moved, centres):
-            break
-        centres = moved
-    rank = {int(k): n for n, k in enumerate(np.argsort(centres[:, 1], kind="stable"))}
-    return {u: rank[int(label)] for u, label in zip(units, labels, strict=True)}

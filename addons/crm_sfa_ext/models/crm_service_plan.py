@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..lib import routing
+from ..lib import route_insertion, routing, routing_regions
 
 _logger = logging.getLogger(__name__)
 
@@ -171,7 +171,7 @@ class CrmServicePlan(models.Model):
            crews (crm_service_crew), and geolocates sites without coordinates (res_partner);
         2. a plan of up to `fs_region_visits` visits is solved in one piece with VROOM
            (lib/routing, `_fs_solve`); a larger one is cut into regions
-           (`routing.split_regions`) solved in two chains side by side, and each call of
+           (`routing_regions.split_regions`) solved in two chains side by side, and each call of
            the cron solves the next region of each chain over the whole period
            (`_fs_solve_region`), the visits a region had no room for carried to the next
            region of its chain in `step_state` (with the chains, the step's number, the
@@ -231,14 +231,14 @@ class CrmServicePlan(models.Model):
 
     def _fs_solve_region(self, planner, problem, travel, regions, state):
         """Solves the plan's next regions: the regions are solved in chains
-        (`routing.region_chains`, two chains side by side on the two cores), each step
+        (`routing_regions.region_chains`, two chains side by side on the two cores), each step
         solves the next region of each chain at once, a region's overflow carried to the
         next region of its chain. Returns (the step's part of the plan, the step state for
         after it). The first step also gives their reason to the visits no region can take;
         when a chain ends, the visits it still carries are inserted where the routes just
-        solved have room (`routing.insert_leftovers`), the others get "no capacity"."""
-        cut = routing.split_regions(problem.visits, problem.shifts, regions)
-        chains = state.get("chains") or routing.region_chains(
+        solved have room (`route_insertion.insert_leftovers`), the others get "no capacity"."""
+        cut = routing_regions.split_regions(problem.visits, problem.shifts, regions)
+        chains = state.get("chains") or routing_regions.region_chains(
             cut, problem.shifts, planner._fs_workers()
         )
         number = state.get("part", 0)
@@ -259,7 +259,7 @@ class CrmServicePlan(models.Model):
 
         def task(n, report):
             carry = [by_id[i] for i in carries[n] if i in by_id and i not in handled]
-            return routing.solve_region(
+            return routing_regions.solve_region(
                 cut,
                 chains[n][number],
                 problem.shifts,
@@ -268,14 +268,14 @@ class CrmServicePlan(models.Model):
                 **dict(options, on_progress=options["on_progress"] if report else None),
             )
 
-        results = routing.in_parallel(
+        results = routing_regions.in_parallel(
             [lambda n=n, first=k == 0: task(n, first) for k, n in enumerate(active)]
         )
         part = routing.Plan()
         ended = []
         carries = [list(c) for c in carries]
         for n, (region_part, carry) in zip(active, results, strict=True):
-            routing.merge_plan(part, region_part)
+            routing_regions.merge_plan(part, region_part)
             carries[n] = [v.id for v in carry]
             if number + 1 == len(chains[n]):
                 ended += carry
@@ -289,7 +289,7 @@ class CrmServicePlan(models.Model):
             if all(i in by_id for i, _windows in route)
         }
         part.routes = {**earlier, **part.routes}
-        routing.insert_leftovers(part, ended, problem.shifts, travel)
+        route_insertion.insert_leftovers(part, ended, problem.shifts, travel)
         part.seconds = max((r.seconds for r, _c in results), default=0.0)
         state = dict(
             state,

@@ -10,7 +10,7 @@ from odoo.addons.resource.models.utils import Intervals
 from odoo.exceptions import UserError
 from odoo.tools import SQL, config
 
-from ..lib import road_travel, routing
+from ..lib import road_travel, routing, routing_regions
 from .crm_service_order import arrival_window
 
 WRITE_BATCH = 1000
@@ -102,7 +102,7 @@ class CrmServicePlanner(models.AbstractModel):
         company = plan.company_id
         if company.fs_split_days:
             return 1
-        return routing.regions_for(len(problem.visits), company.fs_region_visits)
+        return routing_regions.regions_for(len(problem.visits), company.fs_region_visits)
 
     @api.model
     def _fs_solve(self, plan, problem, travel, on_progress=None):
@@ -114,7 +114,7 @@ class CrmServicePlanner(models.AbstractModel):
         options = self._fs_options(plan, on_progress)
         regions = self._fs_region_count(plan, problem)
         if regions > 1:
-            return routing.solve_by_regions(
+            return routing_regions.solve_by_regions(
                 problem.visits,
                 problem.shifts,
                 travel,

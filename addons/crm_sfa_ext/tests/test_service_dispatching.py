@@ -5,7 +5,7 @@ from freezegun import freeze_time
 
 from odoo.tests import TransactionCase, tagged
 
-from ..lib import routing
+from ..lib import routing, routing_regions
 from .test_service_common import HOME, MONDAY, FieldServiceCase, at, east
 
 TEHRAN = pytz.timezone("Asia/Tehran")
@@ -210,11 +210,11 @@ class TestServiceRegions(TransactionCase):
         day = ((8 * hour, 12 * hour),)
         visits = [routing.Visit(n, *east(-30 + n), hour, windows=day) for n in (1, 2, 3, 4)]
         visits.append(routing.Visit(5, *east(31), hour, windows=day))
-        plan = routing.solve_by_regions(visits, shifts, regions=2, exploration_level=1)
+        plan = routing_regions.solve_by_regions(visits, shifts, regions=2, exploration_level=1)
         by_visit = plan.by_visit()
         self.assertEqual(len(plan.planned), 5, plan.unplanned)
         self.assertEqual(by_visit[5].shift_id, 2)
         self.assertEqual(sum(by_visit[n].shift_id == 1 for n in (1, 2, 3, 4)), 3)
-        self.assertEqual(routing.regions_for(1000, 600), 2)
-        self.assertEqual(routing.regions_for(500, 600), 1)
-        self.assertEqual(routing.regions_for(5000, 0), 1)
+        self.assertEqual(routing_regions.regions_for(1000, 600), 2)
+        self.assertEqual(routing_regions.regions_for(500, 600), 1)
+        self.assertEqual(routing_regions.regions_for(5000, 0), 1)
