@@ -4,6 +4,7 @@ preferred window and the reasons given for what cannot be planned."""
 
 import itertools
 import math
+import os
 from functools import partial
 
 import numpy as np
@@ -328,3 +329,23 @@ def test_insertion_keeps_every_route_inside_its_windows_or_leaves_the_visit_out(
     early = visit(8, km=2, duration=30 * 60)
     route_insertion.insert_leftovers(plan, [early], shifts, routing.HaversineTravel())
     assert 8 in plan.by_visit() and 8 not in plan.unplanned
+
+
+def test_side_by_side_tasks_run_in_processes_of_their_own():
+    """pyvroom keeps Python's lock while it solves: two chains in threads would take turns
+    on one core. The second task runs in a forked process (another pid), its result comes
+    back, and its error is raised in the caller with the child's traceback."""
+    first, second = routing_regions.in_parallel([os.getpid, os.getpid])
+    assert first == os.getpid()
+    assert second != os.getpid()
+    plan = routing.solve([visit(1, km=2)], [shift(1)], exploration_level=1)
+    _mine, theirs = routing_regions.in_parallel(
+        [lambda: None, lambda: routing.solve([visit(1, km=2)], [shift(1)], exploration_level=1)]
+    )
+    assert theirs.by_visit()[1].start == plan.by_visit()[1].start
+
+    def fail():
+        raise ValueError("no such region")
+
+    with pytest.raises(RuntimeError, match="no such region"):
+        routing_regions.in_parallel([lambda: 1, fail])

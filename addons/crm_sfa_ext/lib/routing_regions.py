@@ -2,9 +2,9 @@
 the regions are solved with `routing.solve`, in one chain or two side by side, and what
 their ends leave is inserted by `route_insertion.insert_leftovers`."""
 
-import threading
+import multiprocessing
 import time
-from concurrent.futures import ThreadPoolExecutor
+import traceback
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,8 +18,9 @@ REGION_FILL = 0.87
 
 
 def regions_for(visit_count, region_visits):
-    """How many regions a problem of `visit_count` visits is cut into (1: none)."""
-    return max(1, round(visit_count / region_visits)) if region_visits else 1
+    """How many regions a problem of `visit_count` visits is cut into so that none has more
+    than `region_visits` (1: none)."""
+    return max(1, -(-visit_count // region_visits)) if region_visits > 0 else 1
 
 
 @dataclass
@@ -151,15 +152,53 @@ def region_chains(cut, shifts, workers=1):
 
 def in_parallel(tasks):
     """Runs the callables side by side and returns their results in order: the first in
-    the caller's thread (it may report progress to a database cursor), the others in
-    threads of their own (VROOM lets go of Python's lock while it solves, so each takes a
-    core). An error is raised again once all have ended."""
-    if len(tasks) <= 1:
+    the caller's thread (it may report progress to a database cursor), the others each in
+    a forked process of its own (pyvroom holds Python's lock while VROOM solves, so threads
+    would take turns on one core). A task's error is raised again in the caller once the
+    first task has ended. Where processes cannot be forked, the tasks run one after the
+    other."""
+    if len(tasks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [task() for task in tasks]
-    with ThreadPoolExecutor(max_workers=len(tasks) - 1) as pool:
-        futures = [pool.submit(task) for task in tasks[1:]]
+    children = [_fork(task) for task in tasks[1:]]
+    try:
         first = tasks[0]()
-        return [first, *(future.result() for future in futures)]
+    finally:
+        others = [_result_of(child) for child in children]
+    return [first, *others]
+
+
+def _fork(task):
+    """Starts `task` in a forked process; returns (the process, the end its result comes
+    from). The child shares the caller's memory as it was (nothing is pickled on the way
+    in) and sends back (True, result) or (False, the error's text)."""
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+
+    def child():
+        try:
+            outcome = (True, task())
+        except Exception:  # noqa: BLE001 - the caller raises it again
+            outcome = (False, traceback.format_exc())
+        writer.send(outcome)
+
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    writer.close()
+    return process, reader
+
+
+def _result_of(child):
+    process, reader = child
+    try:
+        done, result = reader.recv()
+    except EOFError:
+        done, result = False, f"the solving process ended with code {process.exitcode}"
+    finally:
+        reader.close()
+        process.join()
+    if not done:
+        raise RuntimeError(f"A region's solve failed:\n{result}")
+    return result
 
 
 def solve_by_regions(visits, shifts, travel=None, *, regions=2, workers=1, **options):
@@ -168,8 +207,8 @@ def solve_by_regions(visits, shifts, travel=None, *, regions=2, workers=1, **opt
 
     1. `split_regions` cuts the units and the visits into `regions` regions;
     2. the regions are solved in chains (`region_chains`) with `solve_region` (the options
-       of `solve`): with `workers` 2, two chains side by side, each VROOM solve on one
-       thread; with 1, one chain with VROOM's `threads`. The visits a region had no room
+       of `solve`): with `workers` 2, two chains side by side (`in_parallel`), each VROOM
+       solve on one thread; with 1, one chain with VROOM's `threads`. The visits a region had no room
        for (no_capacity) are offered to the next region of its chain;
     3. the visits left at the chains' ends are inserted where routes still have room
        (`insert_leftovers`), the others end unplanned.
@@ -182,21 +221,19 @@ def solve_by_regions(visits, shifts, travel=None, *, regions=2, workers=1, **opt
     if len(chains) > 1:
         options["threads"] = 1
     on_progress = options.pop("on_progress", None)
-    lock, done = threading.Lock(), []
 
     def run_chain(chain, report):
         parts, carry = [], []
-        for number in chain:
+        for done, number in enumerate(chain, start=1):
             part, carry = solve_region(cut, number, shifts, carry, travel, **options)
             parts.append(part)
-            with lock:
-                done.append(number)
             if report and on_progress:
-                on_progress(len(done), cut.count)
+                # the chains advance together: the first one's share stands for all
+                on_progress(done * cut.count // len(chain), cut.count)
         return parts, carry
 
     leftovers = []
-    # progress is reported from the caller's thread only (the first chain's)
+    # progress is reported from the caller's process only (the first chain's)
     tasks = [lambda c=c, n=n: run_chain(c, n == 0) for n, c in enumerate(chains)]
     for parts, carry in in_parallel(tasks):
         for part in parts:

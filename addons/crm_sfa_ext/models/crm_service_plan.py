@@ -10,6 +10,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..lib import route_insertion, routing, routing_regions
+from .crm_service_planner import SOLVER_THREADS
 
 _logger = logging.getLogger(__name__)
 
@@ -253,9 +254,10 @@ class CrmServicePlan(models.Model):
             self._fs_progress(5 + 90 * (number * total + done) // (steps * total or 1), 100)
 
         progress(0, 1)
-        options = planner._fs_options(self, progress)
-        if len(active) > 1:
-            options["threads"] = 1  # one core for each chain's region
+        # one core for each chain's region (the second chain's in a forked process)
+        options = planner._fs_options(
+            self, progress, threads=1 if len(active) > 1 else SOLVER_THREADS
+        )
 
         def task(n, report):
             carry = [by_id[i] for i in carries[n] if i in by_id and i not in handled]

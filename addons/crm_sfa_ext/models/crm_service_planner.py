@@ -59,14 +59,15 @@ class CrmServicePlanner(models.AbstractModel):
         return plan.company_id.fs_split_days or (None if days <= 7 else 1)
 
     @api.model
-    def _fs_options(self, plan, on_progress=None):
+    def _fs_options(self, plan, on_progress=None, threads=SOLVER_THREADS):
         """The routing library's solver settings of the plan's company: VROOM's
-        exploration level, its threads on both cores, and the time a step may take."""
+        exploration level, its `threads` (both cores, or one when the regions are solved
+        side by side, each chain in a process of its own), and the time a step may take."""
         return {
             "exploration_level": plan.company_id.fs_exploration_level or 1,
-            "threads": SOLVER_THREADS,
+            "threads": threads,
             "on_progress": on_progress,
-            "budget": self._fs_step_budget(),
+            "budget": self._fs_step_budget(threads),
         }
 
     @api.model
@@ -75,18 +76,18 @@ class CrmServicePlanner(models.AbstractModel):
         return SOLVER_THREADS
 
     @api.model
-    def _fs_step_budget(self):
+    def _fs_step_budget(self, threads=SOLVER_THREADS):
         """Seconds the solve of one step may take, or None. In prefork mode (`--workers`)
-        the cron worker is killed after `limit_time_cpu` seconds of CPU (VROOM's threads,
-        and the regions solved side by side, all count) or `limit_time_real_cron` seconds
-        (`limit_time_real` when 0); the solve gets STEP_SHARE of the smaller, the rest is
-        for reading and writing the plan (0: no limit, -1: the cron's is limit_time_real's,
-        as Odoo reads them)."""
+        the cron worker is killed after `limit_time_cpu` seconds of CPU (the `threads` of
+        VROOM in the worker's own process all count; a chain of regions solved in a forked
+        process does not) or `limit_time_real_cron` seconds (`limit_time_real` when 0); the
+        solve gets STEP_SHARE of the smaller, the rest is for reading and writing the plan
+        (0: no limit, -1: the cron's is limit_time_real's, as Odoo reads them)."""
         if not config["workers"]:
             return None
         limits = []
         if config["limit_time_cpu"] and config["limit_time_cpu"] > 0:
-            limits.append(config["limit_time_cpu"] / SOLVER_THREADS)
+            limits.append(config["limit_time_cpu"] / max(1, threads))
         real = config["limit_time_real_cron"]
         if real == -1:
             real = config["limit_time_real"]

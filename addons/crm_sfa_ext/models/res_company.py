@@ -1,7 +1,7 @@
 from odoo import fields, models
 
 # see the README's field-service benchmark
-REGION_VISITS = 600
+REGION_VISITS = 800
 
 
 class ResCompany(models.Model):
@@ -25,7 +25,7 @@ class ResCompany(models.Model):
     fs_region_visits = fields.Integer(
         string="Visits per Region",
         default=REGION_VISITS,
-        help="A plan of more visits is cut into regions of about this many (by the "
+        help="A plan of more visits is cut into regions of at most this many (by the "
         "technicians' home bases), each solved over the whole period: much faster than one "
         "solve, nearly as short. 0: never cut.",
     )
