@@ -10,7 +10,8 @@ Prints figures; asserts nothing.
     python tests/bench/field_service_solver.py b --regions 7 --workers 2   two chains of
         regions side by side, one core each
 
-Prints the wall time, the CPU time (all threads and processes) and the load average: the machine is shared.
+Prints the wall time, the CPU time (all threads and processes) and the load average: the
+machine is shared.
 """
 
 import argparse

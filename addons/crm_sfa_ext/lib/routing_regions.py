@@ -177,7 +177,7 @@ def _fork(task):
     def child():
         try:
             outcome = (True, task())
-        except Exception:  # noqa: BLE001 - the caller raises it again
+        except Exception:  # any error: the caller raises it again
             outcome = (False, traceback.format_exc())
         writer.send(outcome)
 
@@ -208,8 +208,8 @@ def solve_by_regions(visits, shifts, travel=None, *, regions=2, workers=1, **opt
     1. `split_regions` cuts the units and the visits into `regions` regions;
     2. the regions are solved in chains (`region_chains`) with `solve_region` (the options
        of `solve`): with `workers` 2, two chains side by side (`in_parallel`), each VROOM
-       solve on one thread; with 1, one chain with VROOM's `threads`. The visits a region had no room
-       for (no_capacity) are offered to the next region of its chain;
+       solve on one thread; with 1, one chain with VROOM's `threads`. The visits a region
+       had no room for (no_capacity) are offered to the next region of its chain;
     3. the visits left at the chains' ends are inserted where routes still have room
        (`insert_leftovers`), the others end unplanned.
     The figures (travel, lateness) are the sums over the regions."""
