@@ -30,7 +30,14 @@ crm_odoo -d "$db" --workers=2 --max-cron-threads=1 --http-port="$port" \
     --limit-time-cpu="$cpu" --limit-time-real="$real" --limit-time-real-cron="$real" \
     --log-level=warn >"/tmp/fs_prefork_$$.log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
+stop_server() {
+    # crm_odoo is a shell function: $server is the subshell, Odoo's master its child (which
+    # stops its workers when it ends)
+    pkill -TERM -P "$server" 2>/dev/null || true
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+}
+trap stop_server EXIT
 state=queued
 while [ "$state" = queued ] || [ "$state" = running ]; do
     sleep 5
@@ -47,6 +54,5 @@ echo "prefork plan, case ($case), limit_time_cpu $cpu s, limit_time_real(_cron) 
 grep -E "killed|Timeout|CPU time limit" "/tmp/fs_prefork_$$.log" || true
 rm -f "/tmp/fs_prefork_$$.log"
 # the server goes before its database (dropdb fails while it is connected)
-kill "$server" 2>/dev/null || true
-wait "$server" 2>/dev/null || true
+stop_server
 [ "${BENCH_KEEP:-0}" = 1 ] || crm_drop_db "$db"

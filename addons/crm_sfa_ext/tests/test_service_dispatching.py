@@ -217,7 +217,9 @@ class TestServiceRegions(TransactionCase):
         self.assertEqual(sum(by_visit[n].shift_id == 1 for n in (1, 2, 3, 4)), 3)
         self.assertEqual(routing_regions.regions_for(1000, 600), 2)
         self.assertEqual(routing_regions.regions_for(500, 600), 1)
-        # no region above the setting: the README's 14-day case in 5 regions of 800
-        self.assertEqual(routing_regions.regions_for(4000, 800), 5)
-        self.assertEqual(routing_regions.regions_for(801, 800), 2)
+        # no region above the setting: the README's 14-day case (4,001 visits with the demo's
+        # one) in 5 regions, its week of 1,000 in 2, with the default of 850
+        self.assertEqual(routing_regions.regions_for(4001, 850), 5)
+        self.assertEqual(routing_regions.regions_for(1000, 850), 2)
+        self.assertEqual(routing_regions.regions_for(851, 850), 2)
         self.assertEqual(routing_regions.regions_for(5000, 0), 1)
