@@ -25,9 +25,9 @@ class ResCompany(models.Model):
     fs_region_visits = fields.Integer(
         string="Visits per Region",
         default=REGION_VISITS,
-        help="A plan of more visits is cut into regions of at most this many (by the "
-        "technicians' home bases), each solved over the whole period: much faster than one "
-        "solve, nearly as short. 0: never cut.",
+        help="A plan of more visits is cut into regions by the technicians' home bases, one "
+        "region for each this many visits, each solved over the whole period: much faster "
+        "than one solve, nearly as short. 0: never cut.",
     )
     fs_arrival_window_minutes = fields.Integer(
         string="Customer's Arrival Window (minutes)",

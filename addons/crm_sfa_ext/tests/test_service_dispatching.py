@@ -217,8 +217,8 @@ class TestServiceRegions(TransactionCase):
         self.assertEqual(sum(by_visit[n].shift_id == 1 for n in (1, 2, 3, 4)), 3)
         self.assertEqual(routing_regions.regions_for(1000, 600), 2)
         self.assertEqual(routing_regions.regions_for(500, 600), 1)
-        # no region above the setting: the README's 14-day case (4,001 visits with the demo's
-        # one) in 5 regions, its week of 1,000 in 2, with the default of 850
+        # one region per 850 visits, rounded up: the README's 14-day case (4,001 visits with
+        # the demo's one) in 5 regions, its week of 1,000 in 2
         self.assertEqual(routing_regions.regions_for(4001, 850), 5)
         self.assertEqual(routing_regions.regions_for(1000, 850), 2)
         self.assertEqual(routing_regions.regions_for(851, 850), 2)
