@@ -8,7 +8,7 @@ import time
 from datetime import datetime, timedelta
 
 sys.path.insert(0, os.environ["FS_BENCH_DIR"])
-from field_service_cases import DAY, H, generate
+from field_service_cases import DAY, H, cpu_seconds, generate, load_average
 
 CASE = os.environ.get("FS_BENCH_CASE", "a")
 technicians, crews, orders = generate(CASE)
@@ -157,14 +157,6 @@ problem = planner._fs_problem(plan)
 steps["read"] = time.monotonic() - t0
 from odoo.addons.crm_sfa_ext.lib import routing_regions  # noqa: E402
 
-
-def cpu_seconds():
-    """CPU of this process's threads and of its ended children (a chain of regions solves
-    in a forked process)."""
-    times = os.times()
-    return times.user + times.system + times.children_user + times.children_system
-
-
 t1, cpu = time.monotonic(), cpu_seconds()
 result = planner._fs_solve(plan, problem, planner._fs_travel(company))
 steps["solve"] = time.monotonic() - t1
@@ -179,7 +171,7 @@ planned = Order.search_count([("summary", "=like", "Bench visit %"), ("state", "
 print(
     f"round trip in Odoo, case ({CASE}): {total:.1f} s (read {steps['read']:.1f} s, solve "
     f"{steps['solve']:.1f} s ({cpu:.1f} s CPU), write {steps['write']:.1f} s; load "
-    f"{' '.join(open('/proc/loadavg').read().split()[:3])}); {len(problem.visits)} visits, "
+    f"{load_average()}); {len(problem.visits)} visits, "
     f"{len(problem.shifts)} technician-days; planned {planned}, travel "
     f"{result.travel / 3600:.1f} h, lateness {result.lateness / 3600:.1f} h, unplanned "
     f"{len(result.unplanned)}, regions "

@@ -24,7 +24,7 @@ if [ "$part" = all ] || [ "$part" = compare ]; then
     "$VENV_PY" "$here/field_service_compare.py" a --seconds 60
 fi
 if [ "$part" = all ] || [ "$part" = b ]; then
-    # the default (regions of at most 800 visits), then issue #20's comparison without the
+    # the default (one region per 850 visits), then issue #20's comparison without the
     # customers' wishes (FS_BENCH_WHOLE=1 adds its reference, one solve of the whole period:
     # about 6 minutes on two idle cores), then a day at a time
     "$VENV_PY" "$here/field_service_solver.py" b --split 0 --regions 5 --workers 2

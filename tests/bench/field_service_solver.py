@@ -16,7 +16,6 @@ machine is shared.
 
 import argparse
 import dataclasses
-import os
 import sys
 import time
 from pathlib import Path
@@ -24,18 +23,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from field_service_cases import generate, to_problem
+from field_service_cases import cpu_seconds, generate, load_average, to_problem
 from lib_loader import load_lib
 
 routing = load_lib("crm_sfa_ext", "routing")
 routing_regions = load_lib("crm_sfa_ext", "routing_regions")
-
-
-def cpu_seconds():
-    """CPU time of this process's threads and of its ended child processes (a chain of
-    regions solves in a forked process)."""
-    times = os.times()
-    return times.user + times.system + times.children_user + times.children_system
 
 
 def main():
@@ -52,7 +44,7 @@ def main():
         "--overload", type=float, default=1.0, help="visits offered per day, x its working time"
     )
     parser.add_argument(
-        "--region-visits", type=int, default=0, help="regions of about this many visits"
+        "--region-visits", type=int, default=0, help="one region per this many visits"
     )
     parser.add_argument(
         "--no-wishes",
@@ -97,7 +89,7 @@ def main():
         f"case ({args.case}) VROOM x{args.level}, {len(visits)} orders, {len(shifts)} "
         f"technician-days, split {split or 'none'}, regions {regions}, workers "
         f"{args.workers}: {figures['seconds']} s ({cpu_seconds() - cpu:.0f} s CPU, load "
-        f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])}), planned "
+        f"{load_average()}), planned "
         f"{figures['planned']} of {len(visits)}, travel {figures['travel_h']} h, lateness "
         f"{figures['lateness_h']} h over {figures['late_visits']} visits, unplanned {reasons}"
     )
