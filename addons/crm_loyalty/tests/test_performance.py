@@ -17,6 +17,8 @@ EXTRA_QUERIES = 10
 # company that runs a ledger programme: the one query that finds the invoice's orders that
 # involve a ledger card
 POST_EXTRA_QUERIES = 1
+# runs of each measured flow (see TestNoLoyaltyQueries.fewest_queries)
+RUNS = 3
 
 _logger = logging.getLogger(__name__)
 
@@ -195,16 +197,23 @@ class TestNoLoyaltyQueries(LoyaltyCase):
         self.assertFalse(order.coupon_point_ids, "no programme applies to the order")
         return confirm, post
 
-    def compare(self):
-        """(queries with the suite, queries with Odoo alone) of each flow, after a warm-up
-        of each (ormcaches, first reads of the configuration)."""
+    def fewest_queries(self):
+        """The fewest queries of each flow over a few runs after a warm-up (ormcaches,
+        first reads of the configuration). Odoo's own posting sometimes reads the
+        previous invoice once more, depending on the order its fields' dependencies come
+        out of a set (that is, on the process's hash seed: one run in five, with or
+        without this addon); a query this addon adds shows in every run."""
         self.flow_queries()
-        suite = self.flow_queries()
+        runs = [self.flow_queries() for __ in range(RUNS)]
+        return min(confirm for confirm, __ in runs), min(post for __, post in runs)
+
+    def compare(self):
+        """(queries with the suite, queries with Odoo alone) of each flow."""
+        suite = self.fewest_queries()
         with ExitStack() as stack:
             for patcher in odoo_alone(self.env, self.FLOW_MODELS):
                 stack.enter_context(patcher)
-            self.flow_queries()
-            alone = self.flow_queries()
+            alone = self.fewest_queries()
         return suite, alone
 
     def test_no_ledger_programme_in_the_company(self):
