@@ -39,6 +39,14 @@ def test_styles_and_formats_are_given_per_sheet_from_the_tables(path):
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_figure_has_an_id_of_its_own(path):
+    """o-spreadsheet keeps one figure per id: a second figure with the same id replaces the
+    first, which then is not drawn (the Complaints dashboard lost its SLA and cost tiles)."""
+    ids = [figure["id"] for sheet in load(path)["sheets"] for figure in sheet.get("figures", [])]
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_scorecards_with_decimals_are_not_humanized(path):
     data = load(path)
     formats = {sheet["name"]: sheet.get("formats", {}) for sheet in data["sheets"]}
