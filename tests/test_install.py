@@ -18,12 +18,14 @@ UNINSTALL = (ROOT / "tests/scripts/uninstall.py").read_text()
 # The suite's own dependency chain: what installing each addon pulls in. Its bridges come
 # along by themselves where the Odoo module they join is there (the template database has
 # Odoo's Dashboards and point of sale): the addon's dashboards, and the point-of-sale ledger
-# with crm_loyalty. The Solar Hijri calendar pulls in nothing of the suite.
+# with crm_loyalty. The Solar Hijri calendar pulls in nothing of the suite but its own bridge
+# to Odoo's spreadsheets (Solar Hijri date filters in the dashboards).
 BRIDGES = {
     "crm_identification": {"spreadsheet_dashboard_crm_identification"},
     "crm_loyalty": {"spreadsheet_dashboard_crm_loyalty", "pos_crm_loyalty"},
     "crm_complaints": {"spreadsheet_dashboard_crm_complaints"},
     "crm_sfa_ext": {"spreadsheet_dashboard_crm_sfa_ext"},
+    "base_solar_hijri": {"spreadsheet_solar_hijri"},
 }
 CHAIN = {
     "crm_identification": ["crm_identification"],
@@ -34,7 +36,7 @@ CHAIN = {
 PULLS_IN = {
     addon: set(chain).union(*(BRIDGES[a] for a in chain)) for addon, chain in CHAIN.items()
 }
-PULLS_IN["base_solar_hijri"] = {"base_solar_hijri"}
+PULLS_IN["base_solar_hijri"] = {"base_solar_hijri"} | BRIDGES["base_solar_hijri"]
 ROOT_MENUS = {
     "crm_identification": "CRM/Customer Insight",
     "crm_loyalty": "CRM/Loyalty",
