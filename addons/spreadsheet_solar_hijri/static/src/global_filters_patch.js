@@ -46,7 +46,8 @@ patch(GlobalFiltersUIPlugin.prototype, {
         if (filter.rangeType === "relative" && value === "year_to_date") {
             return rangeDomain(chain, type, solarHijriYearToDate(now, offset));
         }
-        if (filter.rangeType !== "fixedPeriod" || value.yearOffset === undefined) {
+        const noPeriod = !value.period || value.period === "empty";
+        if (filter.rangeType !== "fixedPeriod" || (noPeriod && value.yearOffset === undefined)) {
             return super._getDateDomain(...arguments);
         }
         const bounds = solarHijriPeriodBounds(now, value, offset);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "@odoo/hoot";
 import { queryAllTexts, queryOne } from "@odoo/hoot-dom";
 import { animationFrame, mockDate } from "@odoo/hoot-mock";
 import { registries, tokenize } from "@odoo/o-spreadsheet";
-import { mountWithCleanup } from "@web/../tests/web_test_helpers";
+import { mountWithCleanup, patchTranslations } from "@web/../tests/web_test_helpers";
 import { defineSpreadsheetModels } from "@spreadsheet/../tests/helpers/data";
 import { createSpreadsheetWithPivot } from "@spreadsheet/../tests/helpers/pivot";
 import {
@@ -206,4 +206,57 @@ test("a dashboard's last-month tile finds the Solar Hijri month of its date", as
     expect(getCellValue(model, "A20")).toBe(3);
     expect(getCellValue(model, "A21")).toBe(5);
     expect(getCellValue(model, "A22")).toBe("Azar 1405");
+});
+
+test("before Nowruz the year is still the last one: Esfand 1404 on 10 March 2026", async () => {
+    mockDate("2026-03-10 10:00:00");
+    const model = await pivotWithFilter({ defaultValue: "this_quarter" });
+    expect(model.getters.getGlobalFilterValue("42")).toEqual({
+        yearOffset: 0,
+        period: "fourth_quarter",
+    });
+    // Dey to Esfand 1404 (a year of 29 Esfand)
+    expect(pivotBounds(model)).toEqual(["2025-12-22", "2026-03-20"]);
+    // a period without a year is this year's, as in Odoo
+    await setGlobalFilterValue(model, { id: "42", value: { period: "january" } });
+    expect(pivotBounds(model)).toEqual(["2025-03-21", "2025-04-20"]);
+});
+
+test("a datetime field is cut at the user's midnight", async () => {
+    const model = await pivotWithFilter(
+        { defaultValue: "this_month" },
+        { pivot: { "PIVOT#1": { chain: "create_date", type: "datetime" } } }
+    );
+    const domain = model.getters.getPivotComputedDomain("PIVOT#1");
+    const { DateTime } = luxon;
+    const local = (text) => DateTime.fromSQL(text, { zone: "utc" }).setZone("default");
+    expect(local(domain[1][2]).toISO({ includeOffset: false })).toBe("2026-11-22T00:00:00.000");
+    expect(local(domain[2][2]).toISO({ includeOffset: false })).toBe("2026-12-21T23:59:59.000");
+});
+
+test("quarter groups and arguments are Solar Hijri quarters", () => {
+    patchTranslations();
+    const quarter = pivotTimeAdapterRegistry.get("quarter");
+    // the server's group of Tir to Shahrivar 1405 starts on 22 June 2026
+    const tir = {
+        "date:quarter": "Q2 1405",
+        __range: { "date:quarter": { from: "2026-06-22", to: "2026-09-23" } },
+    };
+    expect(quarter.normalizeServerValue("date:quarter", { type: "date" }, tir)).toBe("2/1405");
+    expect(String(quarter.toValueAndFormat("2/1405").value)).toBe("Q2 1405");
+    // 7 December 2026 is in Mehr to Azar 1405
+    expect(quarter.normalizeFunctionValue("12/7/2026")).toBe("3/1405");
+    expect(quarter.increment("4/1405", 1)).toBe("1/1406");
+    setSolarHijriCalendar(false);
+    expect(quarter.normalizeServerValue("date:quarter", { type: "date" }, tir)).toBe("2/2026");
+});
+
+test("a year group labelled in Persian digits keeps its number", () => {
+    setSolarHijriCalendar(true, true);
+    const year = pivotTimeAdapterRegistry.get("year");
+    const group = {
+        "date:year": "۱۴۰۵",
+        __range: { "date:year": { from: "2026-03-21", to: "2027-03-21" } },
+    };
+    expect(year.normalizeServerValue("date:year", { type: "date" }, group)).toBe(1405);
 });
