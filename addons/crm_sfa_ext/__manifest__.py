@@ -2,7 +2,7 @@
     "name": "CRM Sales Force & Field Service",
     "summary": "Sales forecasts against targets, competitors, activity planning and "
     "field-service orders scheduled to the right technician",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "author": "CRM Suite",
     "website": "https://github.com/crm-suite/crm-suite",

@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..lib import route_insertion, routing, routing_regions
 from .crm_service_planner import SOLVER_THREADS
@@ -26,7 +26,10 @@ class CrmServicePlan(models.Model):
     _order = "id desc"
     _check_company_auto = True
 
-    name = fields.Char(compute="_compute_name", store=True, readonly=False)
+    name = fields.Char(
+        help="A name of your own. Left empty, the plan is named after its dates, in the "
+        "language of whoever reads it.",
+    )
     date_from = fields.Date(required=True, default=fields.Date.context_today)
     date_to = fields.Date(
         required=True, default=lambda self: fields.Date.context_today(self) + timedelta(days=6)
@@ -86,11 +89,14 @@ class CrmServicePlan(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
 
-    @api.depends("date_from", "date_to")
-    def _compute_name(self):
+    @api.depends("name", "date_from", "date_to")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
         for plan in self:
-            plan.name = self.env._(
-                "Plan %(start)s - %(end)s", start=plan.date_from, end=plan.date_to
+            plan.display_name = plan.name or self.env._(
+                "Plan %(start)s - %(end)s",
+                start=format_date(self.env, plan.date_from),
+                end=format_date(self.env, plan.date_to),
             )
 
     def _compute_progress(self):

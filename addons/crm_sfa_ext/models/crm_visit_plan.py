@@ -6,7 +6,7 @@ import pytz
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..lib.visit_routes import plan_days
 from ..lib.visit_slots import due_visits, subtract
@@ -52,18 +52,33 @@ class CrmVisitPlan(models.Model):
 
     @api.depends("user_id", "date_from", "date_to", "company_id")
     def _compute_name(self):
+        """The stored name (what a search finds), in the language of whoever made the plan."""
         for plan in self:
-            company, day = plan.company_id, plan.date_from
-            if (
-                day
-                and company._crm_period_start(day, "month") == day
-                and company._crm_period_end(day, "month") == plan.date_to
-            ):
-                # a month of the company's calendar: 'Farvardin 1405', 'March 2026'
-                period = company._crm_period_label(day, "month")
-            else:
-                period = f"{plan.date_from or ''} - {plan.date_to or ''}"
-            plan.name = f"{plan.user_id.name or ''} {period}"
+            plan.name = plan._period_name()
+
+    @api.depends("user_id", "date_from", "date_to", "company_id")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        """The name shown, in the language of whoever reads it."""
+        for plan in self:
+            plan.display_name = plan._period_name()
+
+    def _period_name(self):
+        """The salesperson and the period, in the language of the plan's environment: a
+        month of the company's calendar ('Farvardin 1405', 'March 2026'), dates otherwise."""
+        self.ensure_one()
+        company, day = self.company_id, self.date_from
+        if (
+            day
+            and company._crm_period_start(day, "month") == day
+            and company._crm_period_end(day, "month") == self.date_to
+        ):
+            period = company._crm_period_label(day, "month")
+        else:
+            period = (
+                f"{format_date(self.env, self.date_from)} - {format_date(self.env, self.date_to)}"
+            )
+        return f"{self.user_id.name or ''} {period}"
 
     @api.depends("line_ids.state")
     def _compute_counts(self):

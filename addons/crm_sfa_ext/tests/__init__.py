@@ -16,6 +16,7 @@ from . import (
     test_service_complaint,
     test_service_contract,
     test_service_dispatching,
+    test_service_plan_name,
     test_service_scheduler,
     test_service_security,
     test_service_tour,
