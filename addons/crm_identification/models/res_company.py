@@ -327,6 +327,14 @@ class ResCompany(models.Model):
         pattern = {"month": "MMMM y", "quarter": "QQQ y", "year": "y"}[granularity]
         return format_date(self.env, day, date_format=pattern)
 
+    def _crm_format_date(self, day):
+        """``day`` written for whoever reads it: in Solar Hijri for a reader of that calendar
+        when base_solar_hijri is installed, in their language's date format otherwise."""
+        users = self.env["res.users"]
+        if hasattr(users, "_solar_hijri_format_date"):
+            return users._solar_hijri_format_date(day)
+        return format_date(self.env, day)
+
     def _crm_period_start_sql(self, expression, granularity="month"):
         """SQL giving the (date) start of the period holding the date ``expression`` (an
         ``SQL``), set-based: Solar Hijri functions of base_solar_hijri or date_trunc."""

@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL
 
 from ..lib import route_insertion, routing, routing_regions
 from .crm_service_planner import SOLVER_THREADS
@@ -95,8 +95,8 @@ class CrmServicePlan(models.Model):
         for plan in self:
             plan.display_name = plan.name or self.env._(
                 "Plan %(start)s - %(end)s",
-                start=format_date(self.env, plan.date_from),
-                end=format_date(self.env, plan.date_to),
+                start=plan.company_id._crm_format_date(plan.date_from),
+                end=plan.company_id._crm_format_date(plan.date_to),
             )
 
     def _compute_progress(self):

@@ -6,7 +6,7 @@ import pytz
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL
 
 from ..lib.visit_routes import plan_days
 from ..lib.visit_slots import due_visits, subtract
@@ -76,7 +76,8 @@ class CrmVisitPlan(models.Model):
             period = company._crm_period_label(day, "month")
         else:
             period = (
-                f"{format_date(self.env, self.date_from)} - {format_date(self.env, self.date_to)}"
+                f"{company._crm_format_date(self.date_from)} - "
+                f"{company._crm_format_date(self.date_to)}"
             )
         return f"{self.user_id.name or ''} {period}"
 

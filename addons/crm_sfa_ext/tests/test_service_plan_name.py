@@ -41,6 +41,10 @@ class TestServicePlanName(FieldServiceCase):
         persian = plan.with_context(lang="fa_IR").display_name
         self.assertTrue(persian.startswith("برنامهٔ "), persian)
         self.assertNotIn("Plan", persian)
+        if hasattr(self.env["res.users"], "_solar_hijri_format_date"):
+            # 16 to 22 Dey 1409, for a Persian reader of the Solar Hijri calendar
+            self.assertIn("1409", persian)
+            self.assertNotIn("2031", persian)
         own = self.plan(name="Week 2 spare parts")
         self.assertEqual(own.with_context(lang="fa_IR").display_name, "Week 2 spare parts")
 
