@@ -164,9 +164,9 @@ def odoo_alone(env, models):
 
 @tagged("post_install", "-at_install", "is_query_count")
 class TestNoLoyaltyQueries(LoyaltyCase):
-    """An order no loyalty programme applies to is confirmed and invoiced for the same
-    number of queries as with Odoo alone: the order sync costs nothing when the order plans
-    no points and redeems none, even when the company runs a ledger programme."""
+    """An order no loyalty programme applies to is confirmed and invoiced for no more
+    queries than with Odoo alone: the order sync costs nothing when the order plans no
+    points and redeems none, even when the company runs a ledger programme."""
 
     FLOW_MODELS = (
         "sale.order",
@@ -199,10 +199,12 @@ class TestNoLoyaltyQueries(LoyaltyCase):
 
     def fewest_queries(self):
         """The fewest queries of each flow over a few runs after a warm-up (ormcaches,
-        first reads of the configuration). Odoo's own posting sometimes reads the
-        previous invoice once more, depending on the order its fields' dependencies come
-        out of a set (that is, on the process's hash seed: one run in five, with or
-        without this addon); a query this addon adds shows in every run."""
+        first reads of the configuration). Without this addon's overrides, Odoo's posting
+        reads the previous invoice once more in some runs, and in some processes in every
+        run (it depends on the hash seed, which orders the dependencies Odoo computes, and
+        on what ran before: PYTHONHASHSEED=7 or 11 with TestConfirmationQueries first gives
+        68 queries alone against 67 with the addon); the fewest of a few runs drops the
+        runs that had it. A query this addon adds shows in every run."""
         self.flow_queries()
         runs = [self.flow_queries() for __ in range(RUNS)]
         return min(confirm for confirm, __ in runs), min(post for __, post in runs)
@@ -229,8 +231,8 @@ class TestNoLoyaltyQueries(LoyaltyCase):
             post,
             post_alone,
         )
-        self.assertEqual(confirm, confirm_alone)
-        self.assertEqual(post, post_alone)
+        self.assertLessEqual(confirm, confirm_alone)
+        self.assertLessEqual(post, post_alone)
 
     def test_order_without_loyalty_in_a_ledger_company(self):
         # the company's ledger programme does not apply to this customer's orders
@@ -244,5 +246,5 @@ class TestNoLoyaltyQueries(LoyaltyCase):
             post,
             post_alone,
         )
-        self.assertEqual(confirm, confirm_alone)
+        self.assertLessEqual(confirm, confirm_alone)
         self.assertLessEqual(post, post_alone + POST_EXTRA_QUERIES)
