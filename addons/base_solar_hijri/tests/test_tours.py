@@ -127,10 +127,13 @@ def _hoot_job_id(name):
 @tagged("post_install", "-at_install")
 class TestSolarHijriUnits(HttpCase):
     """The JS unit tests (static/tests/*.test.js): conversion of every day from 1300 to
-    1500 both ways against the browser's Intl persian calendar, formatting and parsing."""
+    1500 both ways against the browser's Intl persian calendar, formatting and parsing.
+    A bridge runs its own with a subclass naming its addon."""
+
+    HOOT_SUITE = "@base_solar_hijri"
 
     def test_hoot_units(self):
-        suite = _hoot_job_id("@base_solar_hijri")
+        suite = _hoot_job_id(self.HOOT_SUITE)
         self.browser_js(
             f"/web/tests?headless&loglevel=2&preset=desktop&timeout=15000&id={suite}",
             "",

@@ -8,13 +8,12 @@
  * in the middle of their first and last months.
  * Other users keep Odoo's behaviour: every patch defers to it when the calendar is off.
  */
-import { Domain } from "@web/core/domain";
-import { serializeDate, serializeDateTime } from "@web/core/l10n/dates";
 import { patch } from "@web/core/utils/patch";
 import { GlobalFiltersUIPlugin } from "@spreadsheet/global_filters/plugins/global_filters_ui_plugin";
 import { DateFilterValue } from "@spreadsheet/global_filters/components/filter_date_value/filter_date_value";
 import { PivotUIGlobalFilterPlugin } from "@spreadsheet/pivot/plugins/pivot_ui_global_filter_plugin";
 import { isSolarHijriActive } from "@base_solar_hijri/core/luxon_patch";
+import { dateRangeDomain } from "@base_solar_hijri/search/search_model_patch";
 import { plusJalaliMonths, toJalali } from "@base_solar_hijri/core/solar_hijri_calendar";
 import {
     currentSolarHijriPeriod,
@@ -29,11 +28,6 @@ const { DateTime } = luxon;
 /** A year offset this far back is a Solar Hijri year read as a Gregorian one. */
 const SOLAR_HIJRI_YEAR_READ_AS_GREGORIAN = -300;
 
-function rangeDomain(field, type, { start, end }) {
-    const serialize = type === "datetime" ? serializeDateTime : serializeDate;
-    return new Domain(["&", [field, ">=", serialize(start)], [field, "<=", serialize(end)]]);
-}
-
 patch(GlobalFiltersUIPlugin.prototype, {
     _getDateDomain(filter, fieldMatching) {
         const value = this.getGlobalFilterValue(filter.id);
@@ -44,14 +38,14 @@ patch(GlobalFiltersUIPlugin.prototype, {
         const offset = fieldMatching.offset || 0;
         const { chain, type } = fieldMatching;
         if (filter.rangeType === "relative" && value === "year_to_date") {
-            return rangeDomain(chain, type, solarHijriYearToDate(now, offset));
+            return dateRangeDomain(chain, type, solarHijriYearToDate(now, offset));
         }
         const noPeriod = !value.period || value.period === "empty";
         if (filter.rangeType !== "fixedPeriod" || (noPeriod && value.yearOffset === undefined)) {
             return super._getDateDomain(...arguments);
         }
         const bounds = solarHijriPeriodBounds(now, value, offset);
-        return bounds ? rangeDomain(chain, type, bounds) : super._getDateDomain(...arguments);
+        return bounds ? dateRangeDomain(chain, type, bounds) : super._getDateDomain(...arguments);
     },
 
     _getValueOfCurrentPeriod(filterId) {

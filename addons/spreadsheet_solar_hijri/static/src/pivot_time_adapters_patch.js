@@ -39,101 +39,101 @@ const { DEFAULT_LOCALE } = constants;
 
 /** Years from this one on are Gregorian (as base_solar_hijri reads typed dates). */
 const GREGORIAN_YEARS_FROM = 1700;
-const MONTH_KEY = /^\s*(\d{1,2})\/(\d{3,4})\s*$/;
-const QUARTER_KEY = /^\s*([1-4])\/(\d{3,4})\s*$/;
 
-/** "MM/yyyy" of a Solar Hijri month. */
-function monthKey(year, month) {
-    return `${String(month).padStart(2, "0")}/${year}`;
-}
-
-/** [year, month] of a Solar Hijri month key, or null. */
-function parseMonthKey(value) {
-    const match = MONTH_KEY.exec(toLatinDigits(String(value)));
-    if (!match || Number(match[2]) >= GREGORIAN_YEARS_FROM) {
-        return null;
-    }
-    return [Number(match[2]), Number(match[1])];
-}
-
-/** [year, quarter] of a Solar Hijri quarter key, or null. */
-function parseQuarterKey(value) {
-    const match = QUARTER_KEY.exec(toLatinDigits(String(value)));
-    if (!match || Number(match[2]) >= GREGORIAN_YEARS_FROM) {
-        return null;
-    }
-    return [Number(match[2]), Number(match[1])];
-}
-
-/** The Solar Hijri [year, month, day] of a spreadsheet date (a number or a date text). */
+/** The Solar Hijri [year, month] of a spreadsheet date (a number or a date text). */
 function jalaliOfSpreadsheetDate(value) {
     const date = toJsDate(value, DEFAULT_LOCALE);
-    const { year, month, day } = gregorianToJalali(
+    const { year, month } = gregorianToJalali(
         date.getFullYear(),
         date.getMonth() + 1,
         date.getDate()
     );
-    return [year, month, day];
+    return [year, month];
 }
 
 /**
- * The key of the Solar Hijri month of a formula's month argument: a Solar Hijri key as it
- * is, anything else read as a date, as o-spreadsheet reads it.
+ * The keys of Solar Hijri periods of one length: "MM/yyyy" for months (perYear 12),
+ * "q/yyyy" for quarters (perYear 4), as Odoo's spreadsheet writes its Gregorian ones.
  */
-export function solarHijriMonthKey(value) {
-    const key = parseMonthKey(value);
-    if (key) {
-        return monthKey(...key);
-    }
-    const [year, month] = jalaliOfSpreadsheetDate(value);
-    return monthKey(year, month);
+function periodKeys(perYear, pattern, width) {
+    const months = 12 / perYear;
+    const format = (year, period) => `${String(period).padStart(width, "0")}/${year}`;
+    /** [year, period] of a Solar Hijri key, or null (not a key, or a Gregorian year). */
+    const parse = (value) => {
+        const match = pattern.exec(toLatinDigits(String(value)));
+        if (!match || Number(match[2]) >= GREGORIAN_YEARS_FROM) {
+            return null;
+        }
+        return [Number(match[2]), Number(match[1])];
+    };
+    return {
+        parse,
+        /** The key of the period holding a Solar Hijri month. */
+        ofMonth: (year, month) => format(year, Math.ceil(month / months)),
+        /**
+         * The key of a formula's argument: a Solar Hijri key as it is, anything else read
+         * as a date, as o-spreadsheet reads it.
+         */
+        ofArgument(value) {
+            const key = parse(value);
+            return key ? format(...key) : this.ofMonth(...jalaliOfSpreadsheetDate(value));
+        },
+        /** The key `step` periods after a Solar Hijri one. */
+        plus([year, period], step) {
+            const index = year * perYear + period - 1 + step;
+            return format(Math.floor(index / perYear), (index % perYear) + 1);
+        },
+    };
 }
 
-/** The key ("q/yyyy") of the Solar Hijri quarter of a formula's quarter argument. */
-export function solarHijriQuarterKey(value) {
-    const key = parseQuarterKey(value);
-    if (key) {
-        return `${key[1]}/${key[0]}`;
-    }
-    const [year, month] = jalaliOfSpreadsheetDate(value);
-    return `${Math.ceil(month / 3)}/${year}`;
+const MONTHS = periodKeys(12, /^\s*(\d{1,2})\/(\d{3,4})\s*$/, 2);
+const QUARTERS = periodKeys(4, /^\s*([1-4])\/(\d{3,4})\s*$/, 1);
+
+/**
+ * What a Solar Hijri user's month and quarter adapters share: a formula's argument and
+ * the next period (autofill) in Solar Hijri periods; `adapter` (Odoo's) otherwise.
+ */
+function solarHijriPeriods(adapter, keys) {
+    return {
+        normalizeFunctionValue(value) {
+            const normalized = adapter.normalizeFunctionValue(value);
+            if (!isSolarHijriActive() || normalized === false) {
+                return normalized;
+            }
+            return keys.ofArgument(value);
+        },
+        increment(normalizedValue, step) {
+            const key = isSolarHijriActive() && keys.parse(normalizedValue);
+            if (!key) {
+                const next = adapter.increment(normalizedValue, step);
+                return typeof next === "string" ? toLatinDigits(next) : next;
+            }
+            return keys.plus(key, step);
+        },
+    };
 }
 
 const monthAdapter = pivotTimeAdapterRegistry.get("month");
 pivotTimeAdapterRegistry.add("month", {
     ...monthAdapter,
+    ...solarHijriPeriods(monthAdapter, MONTHS),
     normalizeServerValue(...args) {
         const value = monthAdapter.normalizeServerValue(...args);
         return typeof value === "string" ? toLatinDigits(value) : value;
     },
-    normalizeFunctionValue(value) {
-        const normalized = monthAdapter.normalizeFunctionValue(value);
-        if (!isSolarHijriActive() || normalized === false) {
-            return normalized;
-        }
-        return solarHijriMonthKey(value);
-    },
     toValueAndFormat(normalizedValue, locale) {
-        const key = isSolarHijriActive() && parseMonthKey(normalizedValue);
+        const key = isSolarHijriActive() && MONTHS.parse(normalizedValue);
         if (!key) {
             return monthAdapter.toValueAndFormat(normalizedValue, locale);
         }
         return { value: setJalali(DateTime.local(), key[0], key[1], 1).toFormat("MMMM yyyy") };
-    },
-    increment(normalizedValue, step) {
-        const key = isSolarHijriActive() && parseMonthKey(normalizedValue);
-        if (!key) {
-            const next = monthAdapter.increment(normalizedValue, step);
-            return typeof next === "string" ? toLatinDigits(next) : next;
-        }
-        const index = key[0] * 12 + key[1] - 1 + step;
-        return monthKey(Math.floor(index / 12), (index % 12) + 1);
     },
 });
 
 const quarterAdapter = pivotTimeAdapterRegistry.get("quarter");
 pivotTimeAdapterRegistry.add("quarter", {
     ...quarterAdapter,
+    ...solarHijriPeriods(quarterAdapter, QUARTERS),
     normalizeServerValue(groupBy, field, readGroupResult, locale) {
         const value = quarterAdapter.normalizeServerValue(groupBy, field, readGroupResult, locale);
         const range = readGroupResult.__range?.[groupBy];
@@ -146,22 +146,7 @@ pivotTimeAdapterRegistry.add("quarter", {
                 ? DateTime.fromISO(range.from)
                 : DateTime.fromSQL(range.from, { zone: "utc" }).setZone(user.tz || "default");
         const { year, month } = gregorianToJalali(start.year, start.month, start.day);
-        return `${Math.ceil(month / 3)}/${year}`;
-    },
-    normalizeFunctionValue(value) {
-        const normalized = quarterAdapter.normalizeFunctionValue(value);
-        if (!isSolarHijriActive() || normalized === false) {
-            return normalized;
-        }
-        return solarHijriQuarterKey(value);
-    },
-    increment(normalizedValue, step) {
-        const key = isSolarHijriActive() && parseQuarterKey(normalizedValue);
-        if (!key) {
-            return quarterAdapter.increment(normalizedValue, step);
-        }
-        const index = key[0] * 4 + key[1] - 1 + step;
-        return `${(index % 4) + 1}/${Math.floor(index / 4)}`;
+        return QUARTERS.ofMonth(year, month);
     },
 });
 

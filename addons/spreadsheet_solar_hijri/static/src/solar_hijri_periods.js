@@ -10,10 +10,9 @@
  */
 import { FILTER_DATE_OPTION, monthsOptions } from "@spreadsheet/assets_backend/constants";
 import {
-    endOfJalali,
     jalaliMonthNames,
+    jalaliMonthsRange,
     plusJalaliMonths,
-    setJalali,
     startOfJalali,
     toJalali,
 } from "@base_solar_hijri/core/solar_hijri_calendar";
@@ -47,12 +46,7 @@ export function solarHijriPeriodBounds(now, value, offset = 0) {
             return null;
         }
     }
-    const start = plusJalaliMonths(
-        setJalali(now, year, firstMonth, 1).startOf("day"),
-        months * offset
-    );
-    const end = endOfJalali(plusJalaliMonths(start, months - 1), "month");
-    return { start, end };
+    return jalaliMonthsRange(now, year, firstMonth, months, months * offset);
 }
 
 /**

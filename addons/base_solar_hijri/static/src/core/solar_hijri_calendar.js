@@ -196,6 +196,22 @@ export function plusJalaliMonths(dt, months) {
 }
 
 /**
+ * First and last instant of `months` Solar Hijri months from the first day of month `month`
+ * of year `year`, moved by `shift` months (negative: backwards), in dt's zone.
+ *
+ * @param {luxon.DateTime} dt
+ * @param {number} year
+ * @param {number} month
+ * @param {number} months
+ * @param {number} [shift=0]
+ * @returns {{ start: luxon.DateTime, end: luxon.DateTime }}
+ */
+export function jalaliMonthsRange(dt, year, month, months, shift = 0) {
+    const start = plusJalaliMonths(setJalali(dt, year, month, 1).startOf("day"), shift);
+    return { start, end: endOfJalali(plusJalaliMonths(start, months - 1), "month") };
+}
+
+/**
  * Name of each Solar Hijri month in the given locale, from the browser's Intl persian
  * calendar ("Farvardin" in English, "فروردین" in Persian).
  *

@@ -14,10 +14,9 @@ import { SearchModel } from "@web/search/search_model";
 import { QUARTERS, toGeneratorId } from "@web/search/utils/dates";
 import { isSolarHijriActive, solarHijriSettings } from "../core/luxon_patch";
 import {
-    endOfJalali,
     jalaliMonthNames,
+    jalaliMonthsRange,
     plusJalaliMonths,
-    setJalali,
     toJalali,
     toPersianDigits,
 } from "../core/solar_hijri_calendar";
@@ -100,6 +99,23 @@ function comparisonShift(years, periods, comparisonOptionId) {
 }
 
 /**
+ * The domain of a date or datetime field between two instants (both included).
+ *
+ * @param {string} fieldName
+ * @param {"date"|"datetime"} fieldType
+ * @param {{ start: luxon.DateTime, end: luxon.DateTime }} range
+ * @returns {Domain}
+ */
+export function dateRangeDomain(fieldName, fieldType, { start, end }) {
+    const serialize = fieldType === "date" ? serializeDate : serializeDateTime;
+    return new Domain([
+        "&",
+        [fieldName, ">=", serialize(start)],
+        [fieldName, "<=", serialize(end)],
+    ]);
+}
+
+/**
  * The domain and description of a date filter's selected options, in Solar Hijri periods,
  * or of the periods they are compared with.
  *
@@ -144,18 +160,13 @@ export function solarHijriDateFilterDomain(
     years.sort((a, b) => a - b);
     periods.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
     const { fieldName, fieldType } = dateFilter;
-    const serialize = fieldType === "date" ? serializeDate : serializeDateTime;
     const names = jalaliMonthNames(reference.locale || "en");
     const method = localization.direction === "rtl" ? "push" : "unshift";
     const ranges = [];
     for (const year of years) {
         for (const [month, months] of periods.length ? periods : [[1, 12, null]]) {
-            const start = plusJalaliMonths(
-                setJalali(reference, year, month, 1).startOf("day"),
-                shift
-            );
-            const end = endOfJalali(plusJalaliMonths(start, months - 1), "month");
-            const shifted = toJalali(start);
+            const range = jalaliMonthsRange(reference, year, month, months, shift);
+            const shifted = toJalali(range.start);
             const descriptions = [digits(shifted.year)];
             if (months === 1) {
                 descriptions[method](names[shifted.month - 1]);
@@ -164,11 +175,7 @@ export function solarHijriDateFilterDomain(
                 descriptions[method](QUARTERS[quarter].description.toString());
             }
             ranges.push({
-                domain: new Domain([
-                    "&",
-                    [fieldName, ">=", serialize(start)],
-                    [fieldName, "<=", serialize(end)],
-                ]),
+                domain: dateRangeDomain(fieldName, fieldType, range),
                 description: descriptions.join(" "),
             });
         }
